@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian machine, then runs the whole suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+for p in libpcap0.8 tshark tcpdump tcpreplay gnutls-bin curl openssl iproute2 python3; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+mvn -B -ntp verify

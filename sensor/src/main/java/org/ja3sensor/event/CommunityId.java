@@ -1,0 +1,56 @@
+package org.ja3sensor.event;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * Community ID flow hash, version 1 (https://github.com/corelight/community-id-spec): base64 of
+ * SHA-1 over seed, ordered addresses, protocol, a zero pad byte and ordered ports, prefixed
+ * "1:".
+ */
+public final class CommunityId {
+  private CommunityId() {}
+
+  /** Protocol number of TCP. */
+  public static final int TCP = 6;
+
+  /**
+   * @param srcIp 4 or 16 bytes
+   * @param dstIp same length as srcIp
+   */
+  public static String v1(int seed, byte[] srcIp, int srcPort, byte[] dstIp, int dstPort, int proto) {
+    boolean swap = compare(srcIp, srcPort, dstIp, dstPort) > 0;
+    byte[] a = swap ? dstIp : srcIp;
+    byte[] b = swap ? srcIp : dstIp;
+    int pa = swap ? dstPort : srcPort;
+    int pb = swap ? srcPort : dstPort;
+    MessageDigest sha1;
+    try {
+      sha1 = MessageDigest.getInstance("SHA-1");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 missing from the JDK", e);
+    }
+    sha1.update((byte) (seed >>> 8));
+    sha1.update((byte) seed);
+    sha1.update(a);
+    sha1.update(b);
+    sha1.update((byte) proto);
+    sha1.update((byte) 0);
+    sha1.update((byte) (pa >>> 8));
+    sha1.update((byte) pa);
+    sha1.update((byte) (pb >>> 8));
+    sha1.update((byte) pb);
+    return "1:" + Base64.getEncoder().encodeToString(sha1.digest());
+  }
+
+  private static int compare(byte[] ipA, int portA, byte[] ipB, int portB) {
+    for (int i = 0; i < ipA.length; i++) {
+      int c = Integer.compare(ipA[i] & 0xff, ipB[i] & 0xff);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(portA, portB);
+  }
+}

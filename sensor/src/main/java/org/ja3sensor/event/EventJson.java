@@ -1,0 +1,217 @@
+package org.ja3sensor.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import org.ja3sensor.tls.ClientHello;
+import org.ja3sensor.tls.ServerHello;
+
+/**
+ * Serialises a {@link TlsEvent} as one line of JSON with Elastic Common Schema field names, nested
+ * objects (ECS's canonical form). The schema is documented in docs/events.md; {@link
+ * #SCHEMA_VERSION} changes whenever a field is renamed or removed.
+ */
+public final class EventJson {
+  /** Version of the event schema, also sent as a Kafka header. */
+  public static final String SCHEMA_VERSION = "1";
+
+  public static final String DATASET = "ja3sensor.tls";
+
+  private static final JsonFactory FACTORY = new JsonFactory();
+  private static final DateTimeFormatter RFC3339_MICROS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  /** Writes extra top-level fields (the matcher's enrichment); may be absent. */
+  public interface Extension {
+    void write(TlsEvent event, JsonGenerator g) throws IOException;
+  }
+
+  private final List<Extension> extensions = new ArrayList<>();
+
+  public EventJson addExtension(Extension e) {
+    extensions.add(e);
+    return this;
+  }
+
+  /** RFC 3339 UTC with microseconds, e.g. 2024-05-01T12:00:00.123456Z. */
+  public static String timestamp(long epochNanos) {
+    long secs = Math.floorDiv(epochNanos, 1_000_000_000L);
+    long nanos = Math.floorMod(epochNanos, 1_000_000_000L);
+    return RFC3339_MICROS.format(Instant.ofEpochSecond(secs, nanos));
+  }
+
+  /** ECS tls.version for a protocol version value: "1.3", "1.2", ..., "3.0"; null if unknown. */
+  public static String versionString(int v) {
+    switch (v) {
+      case 0x0304:
+        return "1.3";
+      case 0x0303:
+        return "1.2";
+      case 0x0302:
+        return "1.1";
+      case 0x0301:
+        return "1.0";
+      case 0x0300:
+        return "3.0";
+      case 0x0002:
+        return "2.0";
+      default:
+        if ((v & 0xff00) == 0x7f00 || v == 0xfb1a || (v & 0xff00) == 0x7e00) {
+          return "1.3"; // TLS 1.3 drafts and experiments
+        }
+        return null;
+    }
+  }
+
+  /** ECS tls.version_protocol. */
+  public static String versionProtocol(int v) {
+    return v <= 0x0300 ? "ssl" : "tls";
+  }
+
+  public String toJson(TlsEvent e) {
+    StringWriter w = new StringWriter(1024);
+    try (JsonGenerator g = FACTORY.createGenerator(w)) {
+      write(e, g);
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+    return w.toString();
+  }
+
+  public void write(TlsEvent e, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("@timestamp", timestamp(e.timestampNanos));
+
+    g.writeObjectFieldStart("event");
+    g.writeStringField("kind", isAlert(e) ? "alert" : "event");
+    g.writeArrayFieldStart("category");
+    g.writeString("network");
+    g.writeEndArray();
+    g.writeArrayFieldStart("type");
+    g.writeString("protocol");
+    g.writeEndArray();
+    g.writeStringField("dataset", DATASET);
+    g.writeStringField("module", "ja3sensor");
+    g.writeEndObject();
+
+    g.writeObjectFieldStart("source");
+    g.writeStringField("ip", e.clientIp);
+    g.writeNumberField("port", e.clientPort);
+    g.writeEndObject();
+    g.writeObjectFieldStart("destination");
+    g.writeStringField("ip", e.serverIp);
+    g.writeNumberField("port", e.serverPort);
+    g.writeEndObject();
+
+    g.writeObjectFieldStart("network");
+    g.writeStringField("transport", "tcp");
+    g.writeStringField("type", e.ipv6 ? "ipv6" : "ipv4");
+    g.writeStringField("protocol", "tls");
+    g.writeStringField("community_id", e.communityId);
+    g.writeEndObject();
+
+    writeTls(e, g);
+
+    if (e.filePath != null) {
+      g.writeObjectFieldStart("log");
+      g.writeObjectFieldStart("file");
+      g.writeStringField("path", e.filePath);
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    if (e.observerName != null || e.ingressInterface != null) {
+      g.writeObjectFieldStart("observer");
+      if (e.observerName != null) {
+        g.writeStringField("name", e.observerName);
+      }
+      if (e.ingressInterface != null) {
+        g.writeObjectFieldStart("ingress");
+        g.writeObjectFieldStart("interface");
+        g.writeStringField("name", e.ingressInterface);
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    }
+
+    g.writeObjectFieldStart("ja3sensor");
+    g.writeStringField("trigger", e.trigger.name().toLowerCase(java.util.Locale.ROOT));
+    if (e.tunnelDepth > 0) {
+      g.writeNumberField("tunnel_depth", e.tunnelDepth);
+    }
+    g.writeEndObject();
+
+    for (Extension x : extensions) {
+      x.write(e, g);
+    }
+    g.writeEndObject();
+  }
+
+  /** True when the matcher marked this event as an alert. Overridden by the matcher's extension. */
+  public boolean isAlert(TlsEvent e) {
+    return false;
+  }
+
+  private static void writeTls(TlsEvent e, JsonGenerator g) throws IOException {
+    g.writeObjectFieldStart("tls");
+    ServerHello sh = e.serverHello;
+    ClientHello ch = e.clientHello;
+    if (sh != null) {
+      int v = sh.negotiatedVersion();
+      String vs = versionString(v);
+      if (vs != null) {
+        g.writeStringField("version", vs);
+        g.writeStringField("version_protocol", versionProtocol(v));
+      }
+      g.writeStringField("cipher", String.format("0x%04x", sh.cipherSuite()));
+      if (sh.alpn() != null) {
+        g.writeStringField("next_protocol", sh.alpn());
+      }
+    }
+    if (ch != null || e.sslv2ClientHello) {
+      g.writeObjectFieldStart("client");
+      if (ch != null) {
+        g.writeStringField("ja3", e.ja3Hash);
+        g.writeStringField("ja3_string", e.ja3String);
+        if (ch.serverName() != null) {
+          g.writeStringField("server_name", ch.serverName());
+        }
+        if (!ch.alpn().isEmpty()) {
+          g.writeArrayFieldStart("alpn");
+          for (String p : ch.alpn()) {
+            g.writeString(p);
+          }
+          g.writeEndArray();
+        }
+        g.writeStringField("legacy_version", String.format("0x%04x", ch.legacyVersion()));
+        if (ch.supportedVersions().length > 0) {
+          g.writeArrayFieldStart("supported_versions");
+          for (int v : ch.supportedVersions()) {
+            g.writeString(String.format("0x%04x", v));
+          }
+          g.writeEndArray();
+        }
+      } else {
+        g.writeBooleanField("sslv2_hello", true);
+      }
+      g.writeEndObject();
+    }
+    if (sh != null) {
+      g.writeObjectFieldStart("server");
+      g.writeStringField("ja3s", e.ja3sHash);
+      g.writeStringField("ja3s_string", e.ja3sString);
+      if (sh.helloRetryRequest()) {
+        g.writeBooleanField("hello_retry_request", true);
+      }
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+}

@@ -1,0 +1,64 @@
+package org.ja3sensor.pipeline;
+
+/**
+ * Counters of one pipeline (one worker thread). Written only by the owning thread; the summary
+ * and periodic stats read them, which is approximate while the worker runs. Several workers'
+ * counters are combined with {@link #addTo(Counters)}.
+ */
+public final class Counters {
+  private final long[] anomalies = new long[Anomaly.values().length];
+
+  /** Frames handed to the decoder. */
+  public long packets;
+  /** Bytes of those frames (captured length). */
+  public long bytes;
+  /** Frames that carried a TCP segment the decoder understood. */
+  public long tcpPackets;
+  /** Frames that were not IP or not TCP (not anomalies: simply not ours). */
+  public long otherPackets;
+  /** Flows created in the flow table. */
+  public long flows;
+  /** Flows evicted for idleness. */
+  public long flowsIdleEvicted;
+  /** Flows currently in the table (gauge). */
+  public long flowsActive;
+  /** ClientHellos parsed. */
+  public long clientHellos;
+  /** ServerHellos parsed. */
+  public long serverHellos;
+  /** Events emitted. */
+  public long events;
+
+  public void anomaly(Anomaly a) {
+    anomalies[a.ordinal()]++;
+  }
+
+  public long get(Anomaly a) {
+    return anomalies[a.ordinal()];
+  }
+
+  public long totalAnomalies() {
+    long t = 0;
+    for (long v : anomalies) {
+      t += v;
+    }
+    return t;
+  }
+
+  /** Adds this worker's counts into {@code total}. */
+  public void addTo(Counters total) {
+    total.packets += packets;
+    total.bytes += bytes;
+    total.tcpPackets += tcpPackets;
+    total.otherPackets += otherPackets;
+    total.flows += flows;
+    total.flowsIdleEvicted += flowsIdleEvicted;
+    total.flowsActive += flowsActive;
+    total.clientHellos += clientHellos;
+    total.serverHellos += serverHellos;
+    total.events += events;
+    for (int i = 0; i < anomalies.length; i++) {
+      total.anomalies[i] += anomalies[i];
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package org.ja3sensor.sink;
+
+import java.io.IOException;
+
+/**
+ * Where serialised events go: stdout, Kafka. Called from one thread at a time (the pipeline's
+ * emitter). Implementations must not block packet processing for long.
+ */
+public interface EventSink extends AutoCloseable {
+
+  /**
+   * Publishes one event.
+   *
+   * @param json the event as one line of JSON, without the trailing newline
+   * @param key the record key a consumer aggregates on (the JA3 hash, else the JA3S hash), may be
+   *     null
+   * @param alert true when the event is an alert (a sink may route alerts separately)
+   */
+  void publish(String json, String key, boolean alert) throws IOException;
+
+  /** Pushes everything pending to its destination (or to the spool); blocks until done. */
+  void flush() throws IOException;
+
+  /**
+   * Flushes and releases resources.
+   *
+   * @throws IOException when some events could not be delivered
+   */
+  @Override
+  void close() throws IOException;
+}

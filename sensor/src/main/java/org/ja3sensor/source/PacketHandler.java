@@ -1,0 +1,23 @@
+package org.ja3sensor.source;
+
+/**
+ * Receives raw captured frames from a {@link PacketSource}.
+ *
+ * <p>Buffer ownership: {@code buf} belongs to the source and is reused for the next frame; the
+ * bytes {@code buf[off, off + capLen)} are valid only for the duration of the call. A handler that
+ * needs them later must copy them.
+ */
+@FunctionalInterface
+public interface PacketHandler {
+  /**
+   * @param linkType libpcap LINKTYPE_* value of this frame (per interface in pcapng)
+   * @param tsNanos capture time, nanoseconds since the Unix epoch
+   * @param buf frame bytes (shared, see class comment)
+   * @param off offset of the first link-layer byte
+   * @param capLen captured length
+   * @param origLen original length on the wire (may exceed capLen when the snap length cut it)
+   * @param ifIndex interface index within the source (pcapng interface id, live capture interface
+   *     number); 0 for classic pcap
+   */
+  void onPacket(int linkType, long tsNanos, byte[] buf, int off, int capLen, int origLen, int ifIndex);
+}
