@@ -90,7 +90,7 @@ public final class EventJson {
     g.writeStringField("@timestamp", timestamp(e.timestampNanos));
 
     g.writeObjectFieldStart("event");
-    g.writeStringField("kind", isAlert(e) ? "alert" : "event");
+    g.writeStringField("kind", e.alert ? "alert" : "event");
     g.writeArrayFieldStart("category");
     g.writeString("network");
     g.writeEndArray();
@@ -152,11 +152,6 @@ public final class EventJson {
       x.write(e, g);
     }
     g.writeEndObject();
-  }
-
-  /** True when the matcher marked this event as an alert. Overridden by the matcher's extension. */
-  public boolean isAlert(TlsEvent e) {
-    return false;
   }
 
   private static void writeTls(TlsEvent e, JsonGenerator g) throws IOException {

@@ -56,4 +56,7 @@ public final class TlsEvent {
 
   /** What the fingerprint database knows about this handshake; filled by the matcher. */
   public final List<Object> enrichments = new ArrayList<>();
+
+  /** True when the matcher decided this handshake is an alert (event.kind = alert). */
+  public boolean alert;
 }
