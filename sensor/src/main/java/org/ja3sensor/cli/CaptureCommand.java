@@ -1,0 +1,436 @@
+package org.ja3sensor.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.ja3sensor.event.EventJson;
+import org.ja3sensor.pipeline.EventListener;
+import org.ja3sensor.pipeline.ParallelRunner;
+import org.ja3sensor.pipeline.PipelineConfig;
+import org.ja3sensor.sink.EventSink;
+import org.ja3sensor.sink.StdoutSink;
+import org.ja3sensor.source.LinkType;
+import org.ja3sensor.source.LiveCaptureSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code ja3sensor capture -i IFACE}: fingerprint live traffic (a SPAN/TAP port) until stopped.
+ *
+ * <p>Same events as {@code read}, with {@code observer.name} and {@code
+ * observer.ingress.interface.name} instead of {@code log.file.path}. SIGINT/SIGTERM stop the
+ * capture, drain the queues, emit the pending events, flush the output, print the final counters
+ * and exit 0. See docs/capture.md.
+ */
+@Command(
+    name = "capture",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Fingerprint the TLS handshakes seen on live interfaces (libpcap); one JSON event per line"
+          + " on stdout, counters on stderr. Stops on SIGINT/SIGTERM, --duration or --count."
+    })
+public final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
+
+  /** Give up waiting for a clean shutdown after this long (a stuck output, a stuck libpcap). */
+  private static final long SHUTDOWN_GRACE_MILLIS = 20_000;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-i", "--interface"},
+      required = true,
+      paramLabel = "IFACE",
+      description = "Interface to capture on; repeat for several (any = all, Linux cooked).")
+  List<String> interfaces;
+
+  @Option(
+      names = "--bpf",
+      paramLabel = "EXPR",
+      defaultValue = "tcp",
+      description = "BPF filter expression (default: ${DEFAULT-VALUE}); empty for none.")
+  String bpf;
+
+  @Option(
+      names = "--snaplen",
+      paramLabel = "BYTES",
+      defaultValue = "65535",
+      description = "Bytes kept of each frame (default: ${DEFAULT-VALUE}).")
+  int snaplen;
+
+  @Option(
+      names = "--buffer-size",
+      paramLabel = "SIZE",
+      defaultValue = "64m",
+      converter = Units.SizeConverter.class,
+      description = "Kernel capture buffer per interface (default: ${DEFAULT-VALUE}).")
+  long bufferSize;
+
+  @Option(
+      names = "--promisc",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Promiscuous mode (default: on; --no-promisc to turn it off).")
+  boolean promisc;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      description = "Worker threads (default: cores minus capture threads, at least 1).")
+  Integer workers;
+
+  @Option(
+      names = "--queue-size",
+      paramLabel = "SIZE",
+      defaultValue = "16m",
+      converter = Units.SizeConverter.class,
+      description =
+          "Queue between the capture threads and each worker (default: ${DEFAULT-VALUE});"
+              + " packets that find it full are dropped and counted (queue_dropped).")
+  long queueSize;
+
+  @Option(
+      names = "--max-flows",
+      paramLabel = "N",
+      description =
+          "Flows tracked at once, all workers together (default: 500000); the least recently"
+              + " used is evicted when full.")
+  Integer maxFlows;
+
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "DURATION",
+      converter = Units.DurationConverter.class,
+      description = "Evict a flow idle this long (default: 120s).")
+  Long idleTimeoutNanos;
+
+  @Option(
+      names = "--max-handshake-bytes",
+      paramLabel = "SIZE",
+      converter = Units.SizeConverter.class,
+      description = "Bytes one direction of a flow may buffer for its hello (default: 128k).")
+  Long maxHandshakeBytes;
+
+  @Option(
+      names = "--stats-interval",
+      paramLabel = "DURATION",
+      defaultValue = "60s",
+      converter = Units.DurationConverter.class,
+      description = "Print counters to stderr this often (default: ${DEFAULT-VALUE}; 0 = only at exit).")
+  long statsIntervalNanos;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      converter = Units.DurationConverter.class,
+      description = "Stop after this long (e.g. 30s, 10m, 2h).")
+  Long durationNanos;
+
+  @Option(
+      names = "--count",
+      paramLabel = "N",
+      description = "Stop after this many captured packets (all interfaces).")
+  Long count;
+
+  @Option(
+      names = "--sensor-name",
+      paramLabel = "NAME",
+      description = "observer.name in events (default: the host name).")
+  String sensorName;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream err = System.err;
+    validate();
+    quietPcap4jLogging();
+    Consumer<String> warn = m -> err.println("ja3sensor: " + m);
+
+    LiveCaptureSource.Settings settings =
+        new LiveCaptureSource.Settings(snaplen, (int) bufferSize, promisc, bpf, 100);
+    List<LiveCaptureSource> sources = new ArrayList<>();
+    try {
+      for (int i = 0; i < interfaces.size(); i++) {
+        LiveCaptureSource s = new LiveCaptureSource(interfaces.get(i), i, settings, warn);
+        s.open(); // missing interface, privileges, bad filter: reported here, before any thread
+        sources.add(s);
+      }
+    } catch (IOException e) {
+      for (LiveCaptureSource s : sources) {
+        s.close();
+      }
+      throw e;
+    }
+
+    int nWorkers = workers != null ? workers : defaultWorkers(interfaces.size());
+    PipelineConfig config = perWorkerConfig(nWorkers);
+    EventSink sink = new StdoutSink(System.out);
+    EventJson json = new EventJson();
+    EventListener output =
+        e -> {
+          try {
+            String key = e.ja3Hash != null ? e.ja3Hash : e.ja3sHash;
+            sink.publish(json.toJson(e), key, e.alert);
+          } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+          }
+        };
+    Runnable flush =
+        () -> {
+          try {
+            sink.flush();
+          } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+          }
+        };
+
+    ParallelRunner.Settings rs =
+        new ParallelRunner.Settings(
+            nWorkers,
+            (int) Math.min(1L << 30, Math.max(1, queueSize / interfaces.size())),
+            snaplen,
+            1000,
+            count != null ? count : 0,
+            16_384,
+            1000);
+    String observer = sensorName != null ? sensorName : hostName();
+    ParallelRunner runner = new ParallelRunner(sources, observer, config, rs, output, flush, warn);
+
+    for (LiveCaptureSource s : sources) {
+      err.println(
+          "ja3sensor: capturing on "
+              + s.name()
+              + " (link type "
+              + linkTypeName(s.linkType())
+              + ", snaplen "
+              + snaplen
+              + ", buffer "
+              + (bufferSize >> 20)
+              + " MiB, "
+              + (promisc ? "promiscuous" : "not promiscuous")
+              + ", "
+              + (s.nanosecondTimestamps() ? "nanosecond" : "microsecond")
+              + " timestamps, filter \""
+              + bpf
+              + "\")");
+    }
+    err.println("ja3sensor: " + nWorkers + " worker(s), sensor name \"" + observer + "\"");
+
+    CountDownLatch finished = new CountDownLatch(1);
+    AtomicInteger signals = new AtomicInteger();
+    Runnable onSignal =
+        () -> {
+          if (signals.incrementAndGet() > 1) {
+            err.println("ja3sensor: second signal, exiting without draining");
+            Runtime.getRuntime().halt(130);
+          }
+          runner.stop();
+          startWatchdog(finished, err);
+        };
+    boolean trapped = trapSignals(onSignal);
+    if (!trapped) {
+      // No signal API: a shutdown hook stops, waits for the drain, then ends the JVM with 0
+      // (returning from a hook would exit with the signal's status).
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    runner.stop();
+                    try {
+                      if (finished.await(SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                        Runtime.getRuntime().halt(0);
+                      }
+                    } catch (InterruptedException ie) {
+                      Thread.currentThread().interrupt();
+                    }
+                  },
+                  "ja3sensor-shutdown"));
+    }
+
+    AtomicBoolean done = new AtomicBoolean();
+    Thread timer = null;
+    if (durationNanos != null || statsIntervalNanos > 0) {
+      timer = new Thread(() -> timerLoop(runner, done, err), "ja3sensor-timer");
+      timer.setDaemon(true);
+      timer.start();
+    }
+
+    ParallelRunner.Totals totals;
+    try {
+      totals = runner.run();
+    } finally {
+      done.set(true);
+      try {
+        sink.close();
+      } catch (IOException e) {
+        warn.accept("closing the output failed: " + e.getMessage());
+      }
+    }
+    if (timer != null) {
+      timer.interrupt();
+    }
+    err.println("ja3sensor: final " + totals.format());
+    err.flush();
+    finished.countDown();
+    return 0;
+  }
+
+  /** Prints periodic counters and stops the runner when --duration has passed. */
+  private void timerLoop(ParallelRunner runner, AtomicBoolean done, PrintStream err) {
+    long start = System.nanoTime();
+    long nextStats = statsIntervalNanos > 0 ? start + statsIntervalNanos : Long.MAX_VALUE;
+    long end = durationNanos != null ? start + durationNanos : Long.MAX_VALUE;
+    while (!done.get()) {
+      long now = System.nanoTime();
+      if (now - end >= 0 && !runner.stopRequested()) {
+        runner.stop();
+        end = Long.MAX_VALUE;
+      }
+      if (now - nextStats >= 0) {
+        err.println("ja3sensor: stats " + runner.totals().format());
+        nextStats += statsIntervalNanos;
+      }
+      long wait = Math.min(nextStats, end) - now;
+      try {
+        TimeUnit.NANOSECONDS.sleep(Math.max(1_000_000L, Math.min(wait, 200_000_000L)));
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private static void startWatchdog(CountDownLatch finished, PrintStream err) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                if (!finished.await(SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                  err.println(
+                      "ja3sensor: shutdown did not finish within "
+                          + SHUTDOWN_GRACE_MILLIS / 1000
+                          + " s; exiting");
+                  Runtime.getRuntime().halt(3);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "ja3sensor-watchdog");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Routes SIGINT and SIGTERM to {@code onSignal} instead of JVM shutdown, so that the main thread
+   * can drain and return exit status 0. Returns false when the JDK offers no signal API.
+   */
+  @SuppressWarnings("restriction")
+  private static boolean trapSignals(Runnable onSignal) {
+    try {
+      sun.misc.SignalHandler h = sig -> onSignal.run();
+      sun.misc.Signal.handle(new sun.misc.Signal("INT"), h);
+      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), h);
+      return true;
+    } catch (Throwable e) {
+      return false;
+    }
+  }
+
+  private void validate() {
+    if (snaplen < 64 || snaplen > 262_144) {
+      throw new ParameterException(
+          spec.commandLine(), "--snaplen: expected 64 to 262144, got " + snaplen);
+    }
+    if (bufferSize < (1 << 20) || bufferSize > Integer.MAX_VALUE) {
+      throw new ParameterException(
+          spec.commandLine(), "--buffer-size: expected 1m to 2047m, got " + bufferSize + " bytes");
+    }
+    if (workers != null && (workers < 1 || workers > 256)) {
+      throw new ParameterException(
+          spec.commandLine(), "--workers: expected 1 to 256, got " + workers);
+    }
+    if (maxFlows != null && maxFlows < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--max-flows: expected at least 1, got " + maxFlows);
+    }
+    if (maxHandshakeBytes != null && (maxHandshakeBytes < 1024 || maxHandshakeBytes > 1 << 24)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--max-handshake-bytes: expected 1k to 16m, got " + maxHandshakeBytes);
+    }
+    if (count != null && count < 1) {
+      throw new ParameterException(spec.commandLine(), "--count: expected at least 1, got " + count);
+    }
+    if (durationNanos != null && durationNanos <= 0) {
+      throw new ParameterException(spec.commandLine(), "--duration: expected more than 0");
+    }
+    if (queueSize < (1 << 20)) {
+      throw new ParameterException(
+          spec.commandLine(), "--queue-size: expected at least 1m, got " + queueSize + " bytes");
+    }
+  }
+
+  /** Flow-table bounds are totals for the sensor; each worker's pipeline gets its share. */
+  PipelineConfig perWorkerConfig(int nWorkers) {
+    PipelineConfig d = PipelineConfig.defaults();
+    int flows = maxFlows != null ? maxFlows : d.maxFlows();
+    return new PipelineConfig(
+        Math.max(1, (flows + nWorkers - 1) / nWorkers),
+        idleTimeoutNanos != null ? idleTimeoutNanos : d.idleTimeoutNanos(),
+        maxHandshakeBytes != null ? (int) (long) maxHandshakeBytes : d.maxHandshakeBytesPerFlow(),
+        Math.max(1L << 20, d.reassemblyMemcap() / nWorkers),
+        d.scanLimit(),
+        d.maxOutOfOrderSegments());
+  }
+
+  static int defaultWorkers(int captureThreads) {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() - captureThreads);
+  }
+
+  static String hostName() {
+    try {
+      String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+      if (!h.isEmpty()) {
+        return h;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: ask Java
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static String linkTypeName(int lt) {
+    return switch (lt) {
+      case LinkType.ETHERNET -> "ethernet";
+      case LinkType.LINUX_SLL -> "linux-sll";
+      case LinkType.LINUX_SLL2 -> "linux-sll2";
+      case LinkType.RAW, LinkType.RAW_ALT_12, LinkType.RAW_ALT_14 -> "raw-ip";
+      case LinkType.NULL -> "null";
+      default -> Integer.toString(lt);
+    };
+  }
+
+  /** pcap4j logs each loop start and break at INFO; keep its logger to warnings. */
+  private static void quietPcap4jLogging() {
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.pcap4j") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.pcap4j", "warn");
+    }
+  }
+}

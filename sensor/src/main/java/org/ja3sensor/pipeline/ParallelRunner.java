@@ -1,0 +1,536 @@
+package org.ja3sensor.pipeline;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.ja3sensor.decode.DecodedPacket;
+import org.ja3sensor.decode.PacketDecoder;
+import org.ja3sensor.event.TlsEvent;
+import org.ja3sensor.source.LiveCaptureSource;
+import org.ja3sensor.source.PacketHandler;
+import org.ja3sensor.source.PacketSource;
+
+/**
+ * Runs one or more packet sources through N {@link Pipeline}s in parallel: the live-capture
+ * engine.
+ *
+ * <pre>
+ *  capture thread per source ──decode, flow hash──► SegmentRing[source][worker] (bounded, drop when full)
+ *  worker thread per pipeline ◄── its rings, oldest record first; expire() on wall-clock ticks
+ *  emitter thread ◄── bounded event queue ◄── every worker's events; calls the downstream listener
+ * </pre>
+ *
+ * <p>The capture thread decodes each frame once (link, IP, TCP) with its own {@link
+ * PacketDecoder}, because the flow hash needs the addresses and ports anyway; what crosses to the
+ * worker is the decoded segment (about 70 bytes of header fields) plus the captured TCP payload,
+ * not the whole frame, and frames that are not TCP never leave the capture thread. The worker
+ * hands the segment to {@link Pipeline#onSegment}. Both directions of a flow hash to the same
+ * worker ({@link Pipeline#flowHash}), so each flow is owned by exactly one pipeline.
+ *
+ * <p>Counters: each capture thread and each worker owns a {@link Counters}; {@link #totals()}
+ * adds them up (approximate while running, exact after {@link #run} returned).
+ *
+ * <p>The downstream {@link EventListener} is only ever called from the emitter thread, one event
+ * at a time, so it needs no synchronisation (it can serialise and publish to a sink as the {@code
+ * read} command does).
+ */
+public final class ParallelRunner {
+
+  /**
+   * Threading and queueing parameters.
+   *
+   * @param workers number of worker threads (pipelines)
+   * @param ringBytes bytes of queue between each capture thread and each worker
+   * @param maxPayload largest TCP payload a queue record holds (the snap length)
+   * @param expireIntervalMillis how often each worker calls {@link Pipeline#expire}
+   * @param countLimit stop after this many captured frames (all sources together); 0 = no limit
+   * @param eventQueue events waiting for the emitter
+   * @param flushIntervalMillis the emitter calls the flush action at most this often, when it
+   *     published something since the last flush
+   */
+  public record Settings(
+      int workers,
+      int ringBytes,
+      int maxPayload,
+      long expireIntervalMillis,
+      long countLimit,
+      int eventQueue,
+      long flushIntervalMillis) {
+
+    public static Settings defaults(int workers) {
+      return new Settings(workers, 16 << 20, 65_535, 1000, 0, 16_384, 1000);
+    }
+  }
+
+  /** Wall clock as epoch nanoseconds (capture timestamps use the same clock). */
+  private static long wallNanos() {
+    return System.currentTimeMillis() * 1_000_000L;
+  }
+
+  private final List<? extends PacketSource> sources;
+  private final Settings settings;
+  private final Consumer<String> warnings;
+  private final EventListener downstream;
+  private final Runnable flush;
+
+  private final Capture[] captures;
+  private final Worker[] workers;
+  private final BlockingQueue<TlsEvent> events;
+  private final AtomicLong captured = new AtomicLong();
+
+  private volatile boolean stopRequested;
+  private volatile boolean producersDone;
+  private volatile boolean workersDone;
+  private volatile boolean emitterAlive = true;
+
+  // Written by the emitter thread only.
+  private volatile long eventsPublished;
+  private volatile long downstreamErrors;
+  // Written by worker threads (several): atomic.
+  private final AtomicLong eventsLost = new AtomicLong();
+  private final AtomicLong workerErrors = new AtomicLong();
+
+  /**
+   * @param sources packet sources, one capture thread each; the source at index i delivers
+   *     frames with ifIndex i (it names interface {@code interfaceNames[i]} in events)
+   * @param observerName sensor name written to events
+   * @param config bounds of each pipeline (per worker: divide totals by the worker count first)
+   * @param downstream receives every event, on the emitter thread only
+   * @param flush called by the emitter after publishing (rate-limited) and at the end; may be null
+   * @param warnings one-line messages about failures while running
+   */
+  public ParallelRunner(
+      List<? extends PacketSource> sources,
+      String observerName,
+      PipelineConfig config,
+      Settings settings,
+      EventListener downstream,
+      Runnable flush,
+      Consumer<String> warnings) {
+    if (sources.isEmpty()) {
+      throw new IllegalArgumentException("sources: expected at least one, got none");
+    }
+    if (settings.workers() < 1) {
+      throw new IllegalArgumentException(
+          "workers: expected at least 1, got " + settings.workers());
+    }
+    this.sources = sources;
+    this.settings = settings;
+    this.downstream = downstream;
+    this.flush = flush;
+    this.warnings = warnings;
+    this.events = new ArrayBlockingQueue<>(settings.eventQueue());
+
+    String[] interfaceNames = new String[sources.size()];
+    for (int i = 0; i < interfaceNames.length; i++) {
+      interfaceNames[i] = sources.get(i).name();
+    }
+    int nw = settings.workers();
+    SegmentRing[][] rings = new SegmentRing[sources.size()][nw];
+    for (int s = 0; s < rings.length; s++) {
+      for (int w = 0; w < nw; w++) {
+        rings[s][w] = new SegmentRing(settings.ringBytes(), settings.maxPayload());
+      }
+    }
+    captures = new Capture[sources.size()];
+    for (int s = 0; s < captures.length; s++) {
+      captures[s] = new Capture(sources.get(s), rings[s]);
+    }
+    workers = new Worker[nw];
+    for (int w = 0; w < nw; w++) {
+      SegmentRing[] mine = new SegmentRing[sources.size()];
+      for (int s = 0; s < mine.length; s++) {
+        mine[s] = rings[s][w];
+      }
+      Counters c = new Counters();
+      Pipeline p = new Pipeline(config, c, this::enqueueEvent);
+      p.setContext(null, observerName, interfaceNames);
+      workers[w] = new Worker(p, c, mine);
+    }
+  }
+
+  /**
+   * Starts every thread and returns when the capture has been stopped ({@link #stop()}, the count
+   * limit, or every source ended) and everything captured has gone through: rings drained, every
+   * pipeline finished (pending client-only events emitted), every event handed downstream, the
+   * flush action run. Sources are closed before it returns.
+   */
+  public Totals run() throws InterruptedException {
+    List<Thread> captureThreads = new ArrayList<>();
+    List<Thread> workerThreads = new ArrayList<>();
+    for (int i = 0; i < workers.length; i++) {
+      workerThreads.add(start("ja3sensor-worker-" + i, workers[i]));
+    }
+    Thread emitter = start("ja3sensor-emitter", this::emitLoop);
+    for (Capture c : captures) {
+      captureThreads.add(start("ja3sensor-capture-" + c.source.name(), c));
+    }
+    for (Thread t : captureThreads) {
+      t.join();
+    }
+    for (PacketSource s : sources) {
+      try {
+        s.close();
+      } catch (IOException | RuntimeException e) {
+        warnings.accept(s.name() + ": close failed: " + e.getMessage());
+      }
+    }
+    producersDone = true;
+    for (Thread t : workerThreads) {
+      t.join();
+    }
+    workersDone = true;
+    emitter.join();
+    return totals();
+  }
+
+  private static Thread start(String name, Runnable r) {
+    Thread t = new Thread(r, name);
+    t.start();
+    return t;
+  }
+
+  /** Stops capturing; {@link #run} then drains and returns. Any thread, idempotent, no blocking. */
+  public void stop() {
+    stopRequested = true;
+    for (PacketSource s : sources) {
+      s.stop();
+    }
+  }
+
+  public boolean stopRequested() {
+    return stopRequested;
+  }
+
+  // ------------------------------------------------------------------ capture side
+
+  /** One capture thread: runs its source, decodes, routes each segment to its worker's ring. */
+  private final class Capture implements Runnable, PacketHandler {
+    final PacketSource source;
+    final SegmentRing[] rings;
+    final Counters counters = new Counters();
+    final PacketDecoder decoder = new PacketDecoder(counters);
+    final DecodedPacket packet = new DecodedPacket();
+    final long limit = settings.countLimit();
+
+    Capture(PacketSource source, SegmentRing[] rings) {
+      this.source = source;
+      this.rings = rings;
+    }
+
+    @Override
+    public void run() {
+      try {
+        if (!stopRequested) {
+          source.run(this);
+        }
+      } catch (IOException | RuntimeException e) {
+        warnings.accept(source.name() + ": capture stopped: " + e.getMessage());
+      }
+    }
+
+    @Override
+    public void onPacket(
+        int linkType, long tsNanos, byte[] buf, int off, int capLen, int origLen, int ifIndex) {
+      if (limit > 0) {
+        long n = captured.incrementAndGet();
+        if (n > limit) {
+          stop();
+          return;
+        }
+        if (n == limit) {
+          stop(); // this frame is still processed
+        }
+      }
+      counters.packets++;
+      counters.bytes += capLen;
+      if (!decoder.decode(linkType, buf, off, capLen, packet)) {
+        return;
+      }
+      int w = rings.length == 1 ? 0 : Math.floorMod(Pipeline.flowHash(packet), rings.length);
+      rings[w].offer(packet, tsNanos, ifIndex); // a refusal is counted by the ring
+    }
+  }
+
+  // ------------------------------------------------------------------ workers
+
+  /** One worker: owns a pipeline and the rings from every capture thread to it. */
+  private final class Worker implements Runnable {
+    final Pipeline pipeline;
+    final Counters counters;
+    final SegmentRing[] rings;
+    final DecodedPacket packet = new DecodedPacket();
+
+    Worker(Pipeline pipeline, Counters counters, SegmentRing[] rings) {
+      this.pipeline = pipeline;
+      this.counters = counters;
+      this.rings = rings;
+    }
+
+    @Override
+    public void run() {
+      long expireEvery = settings.expireIntervalMillis() * 1_000_000L;
+      long nextExpire = System.nanoTime() + expireEvery;
+      int idle = 0;
+      while (true) {
+        int n = drain(256);
+        long now = System.nanoTime();
+        if (now - nextExpire >= 0) {
+          guarded(() -> pipeline.expire(wallNanos()));
+          nextExpire = now + expireEvery;
+        }
+        if (n > 0) {
+          idle = 0;
+          continue;
+        }
+        if (producersDone && allEmpty()) {
+          break;
+        }
+        idle = backOff(idle);
+      }
+      guarded(pipeline::finish);
+    }
+
+    /** Processes up to {@code max} records, oldest first across rings; returns how many. */
+    private int drain(int max) {
+      int done = 0;
+      while (done < max) {
+        SegmentRing r = next();
+        if (r == null || !r.peek(packet)) {
+          break;
+        }
+        try {
+          pipeline.onSegment(packet, r.peekTimestamp(), r.peekIfIndex());
+        } catch (RuntimeException e) {
+          workerError(e);
+        }
+        r.advance();
+        done++;
+      }
+      return done;
+    }
+
+    private SegmentRing next() {
+      if (rings.length == 1) {
+        return rings[0];
+      }
+      SegmentRing best = null;
+      long bestTs = Long.MAX_VALUE;
+      for (SegmentRing r : rings) {
+        long ts = r.headTimestamp();
+        if (ts < bestTs || (best == null && ts != Long.MAX_VALUE)) {
+          best = r;
+          bestTs = ts;
+        }
+      }
+      return best;
+    }
+
+    private boolean allEmpty() {
+      for (SegmentRing r : rings) {
+        if (!r.isEmpty()) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private void guarded(Runnable r) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        workerError(e);
+      }
+    }
+  }
+
+  /** Spins briefly, then parks with growing pauses up to 1 ms; returns the next idle count. */
+  private static int backOff(int idle) {
+    if (idle < 50) {
+      Thread.onSpinWait();
+    } else {
+      LockSupport.parkNanos(Math.min(1_000_000L, 50_000L << Math.min(idle - 50, 5)));
+    }
+    return idle + 1;
+  }
+
+  private void workerError(RuntimeException e) {
+    if (workerErrors.getAndIncrement() < 10) {
+      warnings.accept("internal error in a worker (packet skipped): " + e);
+    }
+  }
+
+  // ------------------------------------------------------------------ emitter
+
+  /** The pipelines' listener (worker threads): hands the event to the emitter. */
+  private void enqueueEvent(TlsEvent e) {
+    try {
+      while (!events.offer(e, 100, TimeUnit.MILLISECONDS)) {
+        if (!emitterAlive) {
+          eventsLost.incrementAndGet();
+          return;
+        }
+      }
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      eventsLost.incrementAndGet();
+    }
+  }
+
+  private void emitLoop() {
+    long flushEvery = settings.flushIntervalMillis() * 1_000_000L;
+    long lastFlush = System.nanoTime();
+    boolean dirty = false;
+    try {
+      while (true) {
+        TlsEvent e;
+        try {
+          e = events.poll(50, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        if (e != null) {
+          try {
+            downstream.onEvent(e);
+            eventsPublished++;
+            dirty = true;
+          } catch (RuntimeException ex) {
+            if (downstreamErrors++ < 10) {
+              warnings.accept("event output failed: " + ex.getMessage());
+            }
+          }
+        } else if (workersDone && events.isEmpty()) {
+          break;
+        }
+        long now = System.nanoTime();
+        if (dirty && flush != null && now - lastFlush >= flushEvery) {
+          runFlush();
+          dirty = false;
+          lastFlush = now;
+        }
+      }
+      if (flush != null) {
+        runFlush();
+      }
+    } finally {
+      emitterAlive = false;
+    }
+  }
+
+  private void runFlush() {
+    try {
+      flush.run();
+    } catch (RuntimeException ex) {
+      if (downstreamErrors++ < 10) {
+        warnings.accept("event output flush failed: " + ex.getMessage());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ counters
+
+  /** Everything the stats line shows, added up over threads. */
+  public static final class Totals {
+    /** Pipeline and decoder counters of every thread, added up. */
+    public final Counters counters = new Counters();
+    /** Frames delivered by the sources. */
+    public long captured;
+    /** Frames the kernel dropped (libpcap ps_drop) and the interface dropped (ps_ifdrop). */
+    public long kernelDropped;
+
+    public long ifDropped;
+    /** Segments dropped because a worker's queue was full. */
+    public long queueDropped;
+    /** Events handed to the output, and output failures. */
+    public long eventsPublished;
+
+    public long outputErrors;
+    /** Events lost because the emitter had died; internal errors in workers. */
+    public long eventsLost;
+
+    public long workerErrors;
+
+    /** Flows evicted, for idleness or because the table was full. */
+    public long flowsEvicted() {
+      return counters.flowsIdleEvicted + counters.get(Anomaly.FLOW_TABLE_FULL);
+    }
+
+    /** The counters as {@code key=value} pairs on one line; anomalies only when non-zero. */
+    public String format() {
+      StringBuilder b = new StringBuilder(512);
+      kv(b, "packets", captured);
+      kv(b, "bytes", counters.bytes);
+      kv(b, "kernel_dropped", kernelDropped);
+      kv(b, "if_dropped", ifDropped);
+      kv(b, "queue_dropped", queueDropped);
+      kv(b, "tcp_packets", counters.tcpPackets);
+      kv(b, "flows", counters.flows);
+      kv(b, "flows_active", counters.flowsActive);
+      kv(b, "flows_evicted", flowsEvicted());
+      kv(b, "flows_evicted_idle", counters.flowsIdleEvicted);
+      kv(b, "flows_evicted_full", counters.get(Anomaly.FLOW_TABLE_FULL));
+      kv(b, "client_hellos", counters.clientHellos);
+      kv(b, "server_hellos", counters.serverHellos);
+      kv(b, "events", eventsPublished);
+      if (outputErrors > 0) {
+        kv(b, "output_errors", outputErrors);
+      }
+      if (eventsLost > 0) {
+        kv(b, "events_lost", eventsLost);
+      }
+      if (workerErrors > 0) {
+        kv(b, "internal_errors", workerErrors);
+      }
+      kv(b, "anomalies", counters.totalAnomalies());
+      for (Anomaly a : Anomaly.values()) {
+        long v = counters.get(a);
+        if (v > 0) {
+          kv(b, "anomaly." + a.label(), v);
+        }
+      }
+      return b.toString();
+    }
+
+    private static void kv(StringBuilder b, String k, long v) {
+      if (b.length() > 0) {
+        b.append(' ');
+      }
+      b.append(k).append('=').append(v);
+    }
+  }
+
+  /**
+   * Current totals: approximate while running (plain reads of other threads' counters), exact
+   * once {@link #run} has returned. Refreshes live sources' kernel counters.
+   */
+  public Totals totals() {
+    Totals t = new Totals();
+    for (Capture c : captures) {
+      c.counters.addTo(t.counters);
+      if (c.source instanceof LiveCaptureSource live) {
+        live.refreshStats();
+      }
+      t.captured += c.source.stats().packets;
+      t.kernelDropped += c.source.stats().kernelDropped;
+      t.ifDropped += c.source.stats().ifDropped;
+      for (SegmentRing r : c.rings) {
+        t.queueDropped += r.dropped();
+      }
+    }
+    for (Worker w : workers) {
+      w.counters.addTo(t.counters);
+    }
+    t.eventsPublished = eventsPublished;
+    t.outputErrors = downstreamErrors;
+    t.eventsLost = eventsLost.get();
+    t.workerErrors = workerErrors.get();
+    return t;
+  }
+}

@@ -1,0 +1,120 @@
+package org.ja3sensor.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.ja3sensor.source.LinkType;
+import org.ja3sensor.source.LiveCaptureException;
+import org.ja3sensor.source.LiveCaptureSource;
+import org.junit.jupiter.api.Test;
+
+/** The pcap4j live source on a real veth: frames, timestamps, filter, stop, errors. */
+class LiveCaptureSourceTest {
+
+  /** One frame as the source delivered it (copied: the buffer is the source's). */
+  record Frame(int linkType, long tsNanos, byte[] bytes, int origLen, int ifIndex) {}
+
+  @Test
+  void capturesFilteredFramesWithNanosecondTimestampsAndStopsQuickly() throws Exception {
+    NetNs.assumeRootAnd("ip", "bash");
+    try (NetNs net = NetNs.hostToNamespace()) {
+      LiveCaptureSource src =
+          new LiveCaptureSource(
+              net.hostIf,
+              3,
+              new LiveCaptureSource.Settings(65_535, 4 << 20, true, "tcp", 100),
+              m -> {});
+      src.open();
+      assertEquals(LinkType.ETHERNET, src.linkType());
+      assertTrue(src.nanosecondTimestamps(), "Linux offers nanosecond timestamps");
+
+      List<Frame> frames = Collections.synchronizedList(new ArrayList<>());
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  src.run(
+                      (lt, ts, buf, off, cap, orig, ifx) ->
+                          frames.add(
+                              new Frame(
+                                  lt, ts, java.util.Arrays.copyOfRange(buf, off, off + cap), orig,
+                                  ifx)));
+                } catch (Throwable e) {
+                  failure.set(e);
+                }
+              });
+      t.start();
+      long before = System.currentTimeMillis() * 1_000_000L;
+      // UDP must be filtered out; three TCP connection attempts to a closed port must not be.
+      net.exec("bash", "-c", "echo hello > /dev/udp/" + net.hostIp + "/9; echo again > /dev/udp/" + net.hostIp + "/9");
+      for (int port = 1; port <= 3; port++) {
+        try {
+          net.exec("bash", "-c", "exec 3<>/dev/tcp/" + net.hostIp + "/" + (40_000 + port));
+        } catch (java.io.IOException refused) {
+          // connection refused is the point: a SYN and a RST
+        }
+      }
+      long deadline = System.currentTimeMillis() + 5000;
+      while (frames.size() < 6 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      long after = System.currentTimeMillis() * 1_000_000L;
+      long stopAt = System.nanoTime();
+      src.stop();
+      t.join(5000);
+      long stopMillis = (System.nanoTime() - stopAt) / 1_000_000;
+      assertFalse(t.isAlive(), "run() returns after stop()");
+      assertTrue(stopMillis < 1000, "stop took " + stopMillis + " ms");
+      src.close();
+      assertEquals(null, failure.get());
+
+      assertEquals(6, frames.size(), "3 SYN + 3 RST, no ICMP: " + frames.size());
+      boolean subMicro = false;
+      for (Frame f : frames) {
+        assertEquals(LinkType.ETHERNET, f.linkType());
+        assertEquals(3, f.ifIndex());
+        assertEquals(f.bytes().length, f.origLen());
+        // Ethernet, IPv4, protocol TCP
+        assertEquals(0x0800, ((f.bytes()[12] & 0xff) << 8) | (f.bytes()[13] & 0xff));
+        assertEquals(6, f.bytes()[14 + 9]);
+        assertTrue(
+            f.tsNanos() >= before - 1_000_000_000L && f.tsNanos() <= after + 1_000_000_000L,
+            "timestamp " + f.tsNanos() + " outside [" + before + ", " + after + "]");
+        subMicro |= f.tsNanos() % 1000 != 0;
+      }
+      assertTrue(subMicro, "at least one timestamp has sub-microsecond digits");
+      assertEquals(6, src.stats().packets);
+      assertEquals(0, src.stats().kernelDropped);
+    }
+  }
+
+  @Test
+  void missingInterfaceIsNamed() {
+    NetNs.assumeRootAnd();
+    LiveCaptureSource src =
+        new LiveCaptureSource("j3nosuch0", 0, LiveCaptureSource.Settings.defaults(), m -> {});
+    LiveCaptureException e = assertThrows(LiveCaptureException.class, src::open);
+    assertEquals(LiveCaptureException.Reason.NO_SUCH_DEVICE, e.reason());
+    assertTrue(e.getMessage().startsWith("interface \"j3nosuch0\": no such device"), e.getMessage());
+    assertTrue(e.getMessage().contains("lo"), "lists known interfaces: " + e.getMessage());
+  }
+
+  @Test
+  void badFilterIsNamed() {
+    NetNs.assumeRootAnd();
+    LiveCaptureSource src =
+        new LiveCaptureSource(
+            "lo", 0, new LiveCaptureSource.Settings(65_535, 1 << 20, false, "tcp port", 100), m -> {});
+    LiveCaptureException e = assertThrows(LiveCaptureException.class, src::open);
+    assertEquals(LiveCaptureException.Reason.BAD_FILTER, e.reason());
+    assertTrue(e.getMessage().startsWith("--bpf \"tcp port\": libpcap rejected"), e.getMessage());
+    assertTrue(e.getMessage().contains("syntax error"), e.getMessage());
+  }
+}
