@@ -1,7 +1,7 @@
 package org.ja3sensor.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -14,14 +14,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.ja3sensor.event.EventJson;
-import org.ja3sensor.pipeline.EventListener;
 import org.ja3sensor.pipeline.ParallelRunner;
 import org.ja3sensor.pipeline.PipelineConfig;
+import org.ja3sensor.sink.EventPublisher;
 import org.ja3sensor.sink.EventSink;
 import org.ja3sensor.sink.StdoutSink;
 import org.ja3sensor.source.LinkType;
+import org.ja3sensor.source.LiveCaptureException;
 import org.ja3sensor.source.LiveCaptureSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,7 +43,12 @@ import picocli.CommandLine.ParameterException;
     sortOptions = false,
     description = {
       "Fingerprint the TLS handshakes seen on live interfaces (libpcap); one JSON event per line"
-          + " on stdout, counters on stderr. Stops on SIGINT/SIGTERM, --duration or --count."
+          + " on stdout, counters on stderr. Stops on SIGINT/SIGTERM, --duration or --count,"
+          + " after draining the queues and emitting the pending events.",
+      "",
+      "Exit status: 0 stopped cleanly; 1 an interface cannot be captured (missing, down);"
+          + " 2 bad usage (including a bad --bpf); 3 events could not be delivered;"
+          + " 77 missing privileges (root, or CAP_NET_RAW and CAP_NET_ADMIN)."
     })
 public final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -99,31 +106,11 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       defaultValue = "16m",
       converter = Units.SizeConverter.class,
       description =
-          "Queue between the capture threads and each worker (default: ${DEFAULT-VALUE});"
-              + " packets that find it full are dropped and counted (queue_dropped).")
+          "Queue memory of each worker, shared among the interfaces (default: ${DEFAULT-VALUE});"
+              + " packets that find their queue full are dropped and counted (queue_dropped).")
   long queueSize;
 
-  @Option(
-      names = "--max-flows",
-      paramLabel = "N",
-      description =
-          "Flows tracked at once, all workers together (default: 500000); the least recently"
-              + " used is evicted when full.")
-  Integer maxFlows;
-
-  @Option(
-      names = "--idle-timeout",
-      paramLabel = "DURATION",
-      converter = Units.DurationConverter.class,
-      description = "Evict a flow idle this long (default: 120s).")
-  Long idleTimeoutNanos;
-
-  @Option(
-      names = "--max-handshake-bytes",
-      paramLabel = "SIZE",
-      converter = Units.SizeConverter.class,
-      description = "Bytes one direction of a flow may buffer for its hello (default: 128k).")
-  Long maxHandshakeBytes;
+  @Mixin PipelineOptions pipelineOptions = new PipelineOptions();
 
   @Option(
       names = "--stats-interval",
@@ -154,10 +141,16 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
 
   @Override
   public Integer call() throws Exception {
-    PrintStream err = System.err;
-    validate();
+    PrintWriter err = spec.commandLine().getErr();
+    PipelineConfig total = validate();
     quietPcap4jLogging();
-    Consumer<String> warn = m -> err.println("ja3sensor: " + m);
+    Consumer<String> warn =
+        m -> {
+          synchronized (err) {
+            err.println("ja3sensor: " + m);
+            err.flush();
+          }
+        };
 
     LiveCaptureSource.Settings settings =
         new LiveCaptureSource.Settings(snaplen, (int) bufferSize, promisc, bpf, 100);
@@ -168,26 +161,17 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         s.open(); // missing interface, privileges, bad filter: reported here, before any thread
         sources.add(s);
       }
-    } catch (IOException e) {
+    } catch (LiveCaptureException e) {
       for (LiveCaptureSource s : sources) {
         s.close();
       }
-      throw e;
+      warn.accept(e.getMessage());
+      return exitCode(e.reason());
     }
 
     int nWorkers = workers != null ? workers : defaultWorkers(interfaces.size());
-    PipelineConfig config = perWorkerConfig(nWorkers);
-    EventSink sink = new StdoutSink(System.out);
-    EventJson json = new EventJson();
-    EventListener output =
-        e -> {
-          try {
-            String key = e.ja3Hash != null ? e.ja3Hash : e.ja3sHash;
-            sink.publish(json.toJson(e), key, e.alert);
-          } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-          }
-        };
+    EventSink sink = createSink();
+    EventPublisher publisher = new EventPublisher(new EventJson(), sink, null);
     Runnable flush =
         () -> {
           try {
@@ -196,22 +180,23 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
             throw new UncheckedIOException(ex);
           }
         };
-
     ParallelRunner.Settings rs =
         new ParallelRunner.Settings(
             nWorkers,
-            (int) Math.min(1L << 30, Math.max(1, queueSize / interfaces.size())),
+            (int) Math.min(1L << 30, queueSize / interfaces.size()),
             snaplen,
             1000,
             count != null ? count : 0,
             16_384,
             1000);
     String observer = sensorName != null ? sensorName : hostName();
-    ParallelRunner runner = new ParallelRunner(sources, observer, config, rs, output, flush, warn);
+    ParallelRunner runner =
+        new ParallelRunner(
+            sources, observer, perWorker(total, nWorkers), rs, publisher, flush, warn);
 
     for (LiveCaptureSource s : sources) {
-      err.println(
-          "ja3sensor: capturing on "
+      warn.accept(
+          "capturing on "
               + s.name()
               + " (link type "
               + linkTypeName(s.linkType())
@@ -227,21 +212,81 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
               + bpf
               + "\")");
     }
-    err.println("ja3sensor: " + nWorkers + " worker(s), sensor name \"" + observer + "\"");
+    warn.accept(nWorkers + " worker(s), sensor name \"" + observer + "\"");
 
     CountDownLatch finished = new CountDownLatch(1);
+    installSignalHandling(runner, finished, err);
+
+    AtomicBoolean done = new AtomicBoolean();
+    Thread timer = null;
+    if (durationNanos != null || statsIntervalNanos > 0) {
+      timer = new Thread(() -> timerLoop(runner, done, warn), "ja3sensor-timer");
+      timer.setDaemon(true);
+      timer.start();
+    }
+
+    ParallelRunner.Totals totals;
+    boolean deliveryFailed = false;
+    try {
+      totals = runner.run();
+    } finally {
+      done.set(true);
+      try {
+        sink.close();
+      } catch (IOException e) {
+        warn.accept("events could not be delivered: " + e.getMessage());
+        deliveryFailed = true;
+      }
+    }
+    if (timer != null) {
+      timer.interrupt();
+    }
+    warn.accept("final " + totals.format());
+    int code = 0;
+    if (publisher.failure() != null) {
+      warn.accept(
+          publisher.failedEvents()
+              + " events could not be delivered: "
+              + publisher.failure().getMessage());
+      code = 3;
+    } else if (deliveryFailed) {
+      code = 3;
+    }
+    finished.countDown();
+    return code;
+  }
+
+  /** Exit status for a capture that cannot start: see the command description. */
+  static int exitCode(LiveCaptureException.Reason r) {
+    return switch (r) {
+      case BAD_FILTER -> 2;
+      case PERMISSION_DENIED -> 77; // EX_NOPERM
+      default -> 1;
+    };
+  }
+
+  private EventSink createSink() {
+    return new StdoutSink(spec.commandLine().getOut());
+  }
+
+  /**
+   * SIGINT/SIGTERM stop the capture; the main thread then drains and returns 0. A second signal
+   * exits at once. A watchdog ends the process if draining hangs.
+   */
+  private static void installSignalHandling(
+      ParallelRunner runner, CountDownLatch finished, PrintWriter err) {
     AtomicInteger signals = new AtomicInteger();
     Runnable onSignal =
         () -> {
           if (signals.incrementAndGet() > 1) {
             err.println("ja3sensor: second signal, exiting without draining");
+            err.flush();
             Runtime.getRuntime().halt(130);
           }
           runner.stop();
           startWatchdog(finished, err);
         };
-    boolean trapped = trapSignals(onSignal);
-    if (!trapped) {
+    if (!trapSignals(onSignal)) {
       // No signal API: a shutdown hook stops, waits for the drain, then ends the JVM with 0
       // (returning from a hook would exit with the signal's status).
       Runtime.getRuntime()
@@ -259,37 +304,10 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
                   },
                   "ja3sensor-shutdown"));
     }
-
-    AtomicBoolean done = new AtomicBoolean();
-    Thread timer = null;
-    if (durationNanos != null || statsIntervalNanos > 0) {
-      timer = new Thread(() -> timerLoop(runner, done, err), "ja3sensor-timer");
-      timer.setDaemon(true);
-      timer.start();
-    }
-
-    ParallelRunner.Totals totals;
-    try {
-      totals = runner.run();
-    } finally {
-      done.set(true);
-      try {
-        sink.close();
-      } catch (IOException e) {
-        warn.accept("closing the output failed: " + e.getMessage());
-      }
-    }
-    if (timer != null) {
-      timer.interrupt();
-    }
-    err.println("ja3sensor: final " + totals.format());
-    err.flush();
-    finished.countDown();
-    return 0;
   }
 
   /** Prints periodic counters and stops the runner when --duration has passed. */
-  private void timerLoop(ParallelRunner runner, AtomicBoolean done, PrintStream err) {
+  private void timerLoop(ParallelRunner runner, AtomicBoolean done, Consumer<String> out) {
     long start = System.nanoTime();
     long nextStats = statsIntervalNanos > 0 ? start + statsIntervalNanos : Long.MAX_VALUE;
     long end = durationNanos != null ? start + durationNanos : Long.MAX_VALUE;
@@ -300,7 +318,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         end = Long.MAX_VALUE;
       }
       if (now - nextStats >= 0) {
-        err.println("ja3sensor: stats " + runner.totals().format());
+        out.accept("stats " + runner.totals().format());
         nextStats += statsIntervalNanos;
       }
       long wait = Math.min(nextStats, end) - now;
@@ -312,7 +330,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     }
   }
 
-  private static void startWatchdog(CountDownLatch finished, PrintStream err) {
+  private static void startWatchdog(CountDownLatch finished, PrintWriter err) {
     Thread t =
         new Thread(
             () -> {
@@ -322,6 +340,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
                       "ja3sensor: shutdown did not finish within "
                           + SHUTDOWN_GRACE_MILLIS / 1000
                           + " s; exiting");
+                  err.flush();
                   Runtime.getRuntime().halt(3);
                 }
               } catch (InterruptedException e) {
@@ -349,51 +368,53 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     }
   }
 
-  private void validate() {
+  /** Checks the options; returns the flow-table bounds for the whole sensor. */
+  private PipelineConfig validate() {
+    PipelineConfig total;
+    try {
+      total = pipelineOptions.toConfig();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     if (snaplen < 64 || snaplen > 262_144) {
       throw new ParameterException(
-          spec.commandLine(), "--snaplen: expected 64 to 262144, got " + snaplen);
+          spec.commandLine(), "--snaplen must be 64 to 262144, got " + snaplen);
     }
     if (bufferSize < (1 << 20) || bufferSize > Integer.MAX_VALUE) {
       throw new ParameterException(
-          spec.commandLine(), "--buffer-size: expected 1m to 2047m, got " + bufferSize + " bytes");
+          spec.commandLine(), "--buffer-size must be 1m to 2047m, got " + bufferSize + " bytes");
     }
     if (workers != null && (workers < 1 || workers > 256)) {
       throw new ParameterException(
-          spec.commandLine(), "--workers: expected 1 to 256, got " + workers);
-    }
-    if (maxFlows != null && maxFlows < 1) {
-      throw new ParameterException(
-          spec.commandLine(), "--max-flows: expected at least 1, got " + maxFlows);
-    }
-    if (maxHandshakeBytes != null && (maxHandshakeBytes < 1024 || maxHandshakeBytes > 1 << 24)) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--max-handshake-bytes: expected 1k to 16m, got " + maxHandshakeBytes);
+          spec.commandLine(), "--workers must be 1 to 256, got " + workers);
     }
     if (count != null && count < 1) {
-      throw new ParameterException(spec.commandLine(), "--count: expected at least 1, got " + count);
+      throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
     }
     if (durationNanos != null && durationNanos <= 0) {
-      throw new ParameterException(spec.commandLine(), "--duration: expected more than 0");
+      throw new ParameterException(spec.commandLine(), "--duration must be more than 0");
     }
-    if (queueSize < (1 << 20)) {
+    if (queueSize < (1 << 20) || queueSize > (1L << 30) * interfaces.size()) {
       throw new ParameterException(
-          spec.commandLine(), "--queue-size: expected at least 1m, got " + queueSize + " bytes");
+          spec.commandLine(),
+          "--queue-size must be 1m to 1g per interface, got " + queueSize + " bytes");
     }
+    return total;
   }
 
-  /** Flow-table bounds are totals for the sensor; each worker's pipeline gets its share. */
-  PipelineConfig perWorkerConfig(int nWorkers) {
-    PipelineConfig d = PipelineConfig.defaults();
-    int flows = maxFlows != null ? maxFlows : d.maxFlows();
+  /**
+   * The flow-table bounds are totals for the sensor; each worker's pipeline gets its share
+   * (flows and reassembly memory divided by the number of workers, rounded up).
+   */
+  static PipelineConfig perWorker(PipelineConfig total, int nWorkers) {
     return new PipelineConfig(
-        Math.max(1, (flows + nWorkers - 1) / nWorkers),
-        idleTimeoutNanos != null ? idleTimeoutNanos : d.idleTimeoutNanos(),
-        maxHandshakeBytes != null ? (int) (long) maxHandshakeBytes : d.maxHandshakeBytesPerFlow(),
-        Math.max(1L << 20, d.reassemblyMemcap() / nWorkers),
-        d.scanLimit(),
-        d.maxOutOfOrderSegments());
+        Math.max(1, (total.maxFlows() + nWorkers - 1) / nWorkers),
+        total.idleTimeoutNanos(),
+        total.maxHandshakeBytesPerFlow(),
+        Math.max(
+            total.maxHandshakeBytesPerFlow(), (total.reassemblyMemcap() + nWorkers - 1) / nWorkers),
+        total.scanLimit(),
+        total.maxOutOfOrderSegments());
   }
 
   static int defaultWorkers(int captureThreads) {

@@ -56,7 +56,7 @@ final class SegmentRing {
 
   private final byte[] buf;
   private final int mask;
-  private final int maxRecord;
+  private final int maxPayload;
 
   // Producer-only state.
   private long cachedHead;
@@ -81,7 +81,7 @@ final class SegmentRing {
     }
     this.buf = new byte[cap];
     this.mask = cap - 1;
-    this.maxRecord = align(HEADER + maxPayload);
+    this.maxPayload = maxPayload;
   }
 
   private static int align(int n) {
@@ -101,7 +101,7 @@ final class SegmentRing {
    */
   boolean offer(DecodedPacket p, long tsNanos, int ifIndex) {
     offered++;
-    int payloadLen = Math.max(0, Math.min(p.payloadLen, maxRecord - HEADER));
+    int payloadLen = Math.max(0, Math.min(p.payloadLen, maxPayload));
     int len = align(HEADER + payloadLen);
     long tail = (long) POS.getOpaque(positions, TAIL);
     int pos = (int) (tail & mask);
