@@ -440,8 +440,6 @@ public final class ParallelRunner {
   public static final class Totals {
     /** Pipeline and decoder counters of every thread, added up. */
     public final Counters counters = new Counters();
-    /** Frames delivered by the sources. */
-    public long captured;
     /** Frames the kernel dropped (libpcap ps_drop) and the interface dropped (ps_ifdrop). */
     public long kernelDropped;
 
@@ -465,7 +463,7 @@ public final class ParallelRunner {
     /** The counters as {@code key=value} pairs on one line; anomalies only when non-zero. */
     public String format() {
       StringBuilder b = new StringBuilder(512);
-      kv(b, "packets", captured);
+      kv(b, "packets", counters.packets);
       kv(b, "bytes", counters.bytes);
       kv(b, "kernel_dropped", kernelDropped);
       kv(b, "if_dropped", ifDropped);
@@ -517,7 +515,6 @@ public final class ParallelRunner {
       if (c.source instanceof LiveCaptureSource live) {
         live.refreshStats();
       }
-      t.captured += c.source.stats().packets;
       t.kernelDropped += c.source.stats().kernelDropped;
       t.ifDropped += c.source.stats().ifDropped;
       for (SegmentRing r : c.rings) {

@@ -121,8 +121,9 @@ final class NetNs implements AutoCloseable {
       run("ip", "link", "add", n.hostIf, "type", "veth", "peer", "name", n.nsIf);
       run("ip", "link", "set", n.hostIf, "netns", n.ns);
       run("ip", "link", "set", n.nsIf, "netns", n.ns2);
-      n.exec("ip", "link", "set", n.hostIf, "up");
-      run("ip", "netns", "exec", n.ns2, "ip", "link", "set", n.nsIf, "up");
+      // Captured frames may exceed 1500 bytes (offloads on the recording host): allow them.
+      n.exec("ip", "link", "set", n.hostIf, "mtu", "65000", "up");
+      run("ip", "netns", "exec", n.ns2, "ip", "link", "set", n.nsIf, "mtu", "65000", "up");
       n.waitUntilUp();
     } catch (IOException | InterruptedException | RuntimeException e) {
       n.close();
