@@ -81,6 +81,9 @@ public final class CaptureFiles {
     if (counters == null) {
       throw new NullPointerException("counters");
     }
+    if (in.capacity() < PcapngReader.MAX_PACKET_BLOCK_LEN) {
+      throw new IllegalArgumentException("window below " + PcapngReader.MAX_PACKET_BLOCK_LEN);
+    }
     if (!in.ensure(4)) {
       String problem =
           in.available() == 0

@@ -18,13 +18,21 @@ import org.ja3sensor.pipeline.Counters;
  * Anomaly#PCAPNG_BAD_BLOCK}), its content used if it is consistent in itself, and reading goes on
  * after the leading length (a lying length then soon meets an impossible block header). A packet
  * whose fields do not fit its block, refer to an unknown interface, or whose caplen is 0, above the
- * snap length, the hard limit or the original length is counted and skipped. Nothing is allocated
+ * snap length, the hard limit or the original length is counted and skipped, as is a packet block
+ * longer than {@value #MAX_PACKET_BLOCK_LEN}; packet blocks are checked whole (present up to their
+ * trailer) before their frame is delivered. Nothing is allocated
  * from a length read from the file: bodies are looked at through the window, options one at a
  * time, and skipped blocks are read through.
  */
 final class PcapngReader extends CaptureFileReader {
   static final int SHB_TYPE = 0x0A0D0D0A;
   static final int MAX_BLOCK_LEN = 16 << 20;
+  /**
+   * Longest packet block whose frame is delivered: room for a frame at the hard limit and 700 KiB
+   * of options. A packet block is looked at whole, so its frame is never delivered from a block the
+   * input cuts short; longer ones (no real writer makes them) are counted as bad and skipped.
+   */
+  static final int MAX_PACKET_BLOCK_LEN = 1 << 20;
   /** Interfaces per section beyond which IDBs are counted as bad and ignored. */
   static final int MAX_INTERFACES = 65_536;
 
@@ -106,7 +114,7 @@ final class PcapngReader extends CaptureFileReader {
       throw fail(
           start,
           "pcapng section header byte-order magic " + hex32(magic) + ", expected "
-              + hex32(BYTE_ORDER_MAGIC) + " in either byte order");
+              + hex32(BYTE_ORDER_MAGIC) + " or " + hex32(Integer.reverseBytes(BYTE_ORDER_MAGIC)));
     }
     long len = in.u32(in.pos + 4, bigEndian);
     if (len < 28 || len > MAX_BLOCK_LEN) {
@@ -182,11 +190,11 @@ final class PcapngReader extends CaptureFileReader {
   private void readPacket(PacketHandler handler, long start, long len, boolean obsolete)
       throws IOException {
     final int header = 28;
-    if (len < header + 4) {
+    if (len < header + 4 || len > MAX_PACKET_BLOCK_LEN) {
       reject(Anomaly.PCAPNG_BAD_BLOCK);
       return;
     }
-    if (!in.ensure(header)) {
+    if (!in.ensure((int) len)) {
       throw truncated(start, "a pcapng packet block", len);
     }
     int p = in.pos;
@@ -206,9 +214,6 @@ final class PcapngReader extends CaptureFileReader {
     if (!checkCapLen(capLen, origLen, iface.snapLen)) {
       return;
     }
-    if (!in.ensure(header + (int) capLen)) {
-      throw truncated(start, "a pcapng packet block", len);
-    }
     long tsNanos = iface.unit.toNanos(units) + iface.offsetNanos;
     lastTsNanos = tsNanos;
     int orig = (int) Math.min(origLen, Integer.MAX_VALUE);
@@ -218,11 +223,11 @@ final class PcapngReader extends CaptureFileReader {
   /** Simple Packet Block: interface 0, caplen = min(original length, snap length), no time. */
   private void readSimplePacket(PacketHandler handler, long start, long len) throws IOException {
     final int header = 12;
-    if (len < header + 4) {
+    if (len < header + 4 || len > MAX_PACKET_BLOCK_LEN) {
       reject(Anomaly.PCAPNG_BAD_BLOCK);
       return;
     }
-    if (!in.ensure(header)) {
+    if (!in.ensure((int) len)) {
       throw truncated(start, "a pcapng simple packet block", len);
     }
     if (interfaceCount == 0) {
@@ -238,9 +243,6 @@ final class PcapngReader extends CaptureFileReader {
     }
     if (!checkCapLen(capLen, origLen, 0)) {
       return;
-    }
-    if (!in.ensure(header + (int) capLen)) {
-      throw truncated(start, "a pcapng simple packet block", len);
     }
     int orig = (int) Math.min(origLen, Integer.MAX_VALUE);
     deliver(handler, iface.linkType, lastTsNanos, in.pos + header, (int) capLen, orig, 0);

@@ -33,7 +33,7 @@ final class Runs {
    */
   static Result read(byte[] file) throws IOException {
     Result whole = readOnce(new ByteArrayInputStream(file), InputWindow.DEFAULT_CAPACITY);
-    Result trickled = readOnce(new Trickle(file, 7, 42), 300_000);
+    Result trickled = readOnce(new Trickle(file, 7, 42), PcapngReader.MAX_PACKET_BLOCK_LEN);
     assertSame(whole, trickled);
     return whole;
   }
