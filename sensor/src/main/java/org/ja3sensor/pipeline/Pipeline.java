@@ -323,7 +323,7 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
 
     TlsEvent e = new TlsEvent();
     e.trigger = trigger;
-    boolean v4 = IpAddresses.isV4Mapped(cHi, cLo) && IpAddresses.isV4Mapped(sHi, sLo);
+    boolean v4 = IpAddresses.isIpv4Mapped(cHi, cLo) && IpAddresses.isIpv4Mapped(sHi, sLo);
     e.ipv6 = !v4;
     e.clientIp = IpAddresses.format(cHi, cLo);
     e.clientPort = cPort;
