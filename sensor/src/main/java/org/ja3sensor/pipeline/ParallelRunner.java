@@ -218,6 +218,8 @@ public final class ParallelRunner {
     final PacketDecoder decoder = new PacketDecoder(counters);
     final DecodedPacket packet = new DecodedPacket();
     final long limit = settings.countLimit();
+    /** Frames decoded as TCP segments (counted here: the decoder's own count is not split by stage). */
+    long segments;
 
     Capture(PacketSource source, SegmentRing[] rings) {
       this.source = source;
@@ -253,6 +255,7 @@ public final class ParallelRunner {
       if (!decoder.decode(linkType, buf, off, capLen, packet)) {
         return;
       }
+      segments++;
       int w = rings.length == 1 ? 0 : Math.floorMod(Pipeline.flowHash(packet), rings.length);
       rings[w].offer(packet, tsNanos, ifIndex); // a refusal is counted by the ring
     }
@@ -440,6 +443,8 @@ public final class ParallelRunner {
   public static final class Totals {
     /** Pipeline and decoder counters of every thread, added up. */
     public final Counters counters = new Counters();
+    /** Frames decoded as TCP segments (before the queues). */
+    public long tcpSegments;
     /** Frames the kernel dropped (libpcap ps_drop) and the interface dropped (ps_ifdrop). */
     public long kernelDropped;
 
@@ -468,7 +473,7 @@ public final class ParallelRunner {
       kv(b, "kernel_dropped", kernelDropped);
       kv(b, "if_dropped", ifDropped);
       kv(b, "queue_dropped", queueDropped);
-      kv(b, "tcp_packets", counters.tcpPackets);
+      kv(b, "tcp_packets", tcpSegments);
       kv(b, "flows", counters.flows);
       kv(b, "flows_active", counters.flowsActive);
       kv(b, "flows_evicted", flowsEvicted());
@@ -512,6 +517,7 @@ public final class ParallelRunner {
     Totals t = new Totals();
     for (Capture c : captures) {
       c.counters.addTo(t.counters);
+      t.tcpSegments += c.segments;
       if (c.source instanceof LiveCaptureSource live) {
         live.refreshStats();
       }
