@@ -16,6 +16,10 @@
 #   -w  ja3sensor --workers (default: its own default)
 #   -j  ja3sensor jar (default sensor/target/ja3sensor.jar, built with mvn package if missing)
 #   -x  JVM options for the sensor (default "-Xmx1g")
+#   -W  warm-up packets (default 100000; 0 = none): the file's first W packets, with addresses
+#       rewritten (tcprewrite --pnat) so that their flows are distinct, are replayed at 50000
+#       packets/s before each measured replay, followed by 4 s of quiet, so that the measurement
+#       sees JIT-compiled code and not the first seconds of a JVM. Their events are added to the expected count.
 #
 # Needs root, iproute2, tcpreplay (and tcpdump for -t tcpdump). The two namespaces have no
 # addresses and no routes: replayed frames go nowhere but into the capture. Everything is torn down
@@ -31,7 +35,8 @@ BUF_MB=64
 WORKERS=""
 JAR="$ROOT/sensor/target/ja3sensor.jar"
 JAVA_OPTS="-Xmx1g"
-while getopts "f:r:t:b:w:j:x:h" opt; do
+WARM=100000
+while getopts "f:r:t:b:w:j:x:W:h" opt; do
   case "$opt" in
     f) PCAP="$OPTARG" ;;
     r) RATES="$OPTARG" ;;
@@ -40,6 +45,7 @@ while getopts "f:r:t:b:w:j:x:h" opt; do
     w) WORKERS="$OPTARG" ;;
     j) JAR="$OPTARG" ;;
     x) JAVA_OPTS="$OPTARG" ;;
+    W) WARM="$OPTARG" ;;
     *) sed -n '2,22p' "$0"; exit 2 ;;
   esac
 done
@@ -83,22 +89,56 @@ for _ in $(seq 50); do
 done
 
 PACKETS=$(capinfos -c -M "$PCAP" | awk -F': *' '/Number of packets/ {print $2}')
+key="$(basename "$PCAP").$(stat -c %s "$PCAP")"
+WARM_PCAP=""
+if [ "$WARM" -gt 0 ]; then
+  WARM_PCAP="$OUT/$key.warm$WARM.pcap"
+  if [ ! -f "$WARM_PCAP" ]; then
+    editcap -r "$PCAP" "$OUT/warm.tmp.pcap" "1-$WARM"
+    tcprewrite --pnat='127.0.0.0/8:10.99.0.0/16,[::1/128]:[fd00::99/128]' \
+      -i "$OUT/warm.tmp.pcap" -o "$WARM_PCAP"
+    rm -f "$OUT/warm.tmp.pcap"
+  fi
+  WARM=$(capinfos -c -M "$WARM_PCAP" | awk -F': *' '/Number of packets/ {print $2}')
+fi
 EXPECTED=""
 if [ "$TOOL" = ja3sensor ]; then
-  key="$(basename "$PCAP").$(stat -c %s "$PCAP")"
-  if [ -f "$OUT/$key.read-events" ]; then
-    EXPECTED=$(cat "$OUT/$key.read-events")
+  if [ -f "$OUT/$key.warm$WARM.read-events" ]; then
+    EXPECTED=$(cat "$OUT/$key.warm$WARM.read-events")
   else
     EXPECTED=$(java $JAVA_OPTS -jar "$JAR" read -q "$PCAP" | wc -l)
-    echo "$EXPECTED" > "$OUT/$key.read-events"
+    if [ -n "$WARM_PCAP" ]; then
+      EXPECTED=$((EXPECTED + $(java $JAVA_OPTS -jar "$JAR" read -q "$WARM_PCAP" | wc -l)))
+    fi
+    echo "$EXPECTED" > "$OUT/$key.warm$WARM.read-events"
   fi
 fi
+TOTAL=$((PACKETS + WARM))
 
-echo "capture: $PCAP ($PACKETS packets; read writes ${EXPECTED:-?} events)"
+echo "capture: $PCAP ($PACKETS packets, after $WARM warm-up packets; read writes ${EXPECTED:-?} events for both)"
 echo "tool: $TOOL, buffer ${BUF_MB} MiB${WORKERS:+, $WORKERS workers}, $(nproc) cores, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| requested pps | replayed pps | Mbit/s | received | kernel dropped | queue dropped | events | lossless |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| requested pps | replayed pps | Mbit/s | received (incl. warm-up) | kernel dropped | queue dropped | events | lossless | CPU µs/packet after warm-up: capture thread, workers, whole process |"
+echo "|---|---|---|---|---|---|---|---|---|"
+
+# CPU seconds used so far by the process's threads, by thread name: "capture worker total".
+cpu_split() {
+  local tick cap=0 work=0 all=0 t name ticks
+  tick=$(getconf CLK_TCK)
+  for t in /proc/"$1"/task/*; do
+    name=$(cat "$t/comm" 2>/dev/null) || continue
+    ticks=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null) || continue
+    all=$((all + ticks))
+    case "$name" in
+      ja3sensor-captu*|tcpdump) cap=$((cap + ticks)) ;;
+      ja3sensor-worke*) work=$((work + ticks)) ;;
+    esac
+  done
+  echo "$cap $work $all $tick"
+}
+per_packet() {  # per_packet TICKS TICK_HZ PACKETS: microseconds per packet
+  awk -v t="$1" -v hz="$2" -v n="$3" 'BEGIN { if (n > 0) printf "%.2f", t / hz * 1e6 / n; else print "-" }'
+}
 
 for rate in $RATES; do
   run="$OUT/$TOOL-$rate"
@@ -116,9 +156,15 @@ for rate in $RATES; do
     for _ in $(seq 100); do grep -q 'listening on' "$run.err" 2>/dev/null && break; sleep 0.1; done
   fi
   sleep 0.5
+  if [ -n "$WARM_PCAP" ]; then
+    ip netns exec "$NS_GEN" tcpreplay -q -K -i "$IF_GEN" --pps=50000 "$WARM_PCAP" >"$run.warm" 2>&1
+    sleep 4 # let the JIT compiler's queue drain
+  fi
+  cpu_split "$CAP_PID" >"$run.cpu0"
   if [ "$rate" = top ]; then speed=(--topspeed); else speed=(--pps="$rate"); fi
   ip netns exec "$NS_GEN" tcpreplay -q -K -i "$IF_GEN" "${speed[@]}" "$PCAP" >"$run.replay" 2>&1
   sleep 1
+  cpu_split "$CAP_PID" >"$run.cpu"
   kill -TERM "$CAP_PID"
   wait "$CAP_PID" || true
   CAP_PID=""
@@ -133,14 +179,21 @@ for rate in $RATES; do
     qdrop=$(val queue_dropped)
     events=$(wc -l <"$run.events")
     ok=no
-    [ "$kdrop" = 0 ] && [ "$qdrop" = 0 ] && [ "$events" = "$EXPECTED" ] && [ "$received" = "$PACKETS" ] && ok=yes
-    echo "| $rate | $actual | $mbps | $received | $kdrop | $qdrop | $events / $EXPECTED | $ok |"
+    [ "$kdrop" = 0 ] && [ "$qdrop" = 0 ] && [ "$events" = "$EXPECTED" ] && [ "$received" = "$TOTAL" ] && ok=yes
+    read -r c0 w0 a0 _ <"$run.cpu0"
+    read -r c w a hz <"$run.cpu"
+    n=$((received - WARM))
+    cpu="$(per_packet $((c - c0)) "$hz" "$n"), $(per_packet $((w - w0)) "$hz" "$n"), $(per_packet $((a - a0)) "$hz" "$n")"
+    echo "| $rate | $actual | $mbps | $received | $kdrop | $qdrop | $events / $EXPECTED | $ok | $cpu |"
   else
     received=$(awk '/packets captured/ {print $1}' "$run.err")
     kdrop=$(awk '/dropped by kernel/ {print $1}' "$run.err")
     ok=no
     [ "$kdrop" = 0 ] && [ "$received" = "$PACKETS" ] && ok=yes
-    echo "| $rate | $actual | $mbps | $received | $kdrop | - | - | $ok |"
+    read -r c0 w0 a0 _ <"$run.cpu0"
+    read -r c w a hz <"$run.cpu"
+    n=$((received - WARM))
+    echo "| $rate | $actual | $mbps | $received | $kdrop | - | - | $ok | $(per_packet $((c - c0)) "$hz" "$n"), -, $(per_packet $((a - a0)) "$hz" "$n") |"
   fi
 done
 echo
