@@ -66,6 +66,9 @@ nsx() { ip netns exec "$NS" "$@"; } # foreground use only (see start_server for 
 nsx ip link set lo mtu 1500 up
 # Without this, loopback hands one 2 KB "super segment" to tcpdump instead of two real ones.
 nsx ethtool -K lo tso off gso off >/dev/null
+# No TIME_WAIT sockets in this namespace, so curl-multi can bind its source port again at once
+# whichever side closed first.
+nsx sysctl -qw net.ipv4.tcp_max_tw_buckets=0
 nsx ip -4 addr show dev lo | grep -q 'inet 127.0.0.1/' || die "lo in $NS has no 127.0.0.1"
 nsx ip -6 addr show dev lo | grep -q 'inet6 ::1/' || die "lo in $NS has no ::1"
 
@@ -173,7 +176,7 @@ SAMPLES+=(curl-multi)
 SAMPLE_PORT[curl-multi]=$PORT_OPENSSL
 capture_start curl-multi
 # The same 4-tuple twice (127.0.0.1:40000 -> :443), first TLS 1.3 then TLS 1.2: two connections,
-# two different ClientHellos. The server closes first, so port 40000 is free again at once.
+# two different ClientHellos (tcp_max_tw_buckets=0 above frees port 40000 at once).
 run_client curl-multi "${CURL[@]}" --local-port 40000 "https://127.0.0.1:$PORT_OPENSSL/"
 run_client curl-multi "${CURL[@]}" --local-port 40000 --tlsv1.2 --tls-max 1.2 "https://127.0.0.1:$PORT_OPENSSL/"
 # Two more connections from one curl process (s_server -www closes after each response).
