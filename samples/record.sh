@@ -5,6 +5,7 @@
 #
 # Nothing leaves the machine: the namespace has only its own loopback interface.
 # The new files replace the old ones only when every sample recorded and checked out.
+# KEEP_ON_FAILURE=1 keeps the temporary directory (captures, server and client logs) on failure.
 set -euo pipefail
 
 SAMPLES_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +21,7 @@ die() {
 }
 
 cleanup() {
+  local status=$?
   set +e
   if ip netns list 2>/dev/null | grep -qw "$NS"; then
     ip netns pids "$NS" | xargs -r kill 2>/dev/null
@@ -30,7 +32,13 @@ cleanup() {
     ip netns pids "$NS" | xargs -r kill -9 2>/dev/null
     ip netns del "$NS"
   fi
-  [ -n "$WORK" ] && rm -rf "$WORK"
+  if [ -n "$WORK" ]; then
+    if [ "$status" -ne 0 ] && [ -n "${KEEP_ON_FAILURE:-}" ]; then
+      echo "record.sh: kept the work directory $WORK (captures in out/, logs beside)" >&2
+    else
+      rm -rf "$WORK"
+    fi
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -109,7 +117,9 @@ for p in $PORT_OPENSSL $PORT_OPENSSL_P256 $PORT_GNUTLS $PORT_PYTHON; do wait_por
 capture_start() { # name
   local log="$WORK/$1.tcpdump.log"
   # --immediate-mode: without it packets still in the kernel ring when SIGINT arrives are lost.
-  ip netns exec "$NS" tcpdump -i lo -s 0 -U --immediate-mode -Z root -n -w "$OUT/$1.pcap" 2>"$log" &
+  # -B: in immediate mode every ring slot is snaplen-sized (256 KiB), so the default 2 MiB buffer
+  # holds 8 packets and a busy machine drops some; 64 MiB holds about 250.
+  ip netns exec "$NS" tcpdump -i lo -s 0 -B 65536 -U --immediate-mode -Z root -n -w "$OUT/$1.pcap" 2>"$log" &
   TCPDUMP_PID=$!
   for _ in $(seq 100); do
     grep -qs "listening on" "$log" && return 0
@@ -124,6 +134,8 @@ capture_stop() { # name
   kill -INT "$TCPDUMP_PID"
   wait "$TCPDUMP_PID" || die "tcpdump for $1 exited with status $?: $(cat "$WORK/$1.tcpdump.log")"
   TCPDUMP_PID=""
+  grep -q '^0 packets dropped by kernel' "$WORK/$1.tcpdump.log" \
+    || die "tcpdump for $1 lost packets: $(grep dropped "$WORK/$1.tcpdump.log")"
 }
 
 run_client() { # name command...
@@ -287,6 +299,8 @@ for name in "${SAMPLES[@]}"; do
   [ "$n_ch" -eq "$(count_kind "$name" ja3)" ] || die "$name: $n_ch ClientHellos but $(count_kind "$name" ja3) ja3 rows"
   [ "$n_sh" -eq "$(count_kind "$name" ja3s)" ] || die "$name: $n_sh ServerHellos but $(count_kind "$name" ja3s) ja3s rows"
   [ "$n_ch" -ge 1 ] || die "$name: no ClientHello in the capture"
+  lost=$(tshark -n -r "$pcap" -Y 'tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment' 2>/dev/null | wc -l)
+  [ "$lost" -eq 0 ] || die "$name: tshark sees $lost frame(s) after segments missing from the capture"
   # every connection got its ServerHello (but the one meant to fail)
   [ "$name" = openssl-alert ] || [ "$(streams_with "$name" ja3)" = "$(streams_with "$name" ja3s)" ] \
     || die "$name: streams with a ClientHello ($(streams_with "$name" ja3 | xargs)) differ from streams with a ServerHello ($(streams_with "$name" ja3s | xargs))"
