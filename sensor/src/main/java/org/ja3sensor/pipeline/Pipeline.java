@@ -89,7 +89,6 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
 
   /** Processes a segment already decoded by the caller (the live-capture dispatcher). */
   public void onSegment(DecodedPacket p, long tsNanos, int ifIndex) {
-    counters.tcpPackets++;
     if (tsNanos - lastExpireCheck >= EXPIRE_CHECK_INTERVAL_NANOS
         || lastExpireCheck == Long.MIN_VALUE) {
       lastExpireCheck = tsNanos;
