@@ -89,7 +89,6 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
 
   /** Processes a segment already decoded by the caller (the live-capture dispatcher). */
   public void onSegment(DecodedPacket p, long tsNanos, int ifIndex) {
-    counters.tcpPackets++;
     if (tsNanos - lastExpireCheck >= EXPIRE_CHECK_INTERVAL_NANOS
         || lastExpireCheck == Long.MIN_VALUE) {
       lastExpireCheck = tsNanos;
@@ -323,7 +322,7 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
 
     TlsEvent e = new TlsEvent();
     e.trigger = trigger;
-    boolean v4 = IpAddresses.isV4Mapped(cHi, cLo) && IpAddresses.isV4Mapped(sHi, sLo);
+    boolean v4 = IpAddresses.isIpv4Mapped(cHi, cLo) && IpAddresses.isIpv4Mapped(sHi, sLo);
     e.ipv6 = !v4;
     e.clientIp = IpAddresses.format(cHi, cLo);
     e.clientPort = cPort;
