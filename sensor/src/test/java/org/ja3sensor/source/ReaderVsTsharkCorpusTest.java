@@ -29,7 +29,7 @@ import org.pcap4j.core.Pcaps;
  * (to the nanosecond), lengths, interface ids and bytes (MD5 per frame); and the link type of the
  * first frame equals what libpcap (through pcap4j) reports for the file.
  */
-class CorpusConformanceTest {
+class ReaderVsTsharkCorpusTest {
 
   /** One frame as tshark prints it. */
   private record TsharkFrame(String time, int capLen, int len, String ifId, String md5) {}
