@@ -3,11 +3,18 @@
 # namespace of our own, captured with tcpdump on the namespace's loopback (MTU 1500, segmentation
 # offloads off, so bulk transfers give the packet counts a mirror port would see).
 #
-# Usage: bench/make-capture.sh [-s SIZE_MB] [-t SECONDS] [-r SEED] [-o FILE]
+# Usage: bench/make-capture.sh [-s SIZE_MB] [-n HANDSHAKES] [-t SECONDS] [-r SEED] [-p PORTS] [-o FILE]
 #   -s  capture size to reach, in MB (default 1000)
+#   -n  minimum number of successful short handshakes (default 6000); recording goes on until both
+#       the size and this count are reached (more handshakes happen when the machine is idle)
 #   -t  target duration of the traffic mix in seconds (default 120); bulk transfers are paced so
-#       that SIZE is reached after about that long; hard stop at SECONDS+120
+#       that SIZE is reached after about that long, and held back while the handshake loops lag
+#       behind (busy machine); hard stop at SECONDS+180, with a warning
 #   -r  seed for every random choice of the mix (client configurations, targets, bulk sizes)
+#   -p  size of the namespace's ephemeral port range (default 2000). Linux hands out every other
+#       port of it per destination and, with tcp_tw_reuse, takes ports back from TIME_WAIT after
+#       1 s: the smaller the range, the more connections reuse a 4-tuple seen earlier (2000 gives
+#       about a quarter to a third of the connections of the default mix; 1000 about three quarters)
 #   -o  output pcap (default bench/work/tls-bench.pcap)
 #
 # Mix: short handshakes from curl (TLS 1.2 and 1.3, several cipher and group settings), openssl
@@ -24,15 +31,19 @@ set -euo pipefail
 SIZE_MB=1000
 SECONDS_TARGET=120
 SEED=1
+PORTS=2000
+HELLOS=6000
 HERE="$(cd "$(dirname "$0")" && pwd)"
 OUT="$HERE/work/tls-bench.pcap"
-while getopts "s:t:r:o:h" opt; do
+while getopts "s:t:n:r:p:o:h" opt; do
   case "$opt" in
     s) SIZE_MB="$OPTARG" ;;
     t) SECONDS_TARGET="$OPTARG" ;;
+    n) HELLOS="$OPTARG" ;;
     r) SEED="$OPTARG" ;;
+    p) PORTS="$OPTARG" ;;
     o) OUT="$OPTARG" ;;
-    *) sed -n '2,13p' "$0"; exit 2 ;;
+    *) sed -n '2,20p' "$0"; exit 2 ;;
   esac
 done
 for tool in ip ethtool tcpdump curl openssl gnutls-cli gnutls-serv python3 timeout; do
@@ -45,6 +56,7 @@ OUT="$(cd "$(dirname "$OUT")" && pwd)/$(basename "$OUT")"
 NS="ja3bench-$$"
 TMP="$(mktemp -d /tmp/ja3bench.XXXXXX)"
 STOP="$TMP/stop"
+BULK_PAUSE="$TMP/bulk-pause"
 LOOP_PIDS=()
 TCPDUMP_PID=""
 
@@ -60,6 +72,7 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+trap 'echo "make-capture: command failed at line $LINENO" >&2' ERR
 trap 'exit 130' INT TERM
 
 nsx() { ip netns exec "$NS" "$@"; }   # foreground only; background with 'ip netns exec' directly
@@ -68,7 +81,7 @@ nsx() { ip netns exec "$NS" "$@"; }   # foreground only; background with 'ip net
 ip netns add "$NS"
 nsx ip link set lo mtu 1500 up
 nsx ethtool -K lo tso off gso off gro off >/dev/null 2>&1 || true
-nsx sysctl -q -w net.ipv4.ip_local_port_range="41000 41999" net.ipv4.tcp_tw_reuse=1
+nsx sysctl -q -w net.ipv4.ip_local_port_range="41000 $((41000 + PORTS - 1))" net.ipv4.tcp_tw_reuse=1
 nsx sysctl -q -w net.core.somaxconn=1024
 
 # --- certificates and content ------------------------------------------------------------------
@@ -128,6 +141,7 @@ loop_curl() {
     # shellcheck disable=SC2046
     if ip netns exec "$NS" curl -sk -m 10 -o /dev/null $(pick versions) $(pick ciphers) $(pick alpn) \
         "$(pick targets)"; then ok=$((ok + 1)); else fail=$((fail + 1)); fi
+    echo "$ok" > "$TMP/progress.curl"
   done
   echo "curl $ok $fail" > "$TMP/count.curl"
 }
@@ -144,6 +158,7 @@ loop_s_client() {
     if printf 'GET / HTTP/1.0\r\n\r\n' | ip netns exec "$NS" timeout 10 openssl s_client -quiet \
         -connect "$(pick targets)" $(pick versions) $(pick groups) $(pick snis) >/dev/null 2>&1
     then ok=$((ok + 1)); else fail=$((fail + 1)); fi
+    echo "$ok" > "$TMP/progress.s_client"
   done
   echo "s_client $ok $fail" > "$TMP/count.s_client"
 }
@@ -160,6 +175,7 @@ loop_gnutls() {
     if printf 'GET / HTTP/1.0\r\n\r\n' | ip netns exec "$NS" timeout 10 gnutls-cli --insecure \
         --priority "$(pick prios)" --sni-hostname api.bench.test $(pick targets) >/dev/null 2>&1
     then ok=$((ok + 1)); else fail=$((fail + 1)); fi
+    echo "$ok" > "$TMP/progress.gnutls"
   done
   echo "gnutls-cli $ok $fail" > "$TMP/count.gnutls"
 }
@@ -168,7 +184,7 @@ loop_python() {  # loop_python NAME SEED_OFFSET [extra tlsclient.py args]
   local name=$1 off=$2; shift 2
   local res
   res=$(ip netns exec "$NS" python3 "$HERE/tlsclient.py" --count 100000000 --stop-file "$STOP" \
-        --seed $((SEED * 100 + off)) --seconds $((SECONDS_TARGET + 120)) \
+        --seed $((SEED * 100 + off)) --progress-file "$TMP/progress.$name" \
         --target 127.0.1.1:443 --target 127.0.1.2:443 --target 127.0.1.3:8443 \
         --target 127.0.0.1:10443 "$@" 2>/dev/null || true)
   echo "$name $(sed -n 's/ok=\([0-9]*\) failed=\([0-9]*\)/\1 \2/p' <<<"$res")" > "$TMP/count.$name"
@@ -180,6 +196,7 @@ loop_bulk() {  # loop_bulk NAME SEED_OFFSET RATE_BYTES_PER_S
   local ok=0 fail=0
   local versions=("--tlsv1.2 --tls-max 1.2" "--tlsv1.3" "")
   while [ ! -e "$STOP" ]; do
+    if [ -e "$BULK_PAUSE" ]; then sleep 0.2; continue; fi
     local url
     if [ $((RANDOM % 2)) = 0 ]; then
       url="https://127.0.1.3:8443/bulk/$(( (RANDOM % 40 + 2) * 1000000 + RANDOM ))"
@@ -207,33 +224,53 @@ for i in $(seq "$BULK_LOOPS"); do
   loop_bulk "bulk$i" $((20 + i)) "$RATE" 2>/dev/null & LOOP_PIDS+=($!)   # no "Terminated" noise
 done
 
-echo "make-capture: recording ${SIZE_MB} MB into $OUT (target ${SECONDS_TARGET} s, seed $SEED," \
-     "bulk pace $((RATE / 1000)) kB/s x $BULK_LOOPS)"
+echo "make-capture: recording ${SIZE_MB} MB and ${HELLOS}+ handshakes into $OUT (target ${SECONDS_TARGET} s," \
+     "seed $SEED, $PORTS ephemeral ports, bulk pace $((RATE / 1000)) kB/s x $BULK_LOOPS)"
 LIMIT=$((SIZE_MB * 1000000))
-DEADLINE=$((START + SECONDS_TARGET + 120))
+DEADLINE=$((START + SECONDS_TARGET + 180))
+handshakes() {  # sum of the loops' progress files (some may not exist yet, or be mid-rewrite)
+  local f n sum=0
+  for f in "$TMP"/progress.*; do
+    [ -e "$f" ] || continue
+    read -r n < "$f" || n=0
+    [[ "$n" =~ ^[0-9]+$ ]] && sum=$((sum + n))
+  done
+  echo "$sum"
+}
+kill_bulk() {  # cuts our bulk downloads: curl processes in our namespace, found by PID, never by name
+  for p in $(ip netns pids "$NS"); do
+    if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = curl ] && grep -qz -- --limit-rate "/proc/$p/cmdline"; then
+      kill "$p" 2>/dev/null || true
+    fi
+  done
+}
 while :; do
   sleep 1
   size=$(stat -c %s "$OUT")
+  hs=$(handshakes)
   now=$(date +%s)
   if [ $(((now - START) % 15)) = 0 ]; then
-    echo "  $((now - START)) s: $((size / 1000000)) MB"
+    echo "  $((now - START)) s: $((size / 1000000)) MB, $hs handshakes"
   fi
-  [ "$size" -ge "$LIMIT" ] && break
+  [ "$size" -ge "$LIMIT" ] && [ "$hs" -ge "$HELLOS" ] && break
   if [ "$now" -ge "$DEADLINE" ]; then
-    echo "make-capture: time limit reached before ${SIZE_MB} MB (machine busy?)" >&2
+    echo "make-capture: time limit reached before ${SIZE_MB} MB and $HELLOS handshakes (machine busy?)" >&2
     break
+  fi
+  # keep the mix even: hold bulk back while its share of SIZE runs ahead of the handshakes' share
+  if [ $((size / (LIMIT / 1000))) -gt $((hs * 1000 / HELLOS + 50)) ] || [ "$size" -ge "$LIMIT" ]; then
+    touch "$BULK_PAUSE"
+    [ "$size" -ge "$LIMIT" ] && kill_bulk
+  else
+    rm -f "$BULK_PAUSE"
   fi
 done
 
 # Stop the clients (each handshake loop ends its current connection, bulk downloads are cut: the
 # curl processes in our namespace, found by PID, never by name), then tcpdump.
 touch "$STOP"
-for p in $(ip netns pids "$NS"); do
-  if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = curl ] && grep -qz -- --limit-rate "/proc/$p/cmdline"; then
-    kill "$p" 2>/dev/null || true
-  fi
-done
 for _ in $(seq 30); do
+  kill_bulk
   alive=0
   for p in "${LOOP_PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
   [ "$alive" = 0 ] && break
@@ -245,7 +282,7 @@ ELAPSED=$(( $(date +%s) - START ))
 
 # --- report -----------------------------------------------------------------------------------
 echo "make-capture: done in ${ELAPSED} s"
-grep -E 'captured|dropped' "$TMP/tcpdump.err" | sed 's/^/  tcpdump: /'
+grep -E 'captured|dropped' "$TMP/tcpdump.err" | sed 's/^/  tcpdump: /' || true
 echo "  client loops (name, successful connections, failed):"
 total=0
 for f in "$TMP"/count.*; do
@@ -259,13 +296,13 @@ PKTS=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$TMP/tcpdump.err")
 # (no extension headers on loopback).
 CH_FILTER='(ip and tcp and tcp[((tcp[12]&0xf0)>>2)]=0x16 and tcp[((tcp[12]&0xf0)>>2)+5]=1)
   or (ip6 and ip6[6]=6 and ip6[40+((ip6[52]&0xf0)>>2)]=0x16 and ip6[40+((ip6[52]&0xf0)>>2)+5]=1)'
-HELLOS=$(tcpdump -r "$OUT" -nn "$CH_FILTER" 2>/dev/null | wc -l)
+CH_COUNT=$( (tcpdump -r "$OUT" -nn "$CH_FILTER" 2>/dev/null || true) | wc -l)
 SYN_FILTER='(ip and tcp[13]&0x12=0x02) or (ip6 and ip6[6]=6 and ip6[53]&0x12=0x02)'
-tcpdump -r "$OUT" -nn "$SYN_FILTER" 2>/dev/null | awk '{print $3, $5}' > "$TMP/syns"
+(tcpdump -r "$OUT" -nn "$SYN_FILTER" 2>/dev/null || true) | awk '{print $3, $5}' > "$TMP/syns"
 SYNS=$(wc -l < "$TMP/syns")
 TUPLES=$(sort -u "$TMP/syns" | wc -l)
 echo "  capture: $OUT"
 echo "    size:          $(stat -c %s "$OUT") bytes"
 echo "    packets:       $PKTS"
-echo "    ClientHellos:  $HELLOS (segments starting with a ClientHello record)"
+echo "    ClientHellos:  $CH_COUNT (segments starting with a ClientHello record)"
 echo "    SYNs:          $SYNS on $TUPLES distinct 4-tuples ($((SYNS - TUPLES)) connections reuse a 4-tuple seen earlier)"

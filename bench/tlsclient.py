@@ -67,6 +67,12 @@ def one(ctx, host, port, sni, fixed_port, bind_ip, timeout):
         s.close()
 
 
+def progress(path, ok):
+    with open(path + ".tmp", "w") as f:
+        f.write(f"{ok}\n")
+    os.replace(path + ".tmp", path)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--target", action="append", required=True, help="host:port, repeatable")
@@ -77,6 +83,7 @@ def main():
     ap.add_argument("--fixed-port", type=int, default=0)
     ap.add_argument("--bind-ip", default="")
     ap.add_argument("--pause", type=float, default=0.0, help="sleep between connections")
+    ap.add_argument("--progress-file", help="rewritten with the number of successful connections")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     contexts = make_contexts(rng)
@@ -93,8 +100,12 @@ def main():
             ok += 1
         else:
             failed += 1
+        if a.progress_file and (ok + failed) % 20 == 0:
+            progress(a.progress_file, ok)
         if a.pause:
             time.sleep(a.pause)
+    if a.progress_file:
+        progress(a.progress_file, ok)
     print(f"ok={ok} failed={failed}")
     sys.stdout.flush()
 
