@@ -7,7 +7,7 @@
 # Usage: bench/run.sh [CAPTURE]        (default bench/work/tls-bench.pcap, see bench/make-capture.sh)
 # Environment:
 #   RUNS=3          runs per tool; the best (lowest wall time) run is reported
-#   TSHARK_RUNS=    runs for tshark (default: RUNS); tshark takes a minute or more per GB
+#   TSHARK_RUNS=    runs for tshark (default: RUNS; 0 skips it); tshark takes a minute or more per GB
 #   JAVA=java       the JVM for ja3sensor and the floor;  JAVA_OPTS=  extra JVM flags
 #   OUT=bench/out   where outputs and results.md go (gitignored)
 #
@@ -97,12 +97,16 @@ else
   NOTE[ja3sensor]="not available: \`read\` exited with status $M_STATUS: $(head -c 300 "$OUT/ja3sensor.err" | sed 's/\x1b\[[0-9;]*m//g' | tr '\n' ' ')"
 fi
 
-measure tshark "$TSHARK_RUNS" "$OUT/tshark.tsv" tshark -n -r "$CAPTURE" \
-  -o tls.desegment_ssl_records:TRUE -o tcp.desegment_tcp_streams:TRUE \
-  -Y 'tls.handshake.type==1||tls.handshake.type==2' -T fields -e tls.handshake.ja3 -e tls.handshake.ja3s
-# several hellos in one frame come comma-separated
-record tshark "$(awk -F'\t' '$1 != "" {n += split($1, a, ",")} END {print n + 0}' "$OUT/tshark.tsv")" \
-              "$(awk -F'\t' '$2 != "" {n += split($2, a, ",")} END {print n + 0}' "$OUT/tshark.tsv")"
+if [ "$TSHARK_RUNS" -gt 0 ]; then
+  measure tshark "$TSHARK_RUNS" "$OUT/tshark.tsv" tshark -n -r "$CAPTURE" \
+    -o tls.desegment_ssl_records:TRUE -o tcp.desegment_tcp_streams:TRUE \
+    -Y 'tls.handshake.type==1||tls.handshake.type==2' -T fields -e tls.handshake.ja3 -e tls.handshake.ja3s
+  # several hellos in one frame come comma-separated
+  record tshark "$(awk -F'\t' '$1 != "" {n += split($1, a, ",")} END {print n + 0}' "$OUT/tshark.tsv")" \
+                "$(awk -F'\t' '$2 != "" {n += split($2, a, ",")} END {print n + 0}' "$OUT/tshark.tsv")"
+else
+  NOTE[tshark]="skipped (TSHARK_RUNS=0)"
+fi
 
 rm -f "$OUT/ndpi.csv"
 measure ndpiReader "$RUNS" "$OUT/ndpi.txt" ndpiReader -q -i "$CAPTURE" -C "$OUT/ndpi.csv"
@@ -126,6 +130,7 @@ ratio() {  # ratio A B: A/B with 1 decimal, or n/a
 }
 {
   echo "Capture: \`$(basename "$CAPTURE")\`, $BYTES bytes, $PACKETS packets. Best of $RUNS runs (tshark: $TSHARK_RUNS)."
+  [ -n "$JAVA_OPTS" ] && echo "ja3sensor JVM options: \`$JAVA_OPTS\`."
   echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)," \
        "load average before $LOAD_BEFORE, after $LOAD_AFTER."
   echo "Versions: $("$JAVA" -version 2>&1 | head -1); $(tshark --version 2>/dev/null | head -1);" \
