@@ -89,7 +89,6 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
 
   /** Processes a segment already decoded by the caller (the live-capture dispatcher). */
   public void onSegment(DecodedPacket p, long tsNanos, int ifIndex) {
-    counters.tcpPackets++;
     if (tsNanos - lastExpireCheck >= EXPIRE_CHECK_INTERVAL_NANOS
         || lastExpireCheck == Long.MIN_VALUE) {
       lastExpireCheck = tsNanos;
@@ -193,6 +192,7 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
     release(f.fromA);
     release(f.fromB);
     f.resetHandshake();
+    counters.flows++; // a new connection, though the same table entry
   }
 
   private void release(TcpStream s) {
