@@ -80,18 +80,28 @@ class CaptureCliTest {
   void countAndDurationStopTheCaptureByThemselves() throws Exception {
     NetNs.assumeRootAnd("ip", "bash");
     try (NetNs net = NetNs.hostToNamespace();
+        NetNs net2 = NetNs.hostToNamespace();
         SensorProcess byCount =
             SensorProcess.start(dir, null, "capture", "-i", net.hostIf, "--count", "4");
         SensorProcess byTime =
             SensorProcess.start(
-                dir, null, "capture", "-i", net.hostIf, "--duration", "3s",
+                dir, null, "capture", "-i", net.hostIf, "-i", net2.hostIf, "--duration", "6s",
                 "--stats-interval", "1s")) {
       byCount.awaitStderr("worker(s)", 30_000);
       byTime.awaitStderr("worker(s)", 30_000);
-      // Three refused connections: 3 SYN + 3 RST = 6 packets, more than --count 4.
+      assertTrue(byTime.stderr().contains("capturing on " + net2.hostIf), byTime.stderr());
+      // Three refused connections: 3 SYN + 3 RST = 6 packets, more than --count 4; two more on
+      // the second interface, which only the duration-limited sensor captures.
       for (int port = 1; port <= 3; port++) {
         try {
           net.exec("bash", "-c", "exec 3<>/dev/tcp/" + net.hostIp + "/" + (41_000 + port));
+        } catch (java.io.IOException refused) {
+          // refused is expected
+        }
+      }
+      for (int port = 1; port <= 2; port++) {
+        try {
+          net2.exec("bash", "-c", "exec 3<>/dev/tcp/" + net2.hostIp + "/" + (42_000 + port));
         } catch (java.io.IOException refused) {
           // refused is expected
         }
@@ -101,7 +111,9 @@ class CaptureCliTest {
       assertEquals(4L, c.get("packets"), byCount.stderr());
 
       assertEquals(0, byTime.waitFor(20_000), byTime.stderr());
-      assertEquals(6L, byTime.finalCounters().get("packets"), byTime.stderr());
+      assertEquals(10L, byTime.finalCounters().get("packets"), "6 + 4 on two interfaces:\n"
+          + byTime.stderr());
+      assertEquals(10L, byTime.finalCounters().get("tcp_packets"), byTime.stderr());
       assertTrue(
           byTime.stderr().contains("ja3sensor: stats packets="),
           "periodic stats line:\n" + byTime.stderr());

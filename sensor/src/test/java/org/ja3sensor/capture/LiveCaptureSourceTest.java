@@ -96,6 +96,63 @@ class LiveCaptureSourceTest {
   }
 
   @Test
+  void anInterfaceThatDisappearsIsReopenedWhenItComesBack() throws Exception {
+    NetNs.assumeRootAnd("ip");
+    String a = "j3ra" + Long.toHexString(System.nanoTime() & 0xfffff);
+    String b = "j3rb" + Long.toHexString(System.nanoTime() & 0xfffff);
+    NetNs.run("ip", "link", "add", a, "type", "veth", "peer", "name", b);
+    try {
+      NetNs.run("ip", "link", "set", a, "up");
+      NetNs.run("ip", "link", "set", b, "up");
+      List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+      LiveCaptureSource src =
+          new LiveCaptureSource(
+              a, 0, new LiveCaptureSource.Settings(65_535, 1 << 20, false, "", 100),
+              warnings::add);
+      src.open();
+      Thread t = new Thread(() -> {
+        try {
+          src.run((lt, ts, buf, off, cap, orig, ifx) -> {});
+        } catch (java.io.IOException e) {
+          warnings.add("run threw " + e);
+        }
+      });
+      t.start();
+      NetNs.run("ip", "link", "del", a); // removes both ends
+      awaitWarning(warnings, "capture failed");
+      NetNs.run("ip", "link", "add", a, "type", "veth", "peer", "name", b);
+      NetNs.run("ip", "link", "set", a, "up");
+      awaitWarning(warnings, "capture reopened");
+      src.stop();
+      t.join(5000);
+      assertFalse(t.isAlive(), "run() returns after stop()");
+      src.close();
+      assertTrue(warnings.get(0).startsWith("interface \"" + a + "\": capture failed"), warnings.toString());
+    } finally {
+      try {
+        NetNs.run("ip", "link", "del", a);
+      } catch (java.io.IOException gone) {
+        // already removed
+      }
+    }
+  }
+
+  private static void awaitWarning(List<String> warnings, String text) throws InterruptedException {
+    long end = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < end) {
+      synchronized (warnings) {
+        for (String w : warnings) {
+          if (w.contains(text)) {
+            return;
+          }
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no warning containing \"" + text + "\": " + warnings);
+  }
+
+  @Test
   void missingInterfaceIsNamed() {
     NetNs.assumeRootAnd();
     LiveCaptureSource src =
