@@ -95,6 +95,16 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
   boolean promisc;
 
   @Option(
+      names = "--reader",
+      paramLabel = "pcap4j|direct",
+      defaultValue = "pcap4j",
+      description =
+          "How frames are read from libpcap: pcap4j (its raw packet loop; default) or direct"
+              + " (one direct JNA call of pcap_next_ex per frame into a reused buffer: less CPU"
+              + " and no garbage per packet, see docs/performance.md).")
+  String reader;
+
+  @Option(
       names = "--workers",
       paramLabel = "N",
       description = "Worker threads (default: cores minus capture threads, at least 1).")
@@ -153,7 +163,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         };
 
     LiveCaptureSource.Settings settings =
-        new LiveCaptureSource.Settings(snaplen, (int) bufferSize, promisc, bpf, 100);
+        new LiveCaptureSource.Settings(
+            snaplen, (int) bufferSize, promisc, bpf, 100, reader.equals("direct"));
     List<LiveCaptureSource> sources = new ArrayList<>();
     try {
       for (int i = 0; i < interfaces.size(); i++) {
@@ -210,7 +221,9 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
               + (s.nanosecondTimestamps() ? "nanosecond" : "microsecond")
               + " timestamps, filter \""
               + bpf
-              + "\")");
+              + "\", reader "
+              + reader
+              + ")");
     }
     warn.accept(nWorkers + " worker(s), sensor name \"" + observer + "\"");
 
@@ -375,6 +388,10 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       total = pipelineOptions.toConfig();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (!reader.equals("pcap4j") && !reader.equals("direct")) {
+      throw new ParameterException(
+          spec.commandLine(), "--reader must be pcap4j or direct, got " + reader);
     }
     if (snaplen < 64 || snaplen > 262_144) {
       throw new ParameterException(

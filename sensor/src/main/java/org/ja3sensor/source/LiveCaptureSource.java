@@ -42,13 +42,26 @@ public final class LiveCaptureSource implements PacketSource {
    * @param bpf BPF filter expression; empty for no filter
    * @param readTimeoutMillis libpcap read timeout: how long a partly filled kernel block waits
    *     before it is handed over
+   * @param directRead read packets with a direct call of {@code pcap_next_ex} ({@link
+   *     PcapNextEx}) instead of pcap4j's raw loop
    */
   public record Settings(
-      int snaplen, int bufferBytes, boolean promiscuous, String bpf, int readTimeoutMillis) {
+      int snaplen,
+      int bufferBytes,
+      boolean promiscuous,
+      String bpf,
+      int readTimeoutMillis,
+      boolean directRead) {
+
+    /** Settings read through pcap4j's raw loop. */
+    public Settings(
+        int snaplen, int bufferBytes, boolean promiscuous, String bpf, int readTimeoutMillis) {
+      this(snaplen, bufferBytes, promiscuous, bpf, readTimeoutMillis, false);
+    }
 
     /** The capture default: all TCP, 64 KiB snap length, 64 MiB kernel buffer, promiscuous. */
     public static Settings defaults() {
-      return new Settings(65_535, 64 << 20, true, "tcp", 100);
+      return new Settings(65_535, 64 << 20, true, "tcp", 100, false);
     }
   }
 
@@ -220,8 +233,12 @@ public final class LiveCaptureSource implements PacketSource {
     while (!stopRequested) {
       PcapHandle h = handle;
       try {
-        h.loop(-1, new Listener(h, handler));
-        // loop(-1) returns normally only on error-free end, which live capture never has.
+        if (settings.directRead()) {
+          readDirect(h, handler);
+        } else {
+          h.loop(-1, new Listener(h, handler));
+          // loop(-1) returns normally only on error-free end, which live capture never has.
+        }
       } catch (InterruptedException e) {
         // breakLoop(): stop() was called (or a spurious break, re-checked by the while).
       } catch (PcapNativeException | NotOpenException e) {
@@ -282,6 +299,40 @@ public final class LiveCaptureSource implements PacketSource {
         return;
       }
     }
+  }
+
+  /**
+   * The direct reading loop: one {@code pcap_next_ex} per packet into one reused buffer. Returns
+   * when {@link #stop()} was called; throws like pcap4j's loop on a libpcap error.
+   */
+  private void readDirect(PcapHandle h, PacketHandler handler)
+      throws PcapNativeException, NotOpenException, InterruptedException {
+    PcapNextEx reader;
+    try {
+      reader = PcapNextEx.of(h);
+    } catch (IllegalStateException | LinkageError e) {
+      warnings.accept(
+          "interface \"" + device + "\": direct reading unavailable (" + e.getMessage()
+              + "); reading through pcap4j");
+      h.loop(-1, new Listener(h, handler));
+      return;
+    }
+    byte[] buf = new byte[Math.max(settings.snaplen(), 65_535)];
+    int lt = h.getDlt().value();
+    long fractionToNanos = nanosecondTimestamps ? 1 : 1000;
+    while (!stopRequested) {
+      int rc = reader.next(buf);
+      if (rc == PcapNextEx.PACKET) {
+        long tsNanos = reader.tsSeconds * 1_000_000_000L + reader.tsFraction * fractionToNanos;
+        stats.packets++;
+        stats.bytes += reader.capLen;
+        handler.onPacket(lt, tsNanos, buf, 0, reader.capLen, reader.origLen, ifIndex);
+      } else if (rc == PcapNextEx.ERROR) {
+        throw new PcapNativeException(h.getError(), rc);
+      }
+      // TIMEOUT: nothing arrived; BREAK: breakLoop(), the while re-checks stopRequested.
+    }
+    stats.badRecords += reader.oversized;
   }
 
   /** Hands each raw frame to the handler with its timestamp; runs on the capture thread. */

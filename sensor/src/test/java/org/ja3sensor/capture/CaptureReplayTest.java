@@ -48,8 +48,9 @@ class CaptureReplayTest {
     return root.resolve("../shared/corpus").normalize();
   }
 
-  @Test
-  void replayedCaptureGivesTheEventsThatReadGives() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "--reader {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"pcap4j", "direct"})
+  void replayedCaptureGivesTheEventsThatReadGives(String reader) throws Exception {
     NetNs.assumeRootAnd("ip", "tcpreplay", "mergecap");
     Path corpus = corpusDir();
     assumeTrue(Files.isDirectory(corpus), "conformance corpus not found at " + corpus);
@@ -70,8 +71,9 @@ class CaptureReplayTest {
         SensorProcess sensor =
             SensorProcess.start(
                 dir, net.ns, "capture", "-i", net.hostIf, "--sensor-name", "replay",
-                "--stats-interval", "0")) {
+                "--stats-interval", "0", "--reader", reader)) {
       sensor.awaitStderr("worker(s)", 30_000);
+      assertTrue(sensor.stderr().contains("reader " + reader + ")"), sensor.stderr());
       String out =
           NetNs.runOut(
               NetNs.inNs(
@@ -92,6 +94,7 @@ class CaptureReplayTest {
         assertEquals(net.hostIf, CliRun.text(e, "observer.ingress.interface.name"));
       }
       assertEquals(expected, projection(events));
+      assertTrue(!sensor.stderr().contains("unavailable"), sensor.stderr());
     }
   }
 

@@ -20,16 +20,19 @@ class LiveCaptureSourceTest {
   /** One frame as the source delivered it (copied: the buffer is the source's). */
   record Frame(int linkType, long tsNanos, byte[] bytes, int origLen, int ifIndex) {}
 
-  @Test
-  void capturesFilteredFramesWithNanosecondTimestampsAndStopsQuickly() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "direct read: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void capturesFilteredFramesWithNanosecondTimestampsAndStopsQuickly(boolean direct)
+      throws Exception {
     NetNs.assumeRootAnd("ip", "bash");
+    List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     try (NetNs net = NetNs.hostToNamespace()) {
       LiveCaptureSource src =
           new LiveCaptureSource(
               net.hostIf,
               3,
-              new LiveCaptureSource.Settings(65_535, 4 << 20, true, "tcp", 100),
-              m -> {});
+              new LiveCaptureSource.Settings(65_535, 4 << 20, true, "tcp", 100, direct),
+              warnings::add);
       src.open();
       assertEquals(LinkType.ETHERNET, src.linkType());
       assertTrue(src.nanosecondTimestamps(), "Linux offers nanosecond timestamps");
@@ -92,6 +95,7 @@ class LiveCaptureSourceTest {
       assertTrue(subMicro, "at least one timestamp has sub-microsecond digits");
       assertEquals(6, src.stats().packets);
       assertEquals(0, src.stats().kernelDropped);
+      assertTrue(warnings.isEmpty(), "no fallback, no failure: " + warnings);
     }
   }
 
