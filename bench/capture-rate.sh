@@ -16,6 +16,7 @@
 #   -w  ja3sensor --workers (default: its own default)
 #   -j  ja3sensor jar (default sensor/target/ja3sensor.jar, built with mvn package if missing)
 #   -x  JVM options for the sensor (default "-Xmx1g")
+#   -a  more ja3sensor capture arguments, e.g. "--reader direct"
 #   -W  warm-up packets (default 100000; 0 = none): the file's first W packets, with addresses
 #       rewritten (tcprewrite --pnat) so that their flows are distinct, are replayed at 50000
 #       packets/s before each measured replay, followed by 4 s of quiet, so that the measurement
@@ -36,7 +37,8 @@ WORKERS=""
 JAR="$ROOT/sensor/target/ja3sensor.jar"
 JAVA_OPTS="-Xmx1g"
 WARM=100000
-while getopts "f:r:t:b:w:j:x:W:h" opt; do
+EXTRA=""
+while getopts "f:r:t:b:w:j:x:W:a:h" opt; do
   case "$opt" in
     f) PCAP="$OPTARG" ;;
     r) RATES="$OPTARG" ;;
@@ -46,6 +48,7 @@ while getopts "f:r:t:b:w:j:x:W:h" opt; do
     j) JAR="$OPTARG" ;;
     x) JAVA_OPTS="$OPTARG" ;;
     W) WARM="$OPTARG" ;;
+    a) EXTRA="$OPTARG" ;;
     *) sed -n '2,22p' "$0"; exit 2 ;;
   esac
 done
@@ -116,10 +119,19 @@ fi
 TOTAL=$((PACKETS + WARM))
 
 echo "capture: $PCAP ($PACKETS packets, after $WARM warm-up packets; read writes ${EXPECTED:-?} events for both)"
-echo "tool: $TOOL, buffer ${BUF_MB} MiB${WORKERS:+, $WORKERS workers}, $(nproc) cores, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "tool: $TOOL ${EXTRA:+($EXTRA) }$JAVA_OPTS, buffer ${BUF_MB} MiB${WORKERS:+, $WORKERS workers}, $(nproc) cores, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| requested pps | replayed pps | Mbit/s | received (incl. warm-up) | kernel dropped | queue dropped | events | lossless | CPU µs/packet after warm-up: capture thread, workers, whole process |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| requested pps | replayed pps | Mbit/s | received (incl. warm-up) | backlog dropped | kernel dropped | queue dropped | events | lossless | CPU µs/packet after warm-up: capture thread, workers, whole process |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+
+# Frames the kernel dropped from its per-CPU input queues (all of /proc/net/softnet_stat's second
+# column, a global counter): a veth hands frames to the receiving side through that queue
+# (net.core.netdev_max_backlog), before any packet socket sees them, so libpcap's counters miss it.
+backlog_drops() {
+  local total=0 v
+  for v in $(awk '{print $2}' /proc/net/softnet_stat); do total=$((total + 16#$v)); done
+  echo "$total"
+}
 
 # CPU seconds used so far by the process's threads, by thread name: "capture worker total".
 cpu_split() {
@@ -145,7 +157,7 @@ for rate in $RATES; do
   if [ "$TOOL" = ja3sensor ]; then
     # `ip netns exec` replaces itself with java: $! is the JVM.
     ip netns exec "$NS_CAP" java $JAVA_OPTS -jar "$JAR" capture -i "$IF_CAP" \
-      --buffer-size "${BUF_MB}m" --stats-interval 0 ${WORKERS:+--workers "$WORKERS"} \
+      --buffer-size "${BUF_MB}m" --stats-interval 0 ${WORKERS:+--workers "$WORKERS"} $EXTRA \
       >"$run.events" 2>"$run.err" &
     CAP_PID=$!
     for _ in $(seq 300); do grep -q 'worker(s)' "$run.err" 2>/dev/null && break; sleep 0.1; done
@@ -161,9 +173,11 @@ for rate in $RATES; do
     sleep 4 # let the JIT compiler's queue drain
   fi
   cpu_split "$CAP_PID" >"$run.cpu0"
+  bl0=$(backlog_drops)
   if [ "$rate" = top ]; then speed=(--topspeed); else speed=(--pps="$rate"); fi
   ip netns exec "$NS_GEN" tcpreplay -q -K -i "$IF_GEN" "${speed[@]}" "$PCAP" >"$run.replay" 2>&1
   sleep 1
+  bl=$(( $(backlog_drops) - bl0 ))
   cpu_split "$CAP_PID" >"$run.cpu"
   kill -TERM "$CAP_PID"
   wait "$CAP_PID" || true
@@ -184,7 +198,7 @@ for rate in $RATES; do
     read -r c w a hz <"$run.cpu"
     n=$((received - WARM))
     cpu="$(per_packet $((c - c0)) "$hz" "$n"), $(per_packet $((w - w0)) "$hz" "$n"), $(per_packet $((a - a0)) "$hz" "$n")"
-    echo "| $rate | $actual | $mbps | $received | $kdrop | $qdrop | $events / $EXPECTED | $ok | $cpu |"
+    echo "| $rate | $actual | $mbps | $received | $bl | $kdrop | $qdrop | $events / $EXPECTED | $ok | $cpu |"
   else
     received=$(awk '/packets captured/ {print $1}' "$run.err")
     kdrop=$(awk '/dropped by kernel/ {print $1}' "$run.err")
@@ -193,7 +207,7 @@ for rate in $RATES; do
     read -r c0 w0 a0 _ <"$run.cpu0"
     read -r c w a hz <"$run.cpu"
     n=$((received - WARM))
-    echo "| $rate | $actual | $mbps | $received | $kdrop | - | - | $ok | $(per_packet $((c - c0)) "$hz" "$n"), -, $(per_packet $((a - a0)) "$hz" "$n") |"
+    echo "| $rate | $actual | $mbps | $received | $bl | $kdrop | - | - | $ok | $(per_packet $((c - c0)) "$hz" "$n"), -, $(per_packet $((a - a0)) "$hz" "$n") |"
   fi
 done
 echo
