@@ -77,7 +77,7 @@ public final class LiveCaptureSource implements PacketSource {
 
   private final String device;
   private final int ifIndex;
-  private final Settings settings;
+  private Settings settings; // replaced once if direct reading turns out to be unavailable
   private final Consumer<String> warnings;
   private final SourceStats stats = new SourceStats();
 
@@ -85,6 +85,15 @@ public final class LiveCaptureSource implements PacketSource {
   private volatile boolean stopRequested;
   private int linkType = -1;
   private boolean nanosecondTimestamps;
+
+  /** Direct reading (capture thread only): the reader of the current handle, its frame buffer. */
+  private PcapNextEx directReader;
+
+  private byte[] directBuf;
+  private PcapHandle directReaderHandle;
+
+  /** Longest time spent after stop() delivering frames the kernel had already captured. */
+  private static final long DRAIN_MILLIS = 1000;
 
   /** Kernel counters of handles closed by a reopen, so that totals survive it. */
   private long droppedBeforeReopen;
@@ -256,6 +265,52 @@ public final class LiveCaptureSource implements PacketSource {
         reopen();
       }
     }
+    drainKernelBuffer(handler);
+  }
+
+  /**
+   * After {@link #stop()}: delivers the frames the kernel had already captured, with non-blocking
+   * reads until its buffer is empty (waiting out libpcap's read timeout, after which the kernel
+   * hands over a partly filled block), at most {@link #DRAIN_MILLIS}. A stop thus loses nothing
+   * that was captured before it.
+   */
+  private void drainKernelBuffer(PacketHandler handler) {
+    PcapHandle h = handle;
+    if (h == null || !h.isOpen() || (settings.directRead() && directReaderHandle != h)) {
+      return; // nothing read from this handle yet (stopped during start or a reopen)
+    }
+    long start = System.nanoTime();
+    long settle = (settings.readTimeoutMillis() + 50L) * 1_000_000L;
+    long end = start + DRAIN_MILLIS * 1_000_000L;
+    try {
+      h.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+      Listener listener = settings.directRead() ? null : new Listener(h, handler);
+      while (System.nanoTime() - end < 0) {
+        int n;
+        if (listener != null) {
+          n = h.dispatch(-1, listener);
+        } else {
+          n = 0;
+          while (directReader.next(directBuf) == PcapNextEx.PACKET) {
+            deliverDirect(handler);
+            n++;
+            if (System.nanoTime() - end >= 0) {
+              break;
+            }
+          }
+        }
+        if (n <= 0) {
+          if (System.nanoTime() - start > settle) {
+            return;
+          }
+          Thread.sleep(5);
+        }
+      }
+    } catch (PcapNativeException | NotOpenException | RuntimeException e) {
+      // the handle failed while draining: what was delivered stays delivered
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Closes the failed handle and opens a new one, retrying until it works or stop is asked. */
@@ -307,32 +362,40 @@ public final class LiveCaptureSource implements PacketSource {
    */
   private void readDirect(PcapHandle h, PacketHandler handler)
       throws PcapNativeException, NotOpenException, InterruptedException {
-    PcapNextEx reader;
     try {
-      reader = PcapNextEx.of(h);
+      directReader = PcapNextEx.of(h);
+      directReaderHandle = h;
     } catch (IllegalStateException | LinkageError e) {
       warnings.accept(
           "interface \"" + device + "\": direct reading unavailable (" + e.getMessage()
               + "); reading through pcap4j");
+      settings = new Settings(settings.snaplen(), settings.bufferBytes(),
+          settings.promiscuous(), settings.bpf(), settings.readTimeoutMillis(), false);
       h.loop(-1, new Listener(h, handler));
       return;
     }
-    byte[] buf = new byte[Math.max(settings.snaplen(), 65_535)];
-    int lt = h.getDlt().value();
-    long fractionToNanos = nanosecondTimestamps ? 1 : 1000;
+    if (directBuf == null) {
+      directBuf = new byte[Math.max(settings.snaplen(), 65_535)];
+    }
     while (!stopRequested) {
-      int rc = reader.next(buf);
+      int rc = directReader.next(directBuf);
       if (rc == PcapNextEx.PACKET) {
-        long tsNanos = reader.tsSeconds * 1_000_000_000L + reader.tsFraction * fractionToNanos;
-        stats.packets++;
-        stats.bytes += reader.capLen;
-        handler.onPacket(lt, tsNanos, buf, 0, reader.capLen, reader.origLen, ifIndex);
+        deliverDirect(handler);
       } else if (rc == PcapNextEx.ERROR) {
         throw new PcapNativeException(h.getError(), rc);
       }
       // TIMEOUT: nothing arrived; BREAK: breakLoop(), the while re-checks stopRequested.
     }
-    stats.badRecords += reader.oversized;
+  }
+
+  /** Hands the frame {@link #directReader} just read to the handler. */
+  private void deliverDirect(PacketHandler handler) {
+    PcapNextEx r = directReader;
+    long tsNanos = r.tsSeconds * 1_000_000_000L + r.tsFraction * (nanosecondTimestamps ? 1 : 1000);
+    stats.packets++;
+    stats.bytes += r.capLen;
+    stats.badRecords = r.oversized;
+    handler.onPacket(linkType, tsNanos, directBuf, 0, r.capLen, r.origLen, ifIndex);
   }
 
   /** Hands each raw frame to the handler with its timestamp; runs on the capture thread. */

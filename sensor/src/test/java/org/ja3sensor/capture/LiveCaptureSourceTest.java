@@ -99,6 +99,41 @@ class LiveCaptureSourceTest {
     }
   }
 
+  /**
+   * Frames the kernel holds when stop() comes are still delivered: with a 300 ms read timeout the
+   * kernel hands over a partly filled block only 300 ms after its first frame, so stopping right
+   * after the traffic finds every frame still in the kernel's buffer.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "direct read: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void stopDeliversWhatTheKernelAlreadyCaptured(boolean direct) throws Exception {
+    NetNs.assumeRootAnd("ip", "bash");
+    try (NetNs net = NetNs.hostToNamespace()) {
+      LiveCaptureSource src =
+          new LiveCaptureSource(
+              net.hostIf, 0, new LiveCaptureSource.Settings(65_535, 4 << 20, false, "tcp", 300, direct),
+              m -> {});
+      src.open();
+      List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+      Thread t = new Thread(() -> {
+        try {
+          src.run((lt, ts, buf, off, cap, orig, ifx) -> seen.add(ts));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      t.start();
+      Thread.sleep(200);
+      net.exec("bash", "-c", "for p in 1 2 3; do (exec 3<>/dev/tcp/" + net.hostIp
+          + "/4300$p) 2>/dev/null; done; true");
+      src.stop();
+      t.join(5000);
+      assertFalse(t.isAlive());
+      src.close();
+      assertEquals(6, seen.size(), "3 SYN + 3 RST delivered after stop()");
+    }
+  }
+
   @Test
   void anInterfaceThatDisappearsIsReopenedWhenItComesBack() throws Exception {
     NetNs.assumeRootAnd("ip");
