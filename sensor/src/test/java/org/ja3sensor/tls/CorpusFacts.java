@@ -123,8 +123,8 @@ final class CorpusFacts {
           "280ca4511bfaa384b2e931c058e8816e"),
       new Fact("sslv2_compat_sh", "suricata-verify/sslv2-tls-upgrade-01.pcap ja3s frame=6",
           "769,57,", "9a2c6bfd476184689a786457f33ece3a"),
-      new Fact("sh_in_record_with_certificate", "foxio-ja4/browsers-x509.pcapng ja3s frame=8",
-          "771,49200,5-35-16-23-65281-0", "0f14538e1c9070becdad7739c67d6363"));
+      new Fact("alpn_sh", "suricata-verify/tls__tls-certs-alert.pcap ja3s frame=6",
+          "771,49199,65281-0-11-16-23", "5d79edf64e03689ff559a54e9d9487bc"));
 
   /**
    * SSLv2-format ClientHellos: tshark emits no JA3 for them (rows with an empty fingerprint in

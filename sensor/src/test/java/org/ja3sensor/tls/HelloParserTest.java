@@ -206,13 +206,15 @@ class HelloParserTest {
     assertEquals(26, ch.cipherSuites().length);
   }
 
-  /** foxio-ja4/browsers-x509.pcapng frame 8: the ServerHello selects ALPN h2. */
+  /** suricata-verify/tls__tls-certs-alert.pcap frame 6: the ServerHello selects ALPN h2. */
   @Test
   void serverHelloAlpn() {
-    ServerHello sh = parseServer("sh_in_record_with_certificate");
+    ServerHello sh = parseServer("alpn_sh");
     assertEquals("h2", sh.alpn());
-    assertEquals(0xc030, sh.cipherSuite());
-    assertArrayEquals(tsharkList("5,35,16,23,65281,0"), sh.extensions());
+    assertEquals(0xc02f, sh.cipherSuite());
+    assertArrayEquals(tsharkList("65281,0,11,16,23"), sh.extensions());
+    assertEquals(0, sh.selectedVersion());
+    assertEquals(0x0303, sh.negotiatedVersion());
   }
 
   // --- synthetic malformations ---
