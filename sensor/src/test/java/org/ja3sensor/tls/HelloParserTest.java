@@ -277,8 +277,9 @@ class HelloParserTest {
 
   @Test
   void oddCipherVectorIsToleratedAndNoted() {
-    byte[] b = Hellos.clientHello(new byte[0], Hellos.cipherVector(bytes(0x13, 1, 0xc0, 0x2b, 0x0a)),
-        bytes(1, 0), goodExtensions(), -1, new byte[0]);
+    byte[] b = Hellos.clientHello(new byte[0],
+        Hellos.cipherVector(bytes(0x13, 1, 0xc0, 0x2b, 0x0a)), bytes(1, 0), goodExtensions(), -1,
+        new byte[0]);
     HelloParser.Report r = new HelloParser.Report();
     ClientHello ch = HelloParser.parseClientHello(b, 0, b.length, r);
     assertArrayEquals(new int[] {0x1301, 0xc02b}, ch.cipherSuites());

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 final class TlsVectors {
   private TlsVectors() {}
 
-  private static final Pattern PREFIX = Pattern.compile("# The first (\\d+) bytes are the plaintext");
+  private static final Pattern PREFIX =
+      Pattern.compile("# The first (\\d+) bytes are the plaintext");
 
   /** One vector: the stream bytes and how many of them come before the first TLS record. */
   record Vector(String name, byte[] stream, int plaintextPrefix) {

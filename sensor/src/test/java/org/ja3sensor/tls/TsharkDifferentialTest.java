@@ -120,7 +120,8 @@ class TsharkDifferentialTest {
     c.add(same("chrome (ndpi/chrome.pcap frame 4)",
         TlsVectors.load("chrome_ch").helloBody()));
 
-    c.add(malformed("extensions length beyond the body", clientHelloExtLen(good, good.length + 10)));
+    c.add(malformed("extensions length beyond the body",
+        clientHelloExtLen(good, good.length + 10)));
     c.add(malformed("last extension overruns the block",
         clientHello(concat(sni("a.test"), ext(23, new byte[0]), groups3, u16(11), u16(10),
             bytes(1, 0)))));
@@ -279,7 +280,7 @@ class TsharkDifferentialTest {
     return r;
   }
 
-  /** One TCP flow per case (client port PORT_BASE + i to 443); ServerHellos follow a ClientHello. */
+  /** One TCP flow per case (client port PORT_BASE + i to 443); ServerHellos after a ClientHello. */
   private static byte[] pcap(List<Case> cases) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
