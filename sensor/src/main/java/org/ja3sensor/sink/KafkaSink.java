@@ -350,7 +350,7 @@ public final class KafkaSink implements EventSink {
       }
       if (spooling && spool.isDrained()) {
         spooling = false;
-        LOG.warn("Kafka: spool replayed; {} events replayed so far", replayed);
+        LOG.warn("Kafka: spool read back completely; new events go straight to the producer");
       }
       waiting = true;
       try {
@@ -562,9 +562,11 @@ public final class KafkaSink implements EventSink {
         pending = spool.pendingEvents();
         if (!left.isEmpty()) {
           LOG.warn(
-              "Kafka: {} unacknowledged events written to spool {} at shutdown",
+              "Kafka: shutdown: {} unacknowledged events written to spool {}, {} dropped (spool"
+                  + " full)",
               left.size() - dropped,
-              spool.dir());
+              spool.dir(),
+              dropped);
         }
       } else {
         failed += left.size();
