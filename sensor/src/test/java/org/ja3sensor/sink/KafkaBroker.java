@@ -53,20 +53,26 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Starts a broker on free ports in a fresh temporary directory (deleted by {@link #close}). */
   public static KafkaBroker startTemporary() throws IOException {
+    return startTemporary(testJvmOptions());
+  }
+
+  /** Same, with the JVM options of the broker process. */
+  public static KafkaBroker startTemporary(List<String> jvmOptions) throws IOException {
     Path dir = Files.createTempDirectory("ja3sensor-kafka-");
-    KafkaBroker b = new KafkaBroker(dir, true, freePort(), freePort(), testJvmOptions());
+    KafkaBroker b = new KafkaBroker(dir, true, freePort(), freePort(), jvmOptions);
     b.start();
     return b;
   }
 
   /** A broker kept in {@code dir} on a fixed port (the developer broker); not started. */
   public static KafkaBroker persistent(Path dir, int port, int controllerPort) {
-    return new KafkaBroker(
-        dir, false, port, controllerPort, List.of(
-            "-Xms128m",
-            "-Xmx512m",
-            "-XX:+UseG1GC",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+    return new KafkaBroker(dir, false, port, controllerPort, fullJvmOptions());
+  }
+
+  /** Options for a broker that should run at full speed (developer broker, benchmark). */
+  public static List<String> fullJvmOptions() {
+    return List.of(
+        "-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
   }
 
   /** Small heap, serial GC, C1 only: starts fastest on a shared 2-core machine. */
