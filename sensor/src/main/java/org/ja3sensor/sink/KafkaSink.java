@@ -578,6 +578,22 @@ public final class KafkaSink implements EventSink {
     }
   }
 
+  /** Internal state, for diagnostics. */
+  String debugState() {
+    synchronized (lock) {
+      QueuedEvent h = handed.peekFirst();
+      return "queue=" + queue.size() + " handed=" + handed.size() + " firstHandedDone="
+          + (h == null ? "-" : h.done) + " current=" + (current != null) + " memoryBytes="
+          + memoryBytes + " spooling=" + spooling + " spoolPending="
+          + (spool == null ? 0 : spool.pendingEvents()) + " " + counters0();
+    }
+  }
+
+  private String counters0() {
+    return "sent=" + sent + " replayed=" + replayed + " spooled=" + spooled + " failed=" + failed
+        + " resent=" + resent;
+  }
+
   /**
    * Delivery counters, for the stats output: {@code sent} (acknowledged by the broker, replayed
    * ones included), {@code retried} (record sends retried by the producer plus sends the sink

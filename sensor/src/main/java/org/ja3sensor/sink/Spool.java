@@ -42,6 +42,7 @@ final class Spool implements Closeable {
   private static final String PREFIX = "spool-";
   private static final String SUFFIX = ".jsonl";
   private static final long NONE = Long.MIN_VALUE;
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private final Path dir;
   private final long maxBytes;
@@ -208,7 +209,10 @@ final class Spool implements Closeable {
     out.write('\t');
     crc.reset();
     crc.update(e.json, 0, e.json.length);
-    out.write(String.format("%08x", crc.getValue()).getBytes(StandardCharsets.US_ASCII));
+    long v = crc.getValue();
+    for (int shift = 28; shift >= 0; shift -= 4) {
+      out.write(HEX[(int) (v >>> shift) & 0xf]);
+    }
     out.write('\t');
     out.write(e.json);
     out.write('\n');

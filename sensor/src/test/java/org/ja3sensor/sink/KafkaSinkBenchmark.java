@@ -84,7 +84,22 @@ public final class KafkaSinkBenchmark {
       bytes += json[k].length();
     }
     long t1 = System.nanoTime();
+    Thread watch =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  Thread.sleep(10_000);
+                  System.out.println("closing: " + sink.debugState());
+                }
+              } catch (InterruptedException e) {
+                // done
+              }
+            });
+    watch.setDaemon(true);
+    watch.start();
     sink.close();
+    watch.interrupt();
     long t2 = System.nanoTime();
     Map<String, Long> c = sink.counters();
     double pubRate = n / ((t1 - t0) / 1e9);
