@@ -91,6 +91,10 @@ public final class KafkaSink implements EventSink {
   /** flush() gives up early when no acknowledgement arrived for this long. */
   private static final long STALL_NANOS = 2_000_000_000L;
   private static final long RESEND_BACKOFF_MS = 200;
+  /** At JVM shutdown, how long close() still waits for the broker before spooling. */
+  private static final long SHUTDOWN_GRACE_NANOS = 2_000_000_000L;
+  /** How long the shutdown hook holds the JVM for close() to finish spooling. */
+  private static final long SHUTDOWN_HOOK_WAIT_SECONDS = 20;
 
   private final KafkaSinkConfig config;
   private final Producer<byte[], byte[]> producer;
@@ -109,6 +113,9 @@ public final class KafkaSink implements EventSink {
   /** New events go to the spool (set when memory is full, cleared when the spool is drained). */
   private boolean spooling;
   private boolean closed;
+  /** Set by the shutdown hook: close() stops waiting for the broker soon. */
+  private boolean hurry;
+  private long hurryNanos;
   private boolean stopSender;
   private boolean waiting;
   private long lastProgressNanos = System.nanoTime();
@@ -120,6 +127,10 @@ public final class KafkaSink implements EventSink {
   private boolean spoolFullLogged;
   private boolean spoolErrorLogged;
   private final Set<Class<?>> loggedErrors = new java.util.HashSet<>();
+  private final java.util.concurrent.CountDownLatch closeDone =
+      new java.util.concurrent.CountDownLatch(1);
+  private volatile IOException closeFailure;
+  private final Thread shutdownHook = new Thread(this::onJvmShutdown, "ja3sensor-kafka-shutdown");
   // --- written by the sender thread only ---
   private Exception syncError;
   private volatile Metric retryMetric;
@@ -160,6 +171,11 @@ public final class KafkaSink implements EventSink {
     this.sender = new Thread(this::runSender, "ja3sensor-kafka-sender");
     sender.setDaemon(true);
     sender.start();
+    try {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // created while the JVM shuts down: nothing to protect
+    }
   }
 
   /**
@@ -489,20 +505,69 @@ public final class KafkaSink implements EventSink {
 
   /**
    * Waits up to {@code closeTimeout} for everything to be delivered, then stops the producer and
-   * writes whatever is left to the spool, ahead of the events already there.
+   * writes whatever is left to the spool, ahead of the events already there. During JVM shutdown
+   * (SIGTERM, Ctrl-C) the wait is cut to {@link #SHUTDOWN_GRACE_NANOS}, so everything is spooled
+   * before the JVM exits. A second call waits for the first and reports the same outcome.
    *
    * @throws UndeliveredEventsException when events were lost or wait in the spool
    */
   @Override
   public void close() throws IOException {
-    boolean delivered;
     synchronized (lock) {
       if (closed) {
+        awaitClosed();
+        if (closeFailure != null) {
+          throw closeFailure;
+        }
         return;
       }
       closed = true;
+    }
+    try {
+      closeOnce();
+    } catch (IOException e) {
+      closeFailure = e;
+      throw e;
+    } finally {
+      closeDone.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: the hook is running and waits for closeDone
+      }
+    }
+  }
+
+  private void awaitClosed() {
+    try {
+      closeDone.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Shutdown hook: makes a running or coming close() spool at once, and waits for it. */
+  private void onJvmShutdown() {
+    synchronized (lock) {
+      hurry = true;
+      hurryNanos = System.nanoTime();
+      lock.notifyAll();
+    }
+    try {
+      closeDone.await(SHUTDOWN_HOOK_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void closeOnce() throws IOException {
+    boolean delivered;
+    synchronized (lock) {
       long deadline = System.nanoTime() + config.closeTimeout().toNanos();
       while (!(delivered = allDelivered())) {
+        if (hurry) {
+          deadline = Math.min(deadline, hurryNanos + SHUTDOWN_GRACE_NANOS);
+        }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
