@@ -3,6 +3,7 @@ package org.ja3sensor.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.net.InetAddress;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -133,9 +134,15 @@ public final class OutputOptions {
    * @throws IOException when the spool directory cannot be opened
    */
   public EventSink createSink(PrintStream stdout) throws IOException {
-    if (output == Kind.STDOUT) {
-      return new StdoutSink(stdout);
-    }
+    return output == Kind.STDOUT ? new StdoutSink(stdout) : createKafkaSink();
+  }
+
+  /** Same, for a command whose stdout is a writer (picocli's {@code getOut()}). */
+  public EventSink createSink(Writer stdout) throws IOException {
+    return output == Kind.STDOUT ? new StdoutSink(stdout) : createKafkaSink();
+  }
+
+  private EventSink createKafkaSink() throws IOException {
     KafkaSinkConfig config = kafkaConfig();
     try {
       return new KafkaSink(config);

@@ -13,16 +13,29 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Test helper: reads a whole topic with a real consumer, from the beginning to the end offsets. */
-final class TopicReader {
+public final class TopicReader {
   private TopicReader() {}
 
-  /**
-   * Every record of {@code topic} present now, partition by partition in offset order. Reads
-   * until each partition's position reaches the end offset taken at the start (so duplicates
-   * are read too), at most {@code timeout}.
-   */
-  static List<ConsumerRecord<String, String>> readAll(
-      String bootstrap, String topic, Duration timeout) {
+  /** Records in {@code topic} now (sum of end offsets), 0 when the topic does not exist. */
+  public static long count(String bootstrap, String topic) {
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props(bootstrap))) {
+      List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
+      if (infos == null || infos.isEmpty()) {
+        return 0;
+      }
+      List<TopicPartition> tps = new ArrayList<>();
+      for (PartitionInfo pi : infos) {
+        tps.add(new TopicPartition(topic, pi.partition()));
+      }
+      long n = 0;
+      for (long v : c.endOffsets(tps, Duration.ofSeconds(10)).values()) {
+        n += v;
+      }
+      return n;
+    }
+  }
+
+  private static Properties props(String bootstrap) {
     Properties p = new Properties();
     p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -31,6 +44,17 @@ final class TopicReader {
     p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.setProperty(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    return p;
+  }
+
+  /**
+   * Every record of {@code topic} present now, partition by partition in offset order. Reads
+   * until each partition's position reaches the end offset taken at the start (so duplicates
+   * are read too), at most {@code timeout}.
+   */
+  public static List<ConsumerRecord<String, String>> readAll(
+      String bootstrap, String topic, Duration timeout) {
+    Properties p = props(bootstrap);
     List<ConsumerRecord<String, String>> out = new ArrayList<>();
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
       List<TopicPartition> tps = new ArrayList<>();
