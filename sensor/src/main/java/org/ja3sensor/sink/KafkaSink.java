@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>The producer is idempotent with {@code acks=all}: the broker drops a batch it already
- *       wrote when the producer retries it after a lost acknowledgement, and with at most five
- *       requests in flight the order within a partition survives retries.
+ *       wrote when the producer retries it after a lost acknowledgement. One request in flight
+ *       per partition keeps the order across retries and avoids a broker bug that loses a batch
+ *       sent to a new partition (see {@link #producerProperties}).
  *   <li>{@code delivery.timeout.ms} is infinite: while the sensor runs, the producer never gives
  *       up on a record it accepted, so no record has the ambiguous "timed out, maybe written"
  *       outcome that would tempt a re-send. An outage of any length ends with the producer
@@ -227,9 +228,13 @@ public final class KafkaSink implements EventSink {
     // expired record would be ambiguous (maybe written) and could only be lost or duplicated.
     p.put(ProducerConfig.RETRIES_CONFIG, Integer.toString(Integer.MAX_VALUE));
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(Integer.MAX_VALUE));
-    // Five requests in flight is the most idempotence allows while still keeping the order of
-    // records within a partition across retries.
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+    // One request in flight per partition. Idempotence would allow five, but brokers before
+    // Kafka 4.5 accept a later batch first on a partition they have no producer state for yet (a
+    // new or just created topic): the earlier batch, refused with NOT_LEADER_OR_FOLLOWER while
+    // the partition was being created, then fails with OUT_OF_ORDER_SEQUENCE_NUMBER on every
+    // retry for ever, and its events are lost (KAFKA-15591). With one in flight there is no
+    // later batch to overtake it; large batches (batch.size, linger.ms) keep throughput.
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return p;
