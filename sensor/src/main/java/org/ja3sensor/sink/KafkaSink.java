@@ -194,11 +194,11 @@ public final class KafkaSink implements EventSink {
     p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
     // 256 KiB batches (default 16 KiB): a few hundred events per request at high rates.
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
-    // The producer's own buffer must hold everything our memory bound admits, so send() does not
-    // wait for buffer space in normal operation.
+    // The producer's own buffer must hold everything our memory bound admits (compressed, plus
+    // one open batch per partition), so send() does not wait for buffer space in normal use.
     p.put(
         ProducerConfig.BUFFER_MEMORY_CONFIG,
-        Long.toString(Math.max(32L << 20, 2 * config.memoryMaxBytes() + (16L << 20))));
+        Long.toString(config.memoryMaxBytes() + (32L << 20)));
     // Only the sender thread waits in send() (for metadata while the broker is unreachable);
     // a short wait keeps shutdown prompt. A refused send is retried by the sink.
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");

@@ -31,7 +31,7 @@ public final class UndeliveredEventsException extends IOException {
     }
     if (spooled > 0) {
       sb.append(spooled)
-          .append(" events not delivered yet wait in the spool ")
+          .append(" events were not delivered yet; they wait in the spool ")
           .append(spoolDir)
           .append(" and are sent first by the next run with --spool-dir ")
           .append(spoolDir);
