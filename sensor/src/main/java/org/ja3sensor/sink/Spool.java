@@ -219,7 +219,7 @@ final class Spool implements Closeable {
   }
 
   private void roll() throws IOException {
-    sealWriter();
+    sealWriter(false);
     long id = segments.isEmpty() ? 0 : segments.lastKey() + 1;
     writeChannel =
         FileChannel.open(segment(id), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -228,10 +228,16 @@ final class Spool implements Closeable {
     segments.put(id, 0L);
   }
 
-  private void sealWriter() throws IOException {
+  /**
+   * Closes the segment being written. Synced to disk only at shutdown ({@code sync}): while
+   * running, an fsync here would hold up the pipeline thread that appends.
+   */
+  private void sealWriter(boolean sync) throws IOException {
     if (writer != null) {
       writer.flush();
-      writeChannel.force(false);
+      if (sync) {
+        writeChannel.force(false);
+      }
       writer.close();
       writer = null;
       writeChannel = null;
@@ -262,7 +268,7 @@ final class Spool implements Closeable {
           if (segments.get(id) == 0) {
             return null;
           }
-          sealWriter();
+          sealWriter(false);
         }
         reader = Files.newInputStream(segment(id));
         rpos = 0;
@@ -364,7 +370,7 @@ final class Spool implements Closeable {
    */
   int closeWithHead(List<QueuedEvent> head) throws IOException {
     try {
-      sealWriter();
+      sealWriter(true);
       if (head.isEmpty() && reader == null) {
         return 0;
       }
