@@ -371,7 +371,9 @@ final class Spool implements Closeable {
   int closeWithHead(List<QueuedEvent> head) throws IOException {
     try {
       sealWriter(true);
+      syncSegments();
       if (head.isEmpty() && reader == null) {
+        syncDir();
         return 0;
       }
       long readSegSize = reader == null ? 0 : segments.get(readId);
@@ -432,6 +434,18 @@ final class Spool implements Closeable {
       return dropped;
     } finally {
       releaseLock();
+    }
+  }
+
+  /** Segments sealed while running were not synced: sync them all at shutdown. */
+  private void syncSegments() throws IOException {
+    for (long id : segments.keySet()) {
+      Path p = segment(id);
+      if (Files.exists(p)) {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+          ch.force(true);
+        }
+      }
     }
   }
 
