@@ -632,11 +632,10 @@ public final class KafkaSink implements EventSink {
         pending = spool.pendingEvents();
         if (!left.isEmpty()) {
           LOG.warn(
-              "Kafka: shutdown: {} unacknowledged events written to spool {}, {} dropped (spool"
-                  + " full)",
+              "Kafka: shutdown: {} unacknowledged events written to spool {}{}",
               left.size() - dropped,
               spool.dir(),
-              dropped);
+              dropped > 0 ? ", " + dropped + " dropped (spool full)" : "");
         }
       } else {
         failed += left.size();

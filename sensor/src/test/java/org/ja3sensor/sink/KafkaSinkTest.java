@@ -286,6 +286,54 @@ class KafkaSinkTest {
     assertEquals(e.spooled() + 50, records.size());
   }
 
+  @Test
+  void shutdownWhileTheBrokerIsDownSpoolsWhatTheProducerHeldAndTheNextRunSendsItOnce()
+      throws Exception {
+    broker.createTopic("shutdown", 3);
+    KafkaSinkConfig cfg = config("shutdown", null).withCloseTimeout(Duration.ofSeconds(2));
+    KafkaSink sink = new KafkaSink(cfg);
+    for (int i = 0; i < 1_000; i++) {
+      sink.publish(json("shutdown", i), key(i), false);
+    }
+    waitUntil(() -> sink.counters().get("sent") == 1_000, Duration.ofSeconds(60));
+    // Nothing is in flight now, so nothing written by the broker can lack its acknowledgement.
+    broker.kill();
+    UndeliveredEventsException e;
+    try {
+      // These reach the producer (and stay there, unacknowledged) or the memory queue.
+      for (int i = 1_000; i < 3_000; i++) {
+        sink.publish(json("shutdown", i), key(i), false);
+      }
+      Thread.sleep(300);
+      e = assertThrows(UndeliveredEventsException.class, sink::close);
+    } finally {
+      broker.start();
+    }
+    Map<String, Long> c = sink.counters();
+    assertEquals(0, e.lost(), e.getMessage());
+    assertEquals(2_000, e.spooled(), e.getMessage());
+    assertEquals(1_000, c.get("sent"), "counters " + c);
+    assertEquals(2_000, c.get("spool_pending"), "counters " + c);
+
+    KafkaSink next = new KafkaSink(config("shutdown", null));
+    for (int i = 3_000; i < 3_100; i++) {
+      next.publish(json("shutdown", i), key(i), false);
+    }
+    next.close();
+    Map<String, Long> c2 = next.counters();
+    assertEquals(2_100, c2.get("sent"), "counters " + c2);
+    assertEquals(0, c2.get("failed"), "counters " + c2);
+
+    Set<Integer> want = new HashSet<>();
+    for (int i = 0; i < 3_100; i++) {
+      want.add(i);
+    }
+    assertExactlyOnceInOrder(
+        TopicReader.readAll(broker.bootstrap(), "shutdown", Duration.ofSeconds(60)),
+        want,
+        "after a shutdown with the broker down");
+  }
+
   private static void waitUntil(java.util.function.BooleanSupplier cond, Duration max)
       throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
