@@ -3,9 +3,6 @@ package org.ja3sensor.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +15,6 @@ import org.ja3sensor.pipeline.ParallelRunner;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.sink.EventPublisher;
 import org.ja3sensor.sink.EventSink;
-import org.ja3sensor.sink.StdoutSink;
 import org.ja3sensor.source.LinkType;
 import org.ja3sensor.source.LiveCaptureException;
 import org.ja3sensor.source.LiveCaptureSource;
@@ -52,7 +48,10 @@ import picocli.CommandLine.ParameterException;
     })
 public final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
 
-  /** Give up waiting for a clean shutdown after this long (a stuck output, a stuck libpcap). */
+  /**
+   * Give up waiting for a clean shutdown after this long plus the output's close timeout (a stuck
+   * output, a stuck libpcap).
+   */
   private static final long SHUTDOWN_GRACE_MILLIS = 20_000;
 
   @Spec CommandSpec spec;
@@ -143,11 +142,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       description = "Stop after this many captured packets (all interfaces).")
   Long count;
 
-  @Option(
-      names = "--sensor-name",
-      paramLabel = "NAME",
-      description = "observer.name in events (default: the host name).")
-  String sensorName;
+  /** Output (stdout or Kafka) and the sensor name (--sensor-name, default the host name). */
+  @Mixin OutputOptions output = new OutputOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -173,24 +169,37 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         sources.add(s);
       }
     } catch (LiveCaptureException e) {
-      for (LiveCaptureSource s : sources) {
-        s.close();
-      }
+      closeAll(sources);
       warn.accept(e.getMessage());
       return exitCode(e.reason());
     }
 
     int nWorkers = workers != null ? workers : defaultWorkers(interfaces.size());
-    EventSink sink = createSink();
+    EventSink sink;
+    try {
+      sink = output.createSink(spec.commandLine().getOut());
+    } catch (IllegalArgumentException e) {
+      closeAll(sources);
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    } catch (IOException e) {
+      closeAll(sources);
+      warn.accept(e.getMessage());
+      return 2;
+    }
     EventPublisher publisher = new EventPublisher(new EventJson(), sink, null);
+    // stdout is flushed once a second so that events show up promptly; the Kafka producer
+    // delivers on its own, and its flush() waits for acknowledgements (up to seconds while the
+    // broker is down), which must not hold up the emitter: it is flushed by close() at the end.
     Runnable flush =
-        () -> {
-          try {
-            sink.flush();
-          } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-          }
-        };
+        output.output() == OutputOptions.Kind.STDOUT
+            ? () -> {
+              try {
+                sink.flush();
+              } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+              }
+            }
+            : null;
     ParallelRunner.Settings rs =
         new ParallelRunner.Settings(
             nWorkers,
@@ -200,7 +209,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
             count != null ? count : 0,
             16_384,
             1000);
-    String observer = sensorName != null ? sensorName : hostName();
+    String observer = output.sensorName();
     ParallelRunner runner =
         new ParallelRunner(
             sources, observer, perWorker(total, nWorkers), rs, publisher, flush, warn);
@@ -228,7 +237,9 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     warn.accept(nWorkers + " worker(s), sensor name \"" + observer + "\"");
 
     CountDownLatch finished = new CountDownLatch(1);
-    installSignalHandling(runner, finished, err);
+    // Draining takes well under a second; closing a Kafka output may wait for the broker.
+    long graceMillis = SHUTDOWN_GRACE_MILLIS + output.closeTimeoutSeconds * 1000L;
+    installSignalHandling(runner, finished, err, graceMillis);
 
     AtomicBoolean done = new AtomicBoolean();
     Thread timer = null;
@@ -278,8 +289,10 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     };
   }
 
-  private EventSink createSink() {
-    return new StdoutSink(spec.commandLine().getOut());
+  private static void closeAll(List<LiveCaptureSource> sources) {
+    for (LiveCaptureSource s : sources) {
+      s.close();
+    }
   }
 
   /**
@@ -287,7 +300,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
    * exits at once. A watchdog ends the process if draining hangs.
    */
   private static void installSignalHandling(
-      ParallelRunner runner, CountDownLatch finished, PrintWriter err) {
+      ParallelRunner runner, CountDownLatch finished, PrintWriter err, long graceMillis) {
     AtomicInteger signals = new AtomicInteger();
     Runnable onSignal =
         () -> {
@@ -297,7 +310,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
             Runtime.getRuntime().halt(130);
           }
           runner.stop();
-          startWatchdog(finished, err);
+          startWatchdog(finished, err, graceMillis);
         };
     if (!trapSignals(onSignal)) {
       // No signal API: a shutdown hook stops, waits for the drain, then ends the JVM with 0
@@ -308,7 +321,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
                   () -> {
                     runner.stop();
                     try {
-                      if (finished.await(SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                      if (finished.await(graceMillis, TimeUnit.MILLISECONDS)) {
                         Runtime.getRuntime().halt(0);
                       }
                     } catch (InterruptedException ie) {
@@ -343,15 +356,14 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     }
   }
 
-  private static void startWatchdog(CountDownLatch finished, PrintWriter err) {
+  private static void startWatchdog(CountDownLatch finished, PrintWriter err, long graceMillis) {
     Thread t =
         new Thread(
             () -> {
               try {
-                if (!finished.await(SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (!finished.await(graceMillis, TimeUnit.MILLISECONDS)) {
                   err.println(
-                      "ja3sensor: shutdown did not finish within "
-                          + SHUTDOWN_GRACE_MILLIS / 1000
+                      "ja3sensor: shutdown did not finish within " + graceMillis / 1000
                           + " s; exiting");
                   err.flush();
                   Runtime.getRuntime().halt(3);
@@ -436,22 +448,6 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
 
   static int defaultWorkers(int captureThreads) {
     return Math.max(1, Runtime.getRuntime().availableProcessors() - captureThreads);
-  }
-
-  static String hostName() {
-    try {
-      String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-      if (!h.isEmpty()) {
-        return h;
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux: ask Java
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 
   private static String linkTypeName(int lt) {

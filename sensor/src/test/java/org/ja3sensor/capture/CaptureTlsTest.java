@@ -56,7 +56,8 @@ class CaptureTlsTest {
       Path pcap = dir.resolve("tcpdump.pcap");
       Process tcpdump =
           new ProcessBuilder(
-                  "tcpdump", "-i", net.hostIf, "-U", "-s", "0", "-n", "-w", pcap.toString(), "tcp")
+                  "tcpdump", "-i", net.hostIf, "--immediate-mode", "-U", "-s", "0", "-n", "-w",
+                  pcap.toString(), "tcp")
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("tcpdump.log").toFile())
               .start();
@@ -88,12 +89,21 @@ class CaptureTlsTest {
         assertEquals(0, exit[0], "exit status after SIGTERM:\n" + sensor.stderr());
         assertTrue(exit[1] < 10_000, "shutdown took " + exit[1] + " ms");
 
+        // tcpdump leaves frames still in the kernel's buffer when it is stopped (no drain, unlike
+        // the sensor): give it past libpcap's block timeout before stopping it.
+        Thread.sleep(1200);
         tcpdump.destroy();
         tcpdump.waitFor(10, TimeUnit.SECONDS);
         server.destroy();
 
         Map<Integer, String[]> expected = tsharkFingerprints(pcap);
-        assertEquals(clients.size(), expected.size(), "tshark sees one handshake per client");
+        assertEquals(
+            clients.size(),
+            expected.size(),
+            "tshark sees one handshake per client; tcpdump: "
+                + Files.readString(dir.resolve("tcpdump.log"))
+                + "\nsensor events:\n"
+                + sensor.stdout());
 
         List<JsonNode> events = sensor.events();
         assertEquals(
