@@ -31,6 +31,12 @@ public final class EventJson {
   /** Writes extra top-level fields (the matcher's enrichment); may be absent. */
   public interface Extension {
     void write(TlsEvent event, JsonGenerator g) throws IOException;
+
+    /**
+     * Writes extra fields at the end of an object EventJson writes itself: {@code "event"} or
+     * {@code "tls"}. Nothing by default.
+     */
+    default void writeInto(String object, TlsEvent event, JsonGenerator g) throws IOException {}
   }
 
   private final List<Extension> extensions = new ArrayList<>();
@@ -99,6 +105,9 @@ public final class EventJson {
     g.writeEndArray();
     g.writeStringField("dataset", DATASET);
     g.writeStringField("module", "ja3sensor");
+    for (Extension x : extensions) {
+      x.writeInto("event", e, g);
+    }
     g.writeEndObject();
 
     g.writeObjectFieldStart("source");
@@ -154,7 +163,7 @@ public final class EventJson {
     g.writeEndObject();
   }
 
-  private static void writeTls(TlsEvent e, JsonGenerator g) throws IOException {
+  private void writeTls(TlsEvent e, JsonGenerator g) throws IOException {
     g.writeObjectFieldStart("tls");
     ServerHello sh = e.serverHello;
     ClientHello ch = e.clientHello;
@@ -206,6 +215,9 @@ public final class EventJson {
         g.writeBooleanField("hello_retry_request", true);
       }
       g.writeEndObject();
+    }
+    for (Extension x : extensions) {
+      x.writeInto("tls", e, g);
     }
     g.writeEndObject();
   }
