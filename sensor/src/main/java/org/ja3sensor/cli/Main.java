@@ -22,10 +22,26 @@ public final class Main {
   /** The command line with its error handling, for main and for tests. */
   public static CommandLine newCommandLine() {
     CommandLine cl = new CommandLine(new Main());
+    // A bad flag or value: one line naming the problem, and where to look, exit 2.
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine cmd = ex.getCommandLine();
+          cmd.getErr().println(
+              "ja3sensor: " + ex.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName()
+                  + " --help')");
+          cmd.getErr().flush();
+          return 2;
+        });
+    // An unexpected failure: one line, exit 70 (EX_SOFTWARE); the stack trace only on request.
     cl.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
-          cmd.getErr().println("ja3sensor: " + ex.getMessage());
-          return 2;
+          String msg = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getName();
+          cmd.getErr().println("ja3sensor: " + msg);
+          if (Boolean.getBoolean("ja3sensor.debug")) {
+            ex.printStackTrace(cmd.getErr());
+          }
+          cmd.getErr().flush();
+          return 70;
         });
     return cl;
   }

@@ -1,22 +1,237 @@
 package org.ja3sensor.cli;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.ja3sensor.event.EventJson;
+import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.pipeline.Pipeline;
+import org.ja3sensor.pipeline.PipelineConfig;
+import org.ja3sensor.sink.EventPublisher;
+import org.ja3sensor.sink.EventSink;
+import org.ja3sensor.sink.StdoutSink;
+import org.ja3sensor.source.CaptureFiles;
+import org.ja3sensor.source.PacketSource;
+import org.ja3sensor.source.SourceException;
+import org.ja3sensor.source.SourceStats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code ja3sensor read FILE...}: fingerprint capture files. */
 @Command(
     name = "read",
     mixinStandardHelpOptions = true,
-    description = "Fingerprint the TLS handshakes in pcap/pcapng files; one JSON event per line on stdout.")
+    sortOptions = false,
+    description = {
+      "Fingerprint the TLS handshakes in pcap/pcapng files.",
+      "Writes one JSON event per handshake (ECS field names, one per line) to stdout and a summary"
+          + " to stderr. Several files are read in order as one capture (flows may continue from"
+          + " one file to the next); - reads stdin.",
+      "",
+      "Exit status: 0 all read; 1 a file could not be read (the events found before the error are"
+          + " still written); 2 bad usage; 3 events could not be delivered."
+    })
 public final class ReadCommand implements Callable<Integer> {
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "pcap or pcapng files; - reads stdin")
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "pcap or pcapng files; - reads stdin.")
   List<String> files;
+
+  @Mixin PipelineOptions pipelineOptions = new PipelineOptions();
+
+  @Option(
+      names = "--progress",
+      negatable = true,
+      description = "Show progress on stderr (default: only when stderr is a terminal).")
+  Boolean progress;
+
+  @Option(names = {"-q", "--quiet"}, description = "No summary on stderr.")
+  boolean quiet;
+
+  private volatile PacketSource currentSource;
+  private volatile boolean stopping;
 
   @Override
   public Integer call() throws Exception {
-    throw new UnsupportedOperationException("not yet implemented");
+    PrintWriter err = spec.commandLine().getErr();
+    PipelineConfig config;
+    try {
+      config = pipelineOptions.toConfig();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Counters counters = new Counters();
+    EventSink sink = createSink();
+    EventPublisher publisher = new EventPublisher(new EventJson(), sink, null);
+    Pipeline pipeline = new Pipeline(config, counters, publisher);
+
+    CountDownLatch done = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stopping = true;
+      PacketSource s = currentSource;
+      if (s != null) {
+        s.stop();
+      }
+      try {
+        done.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "ja3sensor-shutdown");
+    boolean hookInstalled = installHook(hook);
+
+    long start = System.nanoTime();
+    int failedFiles = 0;
+    int readFiles = 0;
+    boolean deliveryFailed = false;
+    Progress progressLine = null;
+    try {
+      boolean showProgress = progress != null ? progress : Terminal.stderrIsTerminal();
+      for (String file : files) {
+        if (stopping) {
+          break;
+        }
+        readFiles++;
+        try (PacketSource source = CaptureFiles.open(file, counters)) {
+          currentSource = source;
+          pipeline.setContext(file, null, null);
+          if (showProgress) {
+            progressLine = new Progress(err, file, source.stats(), counters);
+            progressLine.start();
+          }
+          source.run(pipeline);
+        } catch (SourceException e) {
+          failedFiles++;
+          err.println("ja3sensor: " + e.getMessage());
+        } catch (NoSuchFileException | FileNotFoundException e) {
+          failedFiles++;
+          err.println("ja3sensor: " + file + ": no such file");
+        } catch (AccessDeniedException e) {
+          failedFiles++;
+          err.println("ja3sensor: " + file + ": permission denied");
+        } catch (IOException e) {
+          failedFiles++;
+          err.println("ja3sensor: " + file + ": " + e.getMessage());
+        } finally {
+          currentSource = null;
+          if (progressLine != null) {
+            progressLine.finish();
+            progressLine = null;
+          }
+        }
+      }
+      pipeline.finish();
+    } finally {
+      try {
+        sink.close();
+      } catch (IOException e) {
+        err.println("ja3sensor: events could not be delivered: " + e.getMessage());
+        deliveryFailed = true;
+      }
+      if (!quiet) {
+        Summary.print(err, readFiles, failedFiles, counters, System.nanoTime() - start);
+      }
+      err.flush();
+      done.countDown();
+      if (hookInstalled && !stopping) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException ignored) {
+          // already shutting down
+        }
+      }
+    }
+    if (failedFiles > 0) {
+      return 1;
+    }
+    if (publisher.failure() != null) {
+      err.println("ja3sensor: " + publisher.failedEvents() + " events could not be delivered: "
+          + publisher.failure().getMessage());
+      return 3;
+    }
+    if (deliveryFailed) {
+      return 3;
+    }
+    return 0;
+  }
+
+  private EventSink createSink() {
+    return new StdoutSink(spec.commandLine().getOut());
+  }
+
+  private static boolean installHook(Thread hook) {
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+      return true;
+    } catch (IllegalStateException | SecurityException e) {
+      return false;
+    }
+  }
+
+  /** A progress line on stderr, refreshed twice a second. */
+  private static final class Progress extends Thread {
+    private final PrintWriter err;
+    private final String file;
+    private final SourceStats stats;
+    private final Counters counters;
+    private volatile boolean running = true;
+
+    Progress(PrintWriter err, String file, SourceStats stats, Counters counters) {
+      super("ja3sensor-progress");
+      setDaemon(true);
+      this.err = err;
+      this.file = file;
+      this.stats = stats;
+      this.counters = counters;
+    }
+
+    @Override
+    public void run() {
+      while (running) {
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (!running) {
+          return;
+        }
+        long off = stats.inputOffset;
+        long size = stats.inputSize;
+        String pct = size > 0 ? String.format(Locale.ROOT, "%5.1f%% ", 100.0 * off / size) : "";
+        synchronized (err) {
+          err.printf(Locale.ROOT, "\r%s: %s%.1f MB, %d packets, %d events ", file, pct, off / 1e6,
+              counters.packets, counters.events);
+          err.flush();
+        }
+      }
+    }
+
+    void finish() {
+      running = false;
+      interrupt();
+      try {
+        join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      synchronized (err) {
+        err.print("\r\033[K");
+        err.flush();
+      }
+    }
   }
 }

@@ -72,7 +72,14 @@ public enum Anomaly {
   /** An SSLv2-format ClientHello: no JA3 is defined for it. */
   SSLV2_CLIENT_HELLO,
   /** Both directions sent a ClientHello, or both a ServerHello. */
-  TLS_ROLE_CONFLICT;
+  TLS_ROLE_CONFLICT,
+  /**
+   * A ClientHello or ServerHello with a defect that tshark also tolerates (a vector of odd length,
+   * bytes left over after a vector or after the extensions, a malformed supported_groups,
+   * ec_point_formats, server_name, ALPN or supported_versions body, a duplicate extension): the
+   * hello was still delivered and fingerprinted from its well-formed part (see docs/ja3.md).
+   */
+  TLS_HELLO_IRREGULAR;
 
   /** The name users see: lower case with underscores. */
   public String label() {

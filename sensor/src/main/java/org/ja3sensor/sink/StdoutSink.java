@@ -12,7 +12,11 @@ public final class StdoutSink implements EventSink {
   private final Writer out;
 
   public StdoutSink(OutputStream stream) {
-    this.out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
+    this(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+  }
+
+  public StdoutSink(Writer writer) {
+    this.out = new BufferedWriter(writer, 1 << 16);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package org.ja3sensor.tls;
 
+import java.util.Objects;
+import org.ja3sensor.pipeline.Anomaly;
 import org.ja3sensor.pipeline.Counters;
 
 /**
@@ -10,7 +12,38 @@ import org.ja3sensor.pipeline.Counters;
  * both handled. TLS is recognised by content, at the start of the stream or after a plaintext
  * prefix (STARTTLS, HTTP CONNECT, SOCKS), within a scan limit.
  *
- * <p>Buffer ownership: the chunk passed to {@link #feed} is only read during the call.
+ * <p>What it does with the bytes of one direction:
+ *
+ * <ul>
+ *   <li>At the start of the stream: a record header of content type 22 (handshake) with version
+ *       major 3 commits it to reading TLS records; an SSLv2-format ClientHello is reported through
+ *       {@link Listener#onSslv2ClientHello()} (no JA3 exists for it) and ends the work; a
+ *       ChangeCipherSpec or ApplicationData record (a stream picked up mid-connection), a fatal
+ *       or encrypted Alert (a refusal) ends it without a hello. A plaintext warning Alert is
+ *       skipped: servers send unrecognized_name (112) just before their ServerHello.
+ *   <li>Anything else is taken for a plaintext prefix: the first {@code scanLimit} bytes are
+ *       searched for a validated candidate record header (content type 22, version 0x0300 to
+ *       0x0304, record length 6 to 18432, handshake type 1 or 2, handshake length at least that
+ *       of the smallest hello, hello version major 3 or a TLS 1.3 draft). Only the last 10 bytes
+ *       are carried from one chunk to the next; the plaintext itself is not kept.
+ *   <li>In records: HelloRequest messages are skipped; the first ClientHello or ServerHello
+ *       (either may come from either direction: the flow stage decides roles) is assembled, up to
+ *       {@code maxHandshakeBytes}, across records and chunks, parsed, and handed to the listener.
+ *       A message contained in one record and one chunk is parsed in place, without a copy.
+ * </ul>
+ *
+ * <p>Every problem is counted as an {@link Anomaly} in the {@link Counters} given at
+ * construction: an impossible record header ({@code TLS_RECORD_INVALID}), a handshake message
+ * above the cap ({@code TLS_HANDSHAKE_TOO_LARGE}), a hello that does not parse or whose length
+ * lies ({@code TLS_CLIENT_HELLO_MALFORMED}, {@code TLS_SERVER_HELLO_MALFORMED}), a first message
+ * that is no hello ({@code TLS_UNEXPECTED_HANDSHAKE}), an SSLv2 hello ({@code
+ * SSLV2_CLIENT_HELLO}), a hello with tolerated defects ({@code TLS_HELLO_IRREGULAR}). Hellos are
+ * not counted here (the listener's owner does). Nothing thrown escapes for any stream content.
+ *
+ * <p>Buffer ownership: the chunk passed to {@link #feed} is only read during the call. The
+ * parser owns its accumulator (at most {@code maxHandshakeBytes}, allocated only for a message
+ * that spans records or chunks) and a 19-byte scratch array; after {@link #DONE} or {@link
+ * #GAVE_UP} it holds neither. One instance per direction; not thread-safe.
  */
 public final class TlsStreamParser {
 
@@ -31,24 +64,465 @@ public final class TlsStreamParser {
   /** No TLS handshake within the scan limit, or the stream broke: feed nothing more. */
   public static final int GAVE_UP = 2;
 
+  /** Largest record body: 2^14 plaintext plus the 2048 bytes TLSCiphertext allows. */
+  static final int MAX_RECORD_LENGTH = 16384 + 2048;
+  /** Bytes a scan candidate needs: record header, handshake header, hello version. */
+  private static final int CANDIDATE = 11;
+  /** Bytes the stream-start rules look at. */
+  private static final int START_PROBE = 5;
+  /** First size of an accumulator; it doubles up to the message length. */
+  private static final int INITIAL_ACCUMULATOR = 2048;
+
+  private static final int CT_CHANGE_CIPHER_SPEC = 20;
+  private static final int CT_ALERT = 21;
+  private static final int CT_HANDSHAKE = 22;
+  private static final int CT_APPLICATION_DATA = 23;
+  private static final int ALERT_WARNING = 1;
+  private static final int HT_HELLO_REQUEST = 0;
+  private static final int HT_CLIENT_HELLO = 1;
+  private static final int HT_SERVER_HELLO = 2;
+
+  // Layout of the scratch array.
+  private static final int CARRY = 0; // scan carry, CANDIDATE - 1 bytes
+  private static final int REC_HDR = CANDIDATE - 1; // record header, 5 bytes
+  private static final int HS_HDR = REC_HDR + 5; // handshake header, 4 bytes
+
+  private static final int MODE_SCAN = 0;
+  private static final int MODE_RECORDS = 1;
+
+  private final Counters counters;
+  private final int scanLimit;
+  private final int maxHandshakeBytes;
+
+  private int status = NEED_MORE;
+  private int mode = MODE_SCAN;
+  /** Bytes of this direction fed so far. */
+  private long position;
+
+  private byte[] scratch = new byte[HS_HDR + 4];
+  /** Scan mode: bytes kept at scratch[CARRY..], the last ones fed. */
+  private int carryLen;
+
+  /** Record mode: bytes of the record header read so far (0 to 4; 5 is consumed at once). */
+  private int recHdrLen;
+  /** Record mode: bytes of the current record still to come (0 = a header is next). */
+  private int recLeft;
+  /** Record mode: content type of the current record (handshake, or a warning alert). */
+  private int recType;
+
+  /** Bytes of the current handshake message header read so far (4 while its body is read). */
+  private int hsHdrLen;
+  private int hsType;
+  private int hsLen;
+  private byte[] acc;
+  private int accLen;
+
+  /**
+   * @param counters where anomalies are counted
+   * @param scanLimit bytes at the start of the stream searched for a TLS record when the stream
+   *     does not start with one (0: TLS only at the very start)
+   * @param maxHandshakeBytes largest hello accepted; a larger one is {@code
+   *     TLS_HANDSHAKE_TOO_LARGE}
+   */
   public TlsStreamParser(Counters counters, int scanLimit, int maxHandshakeBytes) {
-    throw new UnsupportedOperationException("not yet implemented");
+    this.counters = Objects.requireNonNull(counters, "counters");
+    if (scanLimit < 0 || maxHandshakeBytes < 0) {
+      throw new IllegalArgumentException(
+          "scanLimit " + scanLimit + " and maxHandshakeBytes " + maxHandshakeBytes
+              + ": expected values >= 0");
+    }
+    this.scanLimit = scanLimit;
+    this.maxHandshakeBytes = maxHandshakeBytes;
   }
 
   /**
    * Feeds the next in-order bytes of this direction.
    *
+   * @param listener receives the hello; called at most once over the parser's life
    * @return {@link #NEED_MORE}, {@link #DONE} or {@link #GAVE_UP}
    */
   public int feed(byte[] b, int off, int len, Listener listener) {
-    throw new UnsupportedOperationException("not yet implemented");
+    Objects.checkFromIndexSize(off, len, b.length);
+    if (status != NEED_MORE || len == 0) {
+      return status;
+    }
+    long start = position;
+    position += len;
+    if (mode == MODE_SCAN) {
+      scan(b, off, len, start, listener);
+    } else {
+      records(b, off, len, listener);
+    }
+    return status;
   }
 
   /** Bytes this parser holds right now (its accumulator), for the reassembly memory cap. */
   public int bufferedBytes() {
-    return 0;
+    return acc == null ? 0 : acc.length;
   }
 
-  /** Drops all buffers; the parser then answers GAVE_UP. */
-  public void release() {}
+  /**
+   * Drops all buffers; the parser then answers GAVE_UP (or DONE if its hello was already
+   * delivered).
+   */
+  public void release() {
+    if (status == NEED_MORE) {
+      status = GAVE_UP;
+    }
+    dropBuffers();
+  }
+
+  /** The current status, as the last {@link #feed} returned it. */
+  public int status() {
+    return status;
+  }
+
+  // --- scanning: stream start and plaintext prefix ---
+
+  /**
+   * Looks at every position of the window (carry followed by the chunk) that starts within the
+   * scan limit; {@code start} is the stream position of the chunk's first byte.
+   */
+  private void scan(byte[] b, int off, int len, long start, Listener listener) {
+    final int total = carryLen + len;
+    final long base = start - carryLen; // stream position of window index 0
+    int i = 0;
+    while (i < total) {
+      long at = base + i;
+      if (at == 0) {
+        if (total < START_PROBE) {
+          break;
+        }
+        int r = streamStart(b, off, listener);
+        if (r == START_TLS) {
+          enterRecords(b, off, len, 0, listener);
+          return;
+        }
+        if (r != START_UNKNOWN) {
+          return; // decided: DONE or GAVE_UP
+        }
+      }
+      if (at >= scanLimit) {
+        giveUp();
+        return;
+      }
+      if (total - i < CANDIDATE) {
+        break;
+      }
+      if (i >= carryLen) {
+        // Fast path over the chunk itself: skip to the next byte 22.
+        int j = off + (i - carryLen);
+        int last = off + len - CANDIDATE; // last index with a whole candidate
+        long limitIndex = off + (scanLimit - 1 - start); // last index within the limit
+        int stop = (int) Math.min(last, limitIndex);
+        while (j <= stop && b[j] != CT_HANDSHAKE) {
+          j++;
+        }
+        if (j > stop) {
+          i = j - off + carryLen;
+          continue; // the loop head decides: limit reached, or too few bytes left
+        }
+        i = j - off + carryLen;
+      }
+      if (at(b, off, i) == CT_HANDSHAKE && isCandidate(b, off, i)) {
+        enterRecords(b, off, len, i, listener);
+        return;
+      }
+      i++;
+    }
+    keepCarry(b, off, len, i);
+  }
+
+  private static final int START_UNKNOWN = 0;
+  private static final int START_TLS = 1;
+  private static final int START_DECIDED = 2;
+
+  /** The rules for the first bytes of a stream (window index 0; at least 5 bytes present). */
+  private int streamStart(byte[] b, int off, Listener listener) {
+    int b0 = at(b, off, 0);
+    int b1 = at(b, off, 1);
+    int b2 = at(b, off, 2);
+    if (b0 == CT_HANDSHAKE && b1 == 3) {
+      return START_TLS; // the record reader validates the rest of the header
+    }
+    if (b0 == CT_ALERT && b1 == 3 && b2 <= 4 && at(b, off, 3) == 0 && at(b, off, 4) == 2) {
+      return START_TLS; // a plaintext alert: the record reader skips a warning, stops on others
+    }
+    if ((b0 == CT_CHANGE_CIPHER_SPEC || b0 == CT_ALERT || b0 == CT_APPLICATION_DATA)
+        && b1 == 3 && b2 <= 4) {
+      giveUp(); // TLS, but no hello to come: picked up mid-connection, or a refusal
+      return START_DECIDED;
+    }
+    if ((b0 & 0x80) != 0) {
+      int length = ((b0 & 0x7f) << 8) | b1;
+      int major = at(b, off, 3);
+      int minor = at(b, off, 4);
+      boolean version = (major == 0 && minor == 2) || (major == 3 && minor <= 4);
+      if (b2 == 1 && version && length >= 9) {
+        counters.anomaly(Anomaly.SSLV2_CLIENT_HELLO);
+        finish(DONE);
+        listener.onSslv2ClientHello();
+        return START_DECIDED;
+      }
+    }
+    return START_UNKNOWN;
+  }
+
+  /** A validated TLS record header carrying the start of a hello, at window index i. */
+  private boolean isCandidate(byte[] b, int off, int i) {
+    if (at(b, off, i) != CT_HANDSHAKE
+        || at(b, off, i + 1) != 3
+        || at(b, off, i + 2) > 4) {
+      return false;
+    }
+    int recordLength = (at(b, off, i + 3) << 8) | at(b, off, i + 4);
+    if (recordLength < 6 || recordLength > MAX_RECORD_LENGTH) {
+      return false;
+    }
+    int type = at(b, off, i + 5);
+    int length = (at(b, off, i + 6) << 16) | (at(b, off, i + 7) << 8) | at(b, off, i + 8);
+    int helloMajor = at(b, off, i + 9);
+    if (type == HT_CLIENT_HELLO) {
+      return length >= HelloParser.MIN_CLIENT_HELLO && helloMajor == 3;
+    }
+    if (type == HT_SERVER_HELLO) {
+      // 0x7f: TLS 1.3 drafts put the draft version into ServerHello.version.
+      return length >= HelloParser.MIN_SERVER_HELLO && (helloMajor == 3 || helloMajor == 0x7f);
+    }
+    return false;
+  }
+
+  /** Byte i of the window: the carry, then the chunk. */
+  private int at(byte[] b, int off, int i) {
+    return i < carryLen ? scratch[CARRY + i] & 0xff : b[off + i - carryLen] & 0xff;
+  }
+
+  /** Keeps window[i..] (fewer than CANDIDATE bytes) as the carry for the next chunk. */
+  private void keepCarry(byte[] b, int off, int len, int i) {
+    int keep = carryLen + len - i;
+    if (i < carryLen) {
+      int fromCarry = carryLen - i;
+      System.arraycopy(scratch, CARRY + i, scratch, CARRY, fromCarry);
+      System.arraycopy(b, off, scratch, CARRY + fromCarry, len);
+    } else {
+      System.arraycopy(b, off + (i - carryLen), scratch, CARRY, keep);
+    }
+    carryLen = keep;
+  }
+
+  /** Switches to reading records at window index i and feeds them the rest of the window. */
+  private void enterRecords(byte[] b, int off, int len, int i, Listener listener) {
+    mode = MODE_RECORDS;
+    int c = carryLen;
+    carryLen = 0;
+    if (i < c) {
+      // The record reader writes only at scratch[REC_HDR..], never over the carry.
+      records(scratch, CARRY + i, c - i, listener);
+      if (status == NEED_MORE) {
+        records(b, off, len, listener);
+      }
+    } else {
+      int skip = i - c;
+      records(b, off + skip, len - skip, listener);
+    }
+  }
+
+  // --- records ---
+
+  private void records(byte[] b, int off, int len, Listener listener) {
+    while (len > 0 && status == NEED_MORE) {
+      if (recLeft == 0) {
+        int take = Math.min(5 - recHdrLen, len);
+        System.arraycopy(b, off, scratch, REC_HDR + recHdrLen, take);
+        recHdrLen += take;
+        off += take;
+        len -= take;
+        if (recHdrLen < 5) {
+          return;
+        }
+        recHdrLen = 0;
+        if (!recordHeader()) {
+          return;
+        }
+      } else {
+        int n = Math.min(recLeft, len);
+        if (recType == CT_ALERT) {
+          if (recLeft == 2 && (b[off] & 0xff) != ALERT_WARNING) {
+            giveUp(); // a fatal alert before any hello: the handshake is over
+            return;
+          }
+          recLeft -= n;
+        } else {
+          recLeft -= n;
+          handshake(b, off, n, listener);
+        }
+        off += n;
+        len -= n;
+      }
+    }
+  }
+
+  /** Checks the record header in scratch; returns true to read its body. */
+  private boolean recordHeader() {
+    int type = scratch[REC_HDR] & 0xff;
+    int major = scratch[REC_HDR + 1] & 0xff;
+    int minor = scratch[REC_HDR + 2] & 0xff;
+    int length = ((scratch[REC_HDR + 3] & 0xff) << 8) | (scratch[REC_HDR + 4] & 0xff);
+    if (type < CT_CHANGE_CIPHER_SPEC || type > CT_APPLICATION_DATA
+        || major != 3 || minor > 4 || length > MAX_RECORD_LENGTH) {
+      counters.anomaly(Anomaly.TLS_RECORD_INVALID);
+      giveUp();
+      return false;
+    }
+    if (type == CT_ALERT && length == 2 && hsHdrLen == 0) {
+      // A plaintext alert between messages: servers send a warning (e.g. unrecognized_name)
+      // before their ServerHello. The level byte decides (see records()).
+      recType = CT_ALERT;
+      recLeft = 2;
+      return true;
+    }
+    if (type != CT_HANDSHAKE) {
+      if (hsHdrLen == 4) {
+        // The hello's length promised more handshake bytes than came before this record.
+        counters.anomaly(helloAnomaly(hsType));
+      } else if (hsHdrLen > 0) {
+        counters.anomaly(Anomaly.TLS_RECORD_INVALID);
+      }
+      giveUp(); // no hello before the handshake ended or the stream turned to other records
+      return false;
+    }
+    recType = CT_HANDSHAKE;
+    recLeft = length; // a zero-length record leaves recLeft 0: the next header follows
+    return true;
+  }
+
+  // --- handshake messages ---
+
+  /** Consumes n handshake bytes of the current record. */
+  private void handshake(byte[] b, int off, int n, Listener listener) {
+    while (n > 0 && status == NEED_MORE) {
+      if (hsHdrLen < 4) {
+        if (hsHdrLen == 0 && n >= 4) {
+          int t = b[off] & 0xff;
+          int l = ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+          if ((t == HT_CLIENT_HELLO || t == HT_SERVER_HELLO) && l <= n - 4
+              && l <= maxHandshakeBytes) {
+            deliver(t, b, off + 4, l, listener); // whole message in this record and chunk
+            return;
+          }
+        }
+        int take = Math.min(4 - hsHdrLen, n);
+        System.arraycopy(b, off, scratch, HS_HDR + hsHdrLen, take);
+        hsHdrLen += take;
+        off += take;
+        n -= take;
+        if (hsHdrLen < 4) {
+          return;
+        }
+        if (!handshakeHeader(listener)) {
+          return;
+        }
+      } else {
+        int take = Math.min(hsLen - accLen, n);
+        if (accLen + take > acc.length) {
+          byte[] bigger = new byte[Math.min(hsLen, Math.max(acc.length * 2, accLen + take))];
+          System.arraycopy(acc, 0, bigger, 0, accLen);
+          acc = bigger;
+        }
+        System.arraycopy(b, off, acc, accLen, take);
+        accLen += take;
+        off += take;
+        n -= take;
+        if (accLen == hsLen) {
+          deliver(hsType, acc, 0, hsLen, listener);
+          return;
+        }
+      }
+    }
+  }
+
+  /** Checks the handshake header in scratch; returns true to read the message body. */
+  private boolean handshakeHeader(Listener listener) {
+    hsType = scratch[HS_HDR] & 0xff;
+    hsLen = ((scratch[HS_HDR + 1] & 0xff) << 16) | ((scratch[HS_HDR + 2] & 0xff) << 8)
+        | (scratch[HS_HDR + 3] & 0xff);
+    if (hsType == HT_HELLO_REQUEST && hsLen == 0) {
+      hsHdrLen = 0; // HelloRequest: nothing to read, the hello may follow
+      return true;
+    }
+    if (hsType != HT_CLIENT_HELLO && hsType != HT_SERVER_HELLO) {
+      counters.anomaly(Anomaly.TLS_UNEXPECTED_HANDSHAKE);
+      giveUp();
+      return false;
+    }
+    if (hsLen > maxHandshakeBytes) {
+      counters.anomaly(Anomaly.TLS_HANDSHAKE_TOO_LARGE);
+      giveUp();
+      return false;
+    }
+    if (hsLen == 0) {
+      deliver(hsType, scratch, HS_HDR + 4, 0, listener); // an empty hello: malformed
+      return false;
+    }
+    acc = new byte[Math.min(hsLen, INITIAL_ACCUMULATOR)];
+    accLen = 0;
+    return true;
+  }
+
+  /** Parses a complete hello body and reports it; the parser is finished either way. */
+  private void deliver(int type, byte[] b, int off, int len, Listener listener) {
+    HelloParser.Report report = new HelloParser.Report();
+    if (type == HT_CLIENT_HELLO) {
+      ClientHello hello = HelloParser.parseClientHello(b, off, len, report);
+      if (hello == null) {
+        counters.anomaly(Anomaly.TLS_CLIENT_HELLO_MALFORMED);
+        giveUp();
+        return;
+      }
+      noteIrregular(report);
+      finish(DONE);
+      listener.onClientHello(hello);
+    } else {
+      ServerHello hello = HelloParser.parseServerHello(b, off, len, report);
+      if (hello == null) {
+        counters.anomaly(Anomaly.TLS_SERVER_HELLO_MALFORMED);
+        giveUp();
+        return;
+      }
+      noteIrregular(report);
+      finish(DONE);
+      listener.onServerHello(hello);
+    }
+  }
+
+  private void noteIrregular(HelloParser.Report report) {
+    if (report.irregularities() > 0) {
+      counters.anomaly(Anomaly.TLS_HELLO_IRREGULAR);
+    }
+  }
+
+  private static Anomaly helloAnomaly(int type) {
+    return type == HT_SERVER_HELLO
+        ? Anomaly.TLS_SERVER_HELLO_MALFORMED
+        : Anomaly.TLS_CLIENT_HELLO_MALFORMED;
+  }
+
+  private void giveUp() {
+    finish(GAVE_UP);
+  }
+
+  private void finish(int s) {
+    status = s;
+    dropBuffers();
+  }
+
+  private void dropBuffers() {
+    acc = null;
+    accLen = 0;
+    scratch = null;
+    carryLen = 0;
+    recHdrLen = 0;
+    recLeft = 0;
+    hsHdrLen = 0;
+  }
 }

@@ -1,0 +1,62 @@
+package org.ja3sensor.cli;
+
+import org.ja3sensor.pipeline.PipelineConfig;
+import picocli.CommandLine.Option;
+
+/** Flow-table and reassembly bounds shared by {@code read} and {@code capture}. */
+public final class PipelineOptions {
+  private static final PipelineConfig D = PipelineConfig.defaults();
+
+  @Option(
+      names = "--max-flows",
+      paramLabel = "N",
+      description = "Flows tracked at once; the least recently used is evicted beyond (default: ${DEFAULT-VALUE}).")
+  int maxFlows = D.maxFlows();
+
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "SECONDS",
+      description = "Evict a flow after this many seconds without a packet (default: ${DEFAULT-VALUE}).")
+  long idleTimeoutSeconds = D.idleTimeoutNanos() / 1_000_000_000L;
+
+  @Option(
+      names = "--max-handshake-bytes",
+      paramLabel = "BYTES",
+      description = "Bytes one direction may buffer while its hello is assembled (default: ${DEFAULT-VALUE}).")
+  int maxHandshakeBytes = D.maxHandshakeBytesPerFlow();
+
+  @Option(
+      names = "--reassembly-memcap",
+      paramLabel = "BYTES",
+      description = "Bytes all flows together may buffer (default: ${DEFAULT-VALUE}).")
+  long reassemblyMemcap = D.reassemblyMemcap();
+
+  @Option(
+      names = "--scan-limit",
+      paramLabel = "BYTES",
+      description = "Bytes at the start of a stream searched for TLS after a plaintext prefix such as STARTTLS (default: ${DEFAULT-VALUE}).")
+  int scanLimit = D.scanLimit();
+
+  /** The configuration, or an IllegalArgumentException naming the bad option. */
+  public PipelineConfig toConfig() {
+    require(maxFlows >= 1, "--max-flows must be at least 1, got " + maxFlows);
+    require(idleTimeoutSeconds >= 1, "--idle-timeout must be at least 1 second, got " + idleTimeoutSeconds);
+    require(maxHandshakeBytes >= 1024, "--max-handshake-bytes must be at least 1024, got " + maxHandshakeBytes);
+    require(reassemblyMemcap >= maxHandshakeBytes,
+        "--reassembly-memcap must be at least --max-handshake-bytes, got " + reassemblyMemcap);
+    require(scanLimit >= 0, "--scan-limit must not be negative, got " + scanLimit);
+    return new PipelineConfig(
+        maxFlows,
+        idleTimeoutSeconds * 1_000_000_000L,
+        maxHandshakeBytes,
+        reassemblyMemcap,
+        scanLimit,
+        D.maxOutOfOrderSegments());
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

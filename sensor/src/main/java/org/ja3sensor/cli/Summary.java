@@ -1,0 +1,37 @@
+package org.ja3sensor.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import org.ja3sensor.pipeline.Anomaly;
+import org.ja3sensor.pipeline.Counters;
+
+/** The one-screen end-of-run summary printed on stderr. */
+final class Summary {
+  private Summary() {}
+
+  static void print(PrintWriter err, int files, int failedFiles, Counters c, long elapsedNanos) {
+    double secs = Math.max(elapsedNanos, 1) / 1e9;
+    err.printf(Locale.ROOT, "ja3sensor summary%n");
+    err.printf(Locale.ROOT, "  files      %d%s%n", files, failedFiles > 0 ? " (" + failedFiles + " with errors)" : "");
+    err.printf(Locale.ROOT, "  packets    %d (%d TCP, %d other)%n", c.packets, c.tcpPackets, c.otherPackets);
+    err.printf(Locale.ROOT, "  bytes      %d (%.1f MB)%n", c.bytes, c.bytes / 1e6);
+    err.printf(Locale.ROOT, "  flows      %d (%d evicted idle)%n", c.flows, c.flowsIdleEvicted);
+    err.printf(Locale.ROOT, "  hellos     %d client, %d server%n", c.clientHellos, c.serverHellos);
+    err.printf(Locale.ROOT, "  events     %d%n", c.events);
+    long total = c.totalAnomalies();
+    err.printf(Locale.ROOT, "  anomalies  %d%n", total);
+    for (Anomaly a : Anomaly.values()) {
+      long n = c.get(a);
+      if (n > 0) {
+        err.printf(Locale.ROOT, "    %-28s %d%n", a.label(), n);
+      }
+    }
+    err.printf(
+        Locale.ROOT,
+        "  elapsed    %.3f s (%.1f MB/s, %.0f packets/s)%n",
+        secs,
+        c.bytes / 1e6 / secs,
+        c.packets / secs);
+    err.flush();
+  }
+}

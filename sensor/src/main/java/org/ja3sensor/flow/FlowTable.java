@@ -1,0 +1,189 @@
+package org.ja3sensor.flow;
+
+import org.ja3sensor.decode.DecodedPacket;
+
+/**
+ * The bounded flow table of one pipeline: an open-addressing hash table (linear probing,
+ * backward-shift deletion, no tombstones) plus a doubly linked list in least-recently-used order,
+ * so that finding a flow is one hash lookup and evicting the idlest flow is O(1). Not thread-safe:
+ * owned by one pipeline thread.
+ */
+public final class FlowTable {
+  private final Flow[] slots;
+  private final int mask;
+  private final int maxFlows;
+  private int size;
+  private Flow lruHead; // least recently used
+  private Flow lruTail; // most recently used
+
+  public FlowTable(int maxFlows) {
+    if (maxFlows < 1) {
+      throw new IllegalArgumentException("maxFlows must be at least 1, got " + maxFlows);
+    }
+    this.maxFlows = maxFlows;
+    int cap = Integer.highestOneBit(Math.max(4, maxFlows) * 2 - 1) << 1; // >= 2 * maxFlows
+    slots = new Flow[cap];
+    mask = cap - 1;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public boolean isFull() {
+    return size >= maxFlows;
+  }
+
+  /** The least recently used flow, or null. */
+  public Flow oldest() {
+    return lruHead;
+  }
+
+  /** Finds the flow of a segment (either direction), or null. */
+  public Flow find(DecodedPacket p, int hash) {
+    int i = hash & mask;
+    Flow f;
+    while ((f = slots[i]) != null) {
+      if (f.hash == hash && matches(f, p)) {
+        return f;
+      }
+      i = (i + 1) & mask;
+    }
+    return null;
+  }
+
+  /** 0 when the segment was sent by endpoint A of {@code f}, 1 when by B. */
+  public static int sideOf(Flow f, DecodedPacket p) {
+    return f.aPort == p.srcPort && f.aLo == p.srcLo && f.aHi == p.srcHi
+            && f.bPort == p.dstPort && f.bLo == p.dstLo && f.bHi == p.dstHi
+        ? 0
+        : 1;
+  }
+
+  private static boolean matches(Flow f, DecodedPacket p) {
+    if (f.aPort == p.srcPort && f.bPort == p.dstPort
+        && f.aLo == p.srcLo && f.bLo == p.dstLo && f.aHi == p.srcHi && f.bHi == p.dstHi) {
+      return true;
+    }
+    return f.aPort == p.dstPort && f.bPort == p.srcPort
+        && f.aLo == p.dstLo && f.bLo == p.srcLo && f.aHi == p.dstHi && f.bHi == p.srcHi;
+  }
+
+  /**
+   * Inserts a new flow for the segment. The caller must make room first when {@link #isFull()}.
+   */
+  public Flow insert(DecodedPacket p, int hash, long nowNanos) {
+    if (size >= maxFlows) {
+      throw new IllegalStateException("flow table full");
+    }
+    Flow f = new Flow();
+    boolean srcIsA = compare(p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort) <= 0;
+    if (srcIsA) {
+      f.aHi = p.srcHi;
+      f.aLo = p.srcLo;
+      f.aPort = p.srcPort;
+      f.bHi = p.dstHi;
+      f.bLo = p.dstLo;
+      f.bPort = p.dstPort;
+    } else {
+      f.aHi = p.dstHi;
+      f.aLo = p.dstLo;
+      f.aPort = p.dstPort;
+      f.bHi = p.srcHi;
+      f.bLo = p.srcLo;
+      f.bPort = p.srcPort;
+    }
+    f.ipv6 = p.ipv6;
+    f.hash = hash;
+    f.tunnelDepth = p.tunnelDepth;
+    f.lastSeenNanos = nowNanos;
+    int i = hash & mask;
+    while (slots[i] != null) {
+      i = (i + 1) & mask;
+    }
+    slots[i] = f;
+    size++;
+    linkTail(f);
+    return f;
+  }
+
+  /** Marks the flow as just used: moves it to the young end of the LRU list. */
+  public void touch(Flow f, long nowNanos) {
+    if (nowNanos - f.lastSeenNanos > 0) {
+      f.lastSeenNanos = nowNanos;
+    }
+    if (lruTail != f) {
+      unlink(f);
+      linkTail(f);
+    }
+  }
+
+  /** Removes a flow from the table. */
+  public void remove(Flow f) {
+    int i = f.hash & mask;
+    while (slots[i] != f) {
+      if (slots[i] == null) {
+        return; // not in the table
+      }
+      i = (i + 1) & mask;
+    }
+    // Backward-shift deletion keeps every probe chain unbroken.
+    int hole = i;
+    int j = i;
+    while (true) {
+      j = (j + 1) & mask;
+      Flow g = slots[j];
+      if (g == null) {
+        break;
+      }
+      int home = g.hash & mask;
+      // g may move into the hole if its home is not cyclically within (hole, j].
+      boolean homeInRange = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+      if (!homeInRange) {
+        slots[hole] = g;
+        hole = j;
+      }
+    }
+    slots[hole] = null;
+    size--;
+    unlink(f);
+  }
+
+  private void linkTail(Flow f) {
+    f.lruPrev = lruTail;
+    f.lruNext = null;
+    if (lruTail != null) {
+      lruTail.lruNext = f;
+    } else {
+      lruHead = f;
+    }
+    lruTail = f;
+  }
+
+  private void unlink(Flow f) {
+    if (f.lruPrev != null) {
+      f.lruPrev.lruNext = f.lruNext;
+    } else {
+      lruHead = f.lruNext;
+    }
+    if (f.lruNext != null) {
+      f.lruNext.lruPrev = f.lruPrev;
+    } else {
+      lruTail = f.lruPrev;
+    }
+    f.lruPrev = null;
+    f.lruNext = null;
+  }
+
+  private static int compare(long hi1, long lo1, int p1, long hi2, long lo2, int p2) {
+    int c = Long.compareUnsigned(hi1, hi2);
+    if (c != 0) {
+      return c;
+    }
+    c = Long.compareUnsigned(lo1, lo2);
+    if (c != 0) {
+      return c;
+    }
+    return Integer.compare(p1, p2);
+  }
+}

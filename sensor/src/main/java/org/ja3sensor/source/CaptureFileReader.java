@@ -1,0 +1,115 @@
+package org.ja3sensor.source;
+
+import java.io.IOException;
+import org.ja3sensor.pipeline.Anomaly;
+import org.ja3sensor.pipeline.Counters;
+
+/**
+ * What the pcap and pcapng readers share: the input window, the stop flag, the counters and the
+ * error reporting. Frames are handed to the handler as slices of the window's array (see {@link
+ * InputWindow} for how long they stay valid: until the handler returns).
+ *
+ * <p>Counters are kept in plain fields on the hot path and published to the volatile {@link
+ * SourceStats} every {@value #PUBLISH_EVERY} frames, on every skipped record and at the end.
+ */
+abstract class CaptureFileReader implements PacketSource {
+  /** Hard limit of a captured frame: libpcap's and Wireshark's largest snap length. */
+  static final int MAX_CAPLEN = 262_144;
+
+  private static final int PUBLISH_EVERY = 4096;
+
+  final InputWindow in;
+  final Counters counters;
+  private final String name;
+  private final SourceStats stats = new SourceStats();
+  private volatile boolean stopped;
+  private long packets;
+  private long bytes;
+
+  CaptureFileReader(String name, InputWindow in, Counters counters, long inputSize) {
+    this.name = name;
+    this.in = in;
+    this.counters = counters;
+    stats.inputSize = inputSize;
+  }
+
+  @Override
+  public final void run(PacketHandler handler) throws IOException {
+    try {
+      readAll(handler);
+    } finally {
+      publish();
+    }
+  }
+
+  /** Reads records until the input ends or {@link #stopRequested()}. */
+  abstract void readAll(PacketHandler handler) throws IOException;
+
+  final boolean stopRequested() {
+    return stopped;
+  }
+
+  /** Hands one frame (a slice of the window's array) to the handler and counts it. */
+  final void deliver(
+      PacketHandler handler, int linkType, long tsNanos, int off, int capLen, int origLen, int ifIndex) {
+    handler.onPacket(linkType, tsNanos, in.buf, off, capLen, origLen, ifIndex);
+    bytes += capLen;
+    if ((++packets & (PUBLISH_EVERY - 1)) == 0) {
+      publish();
+    }
+  }
+
+  /** Counts a frame that is not delivered because its record or block says something wrong. */
+  final void reject(Anomaly anomaly) {
+    counters.anomaly(anomaly);
+    stats.badRecords++;
+    publish();
+  }
+
+  /** Counts a problem that does not cost a frame (a block whose trailer disagrees, ...). */
+  final void note(Anomaly anomaly) {
+    counters.anomaly(anomaly);
+  }
+
+  final void publish() {
+    stats.packets = packets;
+    stats.bytes = bytes;
+    stats.inputOffset = in.offset();
+  }
+
+  /** The input cannot be read on: everything before {@code offset} has been delivered. */
+  final SourceException fail(long offset, String problem) {
+    publish();
+    return new SourceException(name, offset, problem);
+  }
+
+  /** The input ended inside a unit that started at {@code start} and needed {@code needed} bytes. */
+  final SourceException truncated(long start, String unit, long needed) {
+    long have = in.offset() + in.available() - start;
+    return fail(start, "file ends inside " + unit + ": " + have + " of " + needed + " bytes present");
+  }
+
+  @Override
+  public final void stop() {
+    stopped = true;
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  @Override
+  public final SourceStats stats() {
+    return stats;
+  }
+
+  @Override
+  public final void close() throws IOException {
+    in.close();
+  }
+
+  static String hex32(long v) {
+    return String.format("0x%08x", v & 0xFFFF_FFFFL);
+  }
+}

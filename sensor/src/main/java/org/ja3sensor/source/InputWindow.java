@@ -1,0 +1,179 @@
+package org.ja3sensor.source;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+
+/**
+ * A sliding window over a capture input, read in large chunks into one reused byte array.
+ *
+ * <p>Buffer ownership: the window owns {@link #buf}. The bytes {@code buf[pos, limit)} are input
+ * bytes; {@code buf[pos]} is at input offset {@link #offset()}. A caller that got bytes by {@link
+ * #ensure} may read {@code buf[pos, pos + n)} until its next call to {@link #ensure} or {@link
+ * #skip}, which may move the bytes (compaction) or overwrite them (refill). The window never grows:
+ * the largest unit a caller can ask to see contiguously is the capacity.
+ *
+ * <p>Input is either a {@link FileChannel} (regular files: one large read per refill) or an {@link
+ * InputStream} (stdin, pipes, tests: a refill takes what the stream has and blocks only while fewer
+ * bytes than asked for are there, so a slow pipe is not held up waiting for a full buffer).
+ */
+final class InputWindow implements AutoCloseable {
+  /** Default capacity: large reads, and room for any record below the hard limits. */
+  static final int DEFAULT_CAPACITY = 8 << 20;
+
+  private static final VarHandle INT_LE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_BE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle SHORT_LE =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle SHORT_BE =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG_BE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  /** The window's bytes (owned by the window, see class comment). */
+  final byte[] buf;
+  /** First unconsumed byte. */
+  int pos;
+  /** End of the valid bytes. */
+  int limit;
+
+  private final FileChannel channel;
+  private final InputStream stream;
+  private final boolean closeInput;
+  private final ByteBuffer view;
+  /** Input offset of {@code buf[0]}. */
+  private long base;
+  private boolean eof;
+
+  private InputWindow(FileChannel channel, InputStream stream, boolean closeInput, int capacity) {
+    this.buf = new byte[capacity];
+    this.view = ByteBuffer.wrap(buf);
+    this.channel = channel;
+    this.stream = stream;
+    this.closeInput = closeInput;
+  }
+
+  static InputWindow of(FileChannel channel, int capacity) {
+    return new InputWindow(channel, null, true, capacity);
+  }
+
+  static InputWindow of(InputStream stream, boolean closeInput, int capacity) {
+    return new InputWindow(null, stream, closeInput, capacity);
+  }
+
+  /** Input offset of {@code buf[pos]}: the bytes consumed so far. */
+  long offset() {
+    return base + pos;
+  }
+
+  /** Bytes available at {@code pos} without reading. */
+  int available() {
+    return limit - pos;
+  }
+
+  int capacity() {
+    return buf.length;
+  }
+
+  /**
+   * Makes {@code buf[pos, pos + n)} valid, reading more input if needed.
+   *
+   * @return false if the input ends first ({@link #available()} then tells how much there was)
+   */
+  boolean ensure(int n) throws IOException {
+    return limit - pos >= n || fill(n);
+  }
+
+  /**
+   * Consumes {@code n} bytes, reading through them if they are not in the window yet.
+   *
+   * @return false if the input ends first (everything up to the end is then consumed)
+   */
+  boolean skip(long n) throws IOException {
+    while (n > 0) {
+      if (pos == limit && !fill(1)) {
+        return false;
+      }
+      int k = (int) Math.min(n, limit - pos);
+      pos += k;
+      n -= k;
+    }
+    return true;
+  }
+
+  /** Consumes bytes up to input offset {@code target}, which must not be behind {@link #offset}. */
+  boolean skipTo(long target) throws IOException {
+    return skip(target - offset());
+  }
+
+  private boolean fill(int n) throws IOException {
+    if (n > buf.length) {
+      throw new IllegalArgumentException("window of " + buf.length + " bytes asked for " + n);
+    }
+    int kept = limit - pos;
+    if (pos > 0) {
+      System.arraycopy(buf, pos, buf, 0, kept);
+      base += pos;
+      pos = 0;
+      limit = kept;
+    }
+    while (limit < n && !eof) {
+      int r = read(limit, buf.length - limit);
+      if (r < 0) {
+        eof = true;
+      } else {
+        limit += r;
+      }
+    }
+    return limit >= n;
+  }
+
+  private int read(int off, int len) throws IOException {
+    if (channel != null) {
+      view.limit(off + len).position(off);
+      return channel.read(view);
+    }
+    return stream.read(buf, off, len);
+  }
+
+  int u8(int at) {
+    return buf[at] & 0xFF;
+  }
+
+  int u16(int at, boolean bigEndian) {
+    short v = bigEndian ? (short) SHORT_BE.get(buf, at) : (short) SHORT_LE.get(buf, at);
+    return v & 0xFFFF;
+  }
+
+  int i32(int at, boolean bigEndian) {
+    return bigEndian ? (int) INT_BE.get(buf, at) : (int) INT_LE.get(buf, at);
+  }
+
+  long u32(int at, boolean bigEndian) {
+    return i32(at, bigEndian) & 0xFFFF_FFFFL;
+  }
+
+  long i64(int at, boolean bigEndian) {
+    return bigEndian ? (long) LONG_BE.get(buf, at) : (long) LONG_LE.get(buf, at);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!closeInput) {
+      return;
+    }
+    if (channel != null) {
+      channel.close();
+    } else {
+      stream.close();
+    }
+  }
+}

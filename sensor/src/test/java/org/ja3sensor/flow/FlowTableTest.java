@@ -1,0 +1,85 @@
+package org.ja3sensor.flow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.ja3sensor.decode.DecodedPacket;
+import org.junit.jupiter.api.Test;
+
+class FlowTableTest {
+
+  static DecodedPacket seg(int srcIp, int srcPort, int dstIp, int dstPort) {
+    DecodedPacket p = new DecodedPacket();
+    p.srcLo = 0xffff00000000L | (srcIp & 0xffffffffL);
+    p.dstLo = 0xffff00000000L | (dstIp & 0xffffffffL);
+    p.srcPort = srcPort;
+    p.dstPort = dstPort;
+    return p;
+  }
+
+  static DecodedPacket reverse(DecodedPacket p) {
+    return seg((int) p.dstLo, p.dstPort, (int) p.srcLo, p.srcPort);
+  }
+
+  @Test
+  void bothDirectionsFindTheSameFlow() {
+    FlowTable t = new FlowTable(10);
+    DecodedPacket c2s = seg(0x0a000001, 40000, 0x0a000002, 443);
+    Flow f = t.insert(c2s, 7, 1);
+    assertSame(f, t.find(c2s, 7));
+    assertSame(f, t.find(reverse(c2s), 7));
+    assertEquals(1 - FlowTable.sideOf(f, c2s), FlowTable.sideOf(f, reverse(c2s)));
+    assertNull(t.find(seg(0x0a000001, 40001, 0x0a000002, 443), 7));
+  }
+
+  @Test
+  void removalUnderCollisionsKeepsEveryOtherFlowReachable() {
+    // All flows share one hash: one long probe chain, then remove from its middle, wrapping the
+    // end of the slot array.
+    Random rnd = new Random(42);
+    for (int round = 0; round < 50; round++) {
+      FlowTable t = new FlowTable(64);
+      List<DecodedPacket> pkts = new ArrayList<>();
+      List<Flow> flows = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        DecodedPacket p = seg(0x01020304, 1000 + i, 0x05060708, 443);
+        int hash = (i % 3 == 0) ? -1 : rnd.nextInt(); // -1 lands on the last slot
+        pkts.add(p);
+        flows.add(t.insert(p, hash, i));
+      }
+      for (int k = 0; k < 25; k++) {
+        int victim = rnd.nextInt(flows.size());
+        t.remove(flows.get(victim));
+        flows.remove(victim);
+        pkts.remove(victim);
+        for (int i = 0; i < flows.size(); i++) {
+          assertSame(flows.get(i), t.find(pkts.get(i), flows.get(i).hash), "round " + round);
+        }
+      }
+      assertEquals(flows.size(), t.size());
+    }
+  }
+
+  @Test
+  void leastRecentlyUsedOrder() {
+    FlowTable t = new FlowTable(3);
+    Flow a = t.insert(seg(1, 1, 2, 2), 1, 10);
+    Flow b = t.insert(seg(1, 2, 2, 2), 2, 11);
+    Flow c = t.insert(seg(1, 3, 2, 2), 3, 12);
+    assertTrue(t.isFull());
+    assertThrows(IllegalStateException.class, () -> t.insert(seg(1, 4, 2, 2), 4, 13));
+    assertSame(a, t.oldest());
+    t.touch(a, 20);
+    assertSame(b, t.oldest());
+    t.remove(b);
+    assertSame(c, t.oldest());
+    assertEquals(20, a.lastSeenNanos);
+    assertEquals(2, t.size());
+  }
+}

@@ -1,0 +1,223 @@
+package org.ja3sensor.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.ja3sensor.decode.DecodedPacket;
+import org.ja3sensor.event.TlsEvent;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Flow table, reassembly and event emission, driven with decoded segments (no capture file): the
+ * cases where simple JA3 tools fail.
+ */
+class PipelineTest {
+  static final int CLIENT = 0x0a000001;
+  static final int SERVER = 0x0a000002;
+  static final long SEC = 1_000_000_000L;
+
+  final List<TlsEvent> events = new ArrayList<>();
+  Counters counters;
+  Pipeline pipeline;
+
+  @BeforeEach
+  void setUp() {
+    counters = new Counters();
+    pipeline = new Pipeline(PipelineConfig.defaults(), counters, events::add);
+  }
+
+  static DecodedPacket seg(boolean fromClient, int cport, int seq, int flags, byte[] data, int off, int len) {
+    DecodedPacket p = new DecodedPacket();
+    int src = fromClient ? CLIENT : SERVER;
+    int dst = fromClient ? SERVER : CLIENT;
+    p.srcLo = 0xffff00000000L | (src & 0xffffffffL);
+    p.dstLo = 0xffff00000000L | (dst & 0xffffffffL);
+    p.srcPort = fromClient ? cport : 443;
+    p.dstPort = fromClient ? 443 : cport;
+    p.seq = seq;
+    p.tcpFlags = flags;
+    p.payload = data;
+    p.payloadOff = off;
+    p.payloadLen = len;
+    p.payloadWireLen = len;
+    return p;
+  }
+
+  void send(boolean fromClient, int cport, int seq, int flags, byte[] data, int off, int len, long ts) {
+    pipeline.onSegment(seg(fromClient, cport, seq, flags, data, off, len), ts, 0);
+  }
+
+  void sendAll(boolean fromClient, int cport, int seq, byte[] data, long ts) {
+    send(fromClient, cport, seq, DecodedPacket.ACK | DecodedPacket.PSH, data, 0, data.length, ts);
+  }
+
+  void handshake(int cport, int cisn, int sisn, long ts, byte[] ch) {
+    send(true, cport, cisn, DecodedPacket.SYN, null, 0, 0, ts);
+    send(false, cport, sisn, DecodedPacket.SYN | DecodedPacket.ACK, null, 0, 0, ts);
+    sendAll(true, cport, cisn + 1, ch, ts + 1000);
+    sendAll(false, cport, sisn + 1, Hellos.serverHelloRecord(), ts + 2000);
+  }
+
+  @Test
+  void helloInOneSegmentGivesOneEventAtTheServerHello() {
+    handshake(40000, 1000, 5000, 10 * SEC, Hellos.clientHelloRecord("example.org", 10));
+    assertEquals(1, events.size());
+    TlsEvent e = events.get(0);
+    assertEquals(TlsEvent.Trigger.SERVER_HELLO, e.trigger);
+    assertEquals("10.0.0.1", e.clientIp);
+    assertEquals(40000, e.clientPort);
+    assertEquals("10.0.0.2", e.serverIp);
+    assertEquals(443, e.serverPort);
+    assertEquals(Hellos.CLIENT_JA3, e.ja3String);
+    assertEquals(Hellos.SERVER_JA3S, e.ja3sString);
+    assertEquals("example.org", e.clientHello.serverName());
+    assertEquals(10 * SEC + 1000, e.timestampNanos);
+    pipeline.finish();
+    assertEquals(1, events.size(), "no second event at input end");
+  }
+
+  @Test
+  void helloSplitOutOfOrderWithRetransmissionsAndOverlaps() {
+    byte[] ch = Hellos.clientHelloRecord("split.example", 1800);
+    int isn = 0x7fff0000;
+    send(true, 40001, isn, DecodedPacket.SYN, null, 0, 0, SEC);
+    int a = 500;
+    int b = 1300;
+    int base = isn + 1;
+    // third part first, then second part overlapping the first by 100 bytes, then first, then a
+    // retransmission of the first.
+    send(true, 40001, base + b, DecodedPacket.ACK, ch, b, ch.length - b, SEC + 1);
+    send(true, 40001, base + a - 100, DecodedPacket.ACK, ch, a - 100, b - a + 100, SEC + 2);
+    assertTrue(events.isEmpty());
+    send(true, 40001, base, DecodedPacket.ACK, ch, 0, a, SEC + 3);
+    send(true, 40001, base, DecodedPacket.ACK, ch, 0, a, SEC + 4);
+    sendAll(false, 40001, 77, Hellos.serverHelloRecord(), SEC + 5);
+    assertEquals(1, events.size());
+    assertEquals(Hellos.CLIENT_JA3, events.get(0).ja3String);
+    assertEquals(SEC + 3, events.get(0).timestampNanos);
+    assertEquals(0, pipeline.bufferedBytes());
+  }
+
+  @Test
+  void sequenceNumbersWrapAround() {
+    byte[] ch = Hellos.clientHelloRecord("wrap.example", 1000);
+    int isn = 0xfffffe00; // the hello crosses 2^32
+    send(true, 40002, isn, DecodedPacket.SYN, null, 0, 0, SEC);
+    send(true, 40002, isn + 1 + 700, DecodedPacket.ACK, ch, 700, ch.length - 700, SEC);
+    send(true, 40002, isn + 1, DecodedPacket.ACK, ch, 0, 700, SEC);
+    sendAll(false, 40002, 5, Hellos.serverHelloRecord(), SEC);
+    assertEquals(1, events.size());
+    assertEquals(Hellos.CLIENT_JA3, events.get(0).ja3String);
+  }
+
+  @Test
+  void flowPickedUpWithoutSyn() {
+    byte[] ch = Hellos.clientHelloRecord("nosyn.example", 0);
+    sendAll(true, 40003, 123456, ch, SEC);
+    sendAll(false, 40003, 999, Hellos.serverHelloRecord(), SEC);
+    assertEquals(1, events.size());
+    assertEquals(Hellos.SERVER_JA3S, events.get(0).ja3sString);
+  }
+
+  @Test
+  void serverOnlyCaptureGivesServerOnlyEventAtInputEnd() {
+    sendAll(false, 40004, 999, Hellos.serverHelloRecord(), SEC);
+    assertTrue(events.isEmpty());
+    pipeline.finish();
+    assertEquals(1, events.size());
+    TlsEvent e = events.get(0);
+    assertEquals(TlsEvent.Trigger.INPUT_END, e.trigger);
+    assertNull(e.ja3String);
+    assertEquals(Hellos.SERVER_JA3S, e.ja3sString);
+    assertEquals("10.0.0.1", e.clientIp, "the receiver of the ServerHello is the client");
+  }
+
+  @Test
+  void clientOnlyFlowIsEmittedWhenItCloses() {
+    byte[] ch = Hellos.clientHelloRecord("closed.example", 0);
+    send(true, 40005, 10, DecodedPacket.SYN, null, 0, 0, SEC);
+    sendAll(true, 40005, 11, ch, SEC);
+    send(false, 40005, 50, DecodedPacket.RST, null, 0, 0, SEC);
+    assertEquals(1, events.size());
+    assertEquals(TlsEvent.Trigger.FLOW_CLOSED, events.get(0).trigger);
+    pipeline.finish();
+    assertEquals(1, events.size());
+  }
+
+  @Test
+  void newSynOnTheSameFourTupleStartsANewHandshake() {
+    handshake(40006, 1000, 5000, SEC, Hellos.clientHelloRecord("first.example", 0));
+    handshake(40006, 900000, 7000, 3 * SEC, Hellos.clientHelloRecord("second.example", 0));
+    assertEquals(2, events.size());
+    assertEquals("first.example", events.get(0).clientHello.serverName());
+    assertEquals("second.example", events.get(1).clientHello.serverName());
+  }
+
+  @Test
+  void newHelloWithoutSynSecondsLaterStartsANewHandshake() {
+    sendAll(true, 40007, 1000, Hellos.clientHelloRecord("one.example", 0), SEC);
+    sendAll(false, 40007, 5000, Hellos.serverHelloRecord(), SEC);
+    // a retransmission of the first hello is not a new handshake
+    sendAll(true, 40007, 1000, Hellos.clientHelloRecord("one.example", 0), SEC + 5);
+    sendAll(true, 40007, 800_000, Hellos.clientHelloRecord("two.example", 0), 4 * SEC);
+    sendAll(false, 40007, 90_000, Hellos.serverHelloRecord(), 4 * SEC);
+    assertEquals(2, events.size());
+    assertEquals("two.example", events.get(1).clientHello.serverName());
+  }
+
+  @Test
+  void fullTableEvictsTheLeastRecentlyUsedFlowAndEmitsIt() {
+    pipeline = new Pipeline(new PipelineConfig(2, 60 * SEC, 64 * 1024, 1 << 20, 16 * 1024, 8), counters, events::add);
+    sendAll(true, 41000, 1, Hellos.clientHelloRecord("a.example", 0), SEC);
+    sendAll(true, 41001, 1, Hellos.clientHelloRecord("b.example", 0), SEC + 1);
+    sendAll(true, 41002, 1, Hellos.clientHelloRecord("c.example", 0), SEC + 2);
+    assertEquals(1, counters.get(Anomaly.FLOW_TABLE_FULL));
+    assertEquals(1, events.size());
+    assertEquals("a.example", events.get(0).clientHello.serverName());
+    assertEquals(TlsEvent.Trigger.FLOW_EVICTED, events.get(0).trigger);
+    assertEquals(2, pipeline.activeFlows());
+  }
+
+  @Test
+  void idleFlowsAreEvicted() {
+    pipeline = new Pipeline(new PipelineConfig(100, 30 * SEC, 64 * 1024, 1 << 20, 16 * 1024, 8), counters, events::add);
+    sendAll(true, 42000, 1, Hellos.clientHelloRecord("idle.example", 0), SEC);
+    sendAll(true, 42001, 1, new byte[] {1, 2, 3}, 40 * SEC);
+    assertEquals(1, events.size());
+    assertEquals(TlsEvent.Trigger.FLOW_EVICTED, events.get(0).trigger);
+    assertEquals(1, counters.flowsIdleEvicted);
+    assertEquals(1, pipeline.activeFlows());
+  }
+
+  @Test
+  void memoryCapBoundsBufferedHelloBytes() {
+    long memcap = 64 * 1024;
+    pipeline = new Pipeline(new PipelineConfig(100_000, 60 * SEC, 32 * 1024, memcap, 16 * 1024, 8), counters, events::add);
+    byte[] ch = Hellos.clientHelloRecord("big.example", 12_000);
+    // Many flows each send only the first half of a big hello: their bytes wait in the parser.
+    for (int i = 0; i < 200; i++) {
+      send(true, 20000 + i, 1, DecodedPacket.ACK, ch, 0, 6_000, SEC);
+      assertTrue(pipeline.bufferedBytes() <= memcap + 32 * 1024, "buffered " + pipeline.bufferedBytes());
+    }
+    assertTrue(counters.get(Anomaly.REASSEMBLY_MEMCAP) > 0);
+    pipeline.finish();
+    assertEquals(0, pipeline.bufferedBytes());
+  }
+
+  @Test
+  void nonTlsStreamHoldsNoBuffers() {
+    byte[] junk = new byte[1400];
+    Arrays.fill(junk, (byte) 'A');
+    for (int i = 0; i < 40; i++) {
+      send(true, 43000, 1 + i * junk.length, DecodedPacket.ACK, junk, 0, junk.length, SEC + i);
+    }
+    assertEquals(0, pipeline.bufferedBytes());
+    pipeline.finish();
+    assertTrue(events.isEmpty());
+  }
+}
