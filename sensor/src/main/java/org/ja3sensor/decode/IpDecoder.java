@@ -197,9 +197,10 @@ final class IpDecoder {
     }
   }
 
+  /** A TCP header; {@code wireLen >= end - p} (the IP layers guarantee it). */
   private boolean tcp(byte[] b, int p, int end, int wireLen, int depth, DecodedPacket out) {
     int avail = end - p;
-    if (avail < TCP_MIN_HEADER || wireLen < TCP_MIN_HEADER) {
+    if (avail < TCP_MIN_HEADER) {
       return fail(Anomaly.TCP_INVALID);
     }
     int dataOffset = (b[p + 12] & 0xf0) >>> 2;

@@ -192,6 +192,7 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
     release(f.fromA);
     release(f.fromB);
     f.resetHandshake();
+    counters.flows++; // a new connection, though the same table entry
   }
 
   private void release(TcpStream s) {

@@ -37,6 +37,10 @@ abstract class CaptureFileReader implements PacketSource {
   public final void run(PacketHandler handler) throws IOException {
     try {
       readAll(handler);
+    } catch (SourceException e) {
+      if (!stopped) {
+        throw e; // a stop cuts the input short on purpose: that is not a damaged file
+      }
     } finally {
       publish();
     }
@@ -92,6 +96,7 @@ abstract class CaptureFileReader implements PacketSource {
   @Override
   public final void stop() {
     stopped = true;
+    in.abort();
   }
 
   @Override

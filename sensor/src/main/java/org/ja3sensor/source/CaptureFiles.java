@@ -1,5 +1,8 @@
 package org.ja3sensor.source;
 
+import java.io.BufferedInputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +53,12 @@ public final class CaptureFiles {
   /** As {@link #open(String, Counters)} with a window of {@code capacity} bytes (tests). */
   static PacketSource open(String path, Counters counters, int capacity) throws IOException {
     if (STDIN.equals(path)) {
+      if (System.in.getClass() == BufferedInputStream.class) {
+        // The process's own standard input: read fd 0 through a channel, so that stop() can wake
+        // a read blocked on an idle pipe (SIGTERM during `tcpdump -w - | ja3sensor read -`).
+        FileChannel fd0 = new FileInputStream(FileDescriptor.in).getChannel();
+        return detect(STDIN, InputWindow.of(fd0, false, capacity), counters, -1);
+      }
       InputStream stdin = new FilterInputStream(System.in) {
         @Override
         public void close() {} // standard input stays open for whoever else wants it

@@ -52,6 +52,8 @@ final class InputWindow implements AutoCloseable {
   /** Input offset of {@code buf[0]}. */
   private long base;
   private boolean eof;
+  /** Set by {@link #abort()}: a read that fails from now on is the end of input, not an error. */
+  private volatile boolean aborted;
 
   private InputWindow(FileChannel channel, InputStream stream, boolean closeInput, int capacity) {
     this.buf = new byte[capacity];
@@ -63,6 +65,26 @@ final class InputWindow implements AutoCloseable {
 
   static InputWindow of(FileChannel channel, int capacity) {
     return new InputWindow(channel, null, true, capacity);
+  }
+
+  static InputWindow of(FileChannel channel, boolean closeInput, int capacity) {
+    return new InputWindow(channel, null, closeInput, capacity);
+  }
+
+  /**
+   * Ends the input from another thread (shutdown): a read blocked on a pipe returns at once when
+   * the input is a channel (closing an interruptible channel wakes its blocked reader), and any
+   * later read reports the end of input.
+   */
+  void abort() {
+    aborted = true;
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // closing only to wake the reader
+      }
+    }
   }
 
   static InputWindow of(InputStream stream, boolean closeInput, int capacity) {
@@ -137,11 +159,21 @@ final class InputWindow implements AutoCloseable {
   }
 
   private int read(int off, int len) throws IOException {
-    if (channel != null) {
-      view.limit(off + len).position(off);
-      return channel.read(view);
+    if (aborted) {
+      return -1;
     }
-    return stream.read(buf, off, len);
+    try {
+      if (channel != null) {
+        view.limit(off + len).position(off);
+        return channel.read(view);
+      }
+      return stream.read(buf, off, len);
+    } catch (IOException e) {
+      if (aborted) {
+        return -1; // woken by abort(): the input ends here
+      }
+      throw e;
+    }
   }
 
   int u8(int at) {
@@ -167,7 +199,7 @@ final class InputWindow implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    if (!closeInput) {
+    if (!closeInput || aborted) {
       return;
     }
     if (channel != null) {

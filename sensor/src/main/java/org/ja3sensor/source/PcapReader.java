@@ -43,10 +43,6 @@ final class PcapReader extends CaptureFileReader {
     in.pos += FILE_HEADER_LEN;
   }
 
-  int linkType() {
-    return linkType;
-  }
-
   @Override
   void readAll(PacketHandler handler) throws IOException {
     final InputWindow in = this.in;

@@ -1,6 +1,7 @@
 package org.ja3sensor.source;
 
 import java.io.IOException;
+import java.util.Arrays;
 import org.ja3sensor.pipeline.Anomaly;
 import org.ja3sensor.pipeline.Counters;
 
@@ -8,21 +9,24 @@ import org.ja3sensor.pipeline.Counters;
  * pcapng: a sequence of blocks (type, total length, body, total length again) grouped in sections,
  * each opened by a Section Header Block that fixes its byte order and empties the interface list.
  * Interface Description Blocks give each interface's link type, snap length, timestamp resolution
- * ({@code if_tsresol}) and offset ({@code if_tsoffset}); packets come in Enhanced Packet Blocks, Simple
- * Packet Blocks (interface 0, no timestamp: they get the previous frame's time) and the obsolete
- * Packet Block. Every other block type is skipped by its length.
+ * ({@code if_tsresol}) and offset ({@code if_tsoffset}); packets come in Enhanced Packet Blocks,
+ * Simple Packet Blocks (interface 0, no time stamp: they get the previous frame's time) and the
+ * obsolete Packet Block. Every other block type is skipped by its length. The ifIndex handed on is
+ * the interface id within the current section.
  *
  * <p>Trust rules. A block length below 12 or above {@value #MAX_BLOCK_LEN}, a bad section header or
  * an input ending inside a block loses the framing: {@link SourceException}. A block whose length is
  * not a multiple of 4 or whose trailing length differs is counted ({@link
  * Anomaly#PCAPNG_BAD_BLOCK}), its content used if it is consistent in itself, and reading goes on
  * after the leading length (a lying length then soon meets an impossible block header). A packet
- * whose fields do not fit its block, refer to an unknown interface, or whose caplen is 0, above the
- * snap length, the hard limit or the original length is counted and skipped, as is a packet block
- * longer than {@value #MAX_PACKET_BLOCK_LEN}; packet blocks are checked whole (present up to their
- * trailer) before their frame is delivered. Nothing is allocated
- * from a length read from the file: bodies are looked at through the window, options one at a
- * time, and skipped blocks are read through.
+ * whose fields do not fit its block or refer to an unknown interface, or whose caplen is 0, above
+ * the snap length, the hard limit or the original length, is counted and skipped, as is a packet
+ * block longer than {@value #MAX_PACKET_BLOCK_LEN}. A packet block is in the window whole (up to its
+ * trailer) before its frame is delivered, so no frame comes from a block the input cuts short.
+ *
+ * <p>Nothing is allocated from a length read from the file: bodies are looked at in the window,
+ * options one at a time, skipped blocks are read through, and at most {@value #MAX_INTERFACES}
+ * interfaces per section are kept.
  */
 final class PcapngReader extends CaptureFileReader {
   static final int SHB_TYPE = 0x0A0D0D0A;
@@ -56,11 +60,6 @@ final class PcapngReader extends CaptureFileReader {
   /** The window starts at the first block (a Section Header Block, the caller checked its type). */
   PcapngReader(String name, InputWindow in, Counters counters, long inputSize) {
     super(name, in, counters, inputSize);
-  }
-
-  /** Link type of interface {@code id} of the current section, or -1 (for tests and tools). */
-  int linkType(int id) {
-    return id < interfaceCount ? interfaces[id].linkType : -1;
   }
 
   @Override
@@ -180,7 +179,7 @@ final class PcapngReader extends CaptureFileReader {
       return;
     }
     if (interfaceCount == interfaces.length) {
-      interfaces = java.util.Arrays.copyOf(interfaces, interfaceCount * 2);
+      interfaces = Arrays.copyOf(interfaces, interfaceCount * 2);
     }
     interfaces[interfaceCount++] =
         new Interface(linkType, snapLen, unit, offsetSeconds * 1_000_000_000L);
