@@ -185,24 +185,26 @@ public final class DbCommand implements Callable<Integer> {
     }
 
     private static void simulate(PrintWriter out, String what, Matcher m, TlsEvent e) {
+      e.timestampNanos = System.currentTimeMillis() * 1_000_000L; // staleness as of today
       m.enrich(e);
       e.policyFlags = 0;
       out.println();
       if (e.enrichments.isEmpty()) {
-        out.printf("For %s alone: no match.%n", what);
+        out.printf("For %s alone, today: no match.%n", what);
         return;
       }
       AlertVerdict v = e.verdict;
       if (v != null) {
-        out.printf("For %s alone: ALERT, rule %s \"%s\", risk score %d, severity %d.%n", what,
+        out.printf("For %s alone, today: ALERT, rule %s \"%s\", risk score %d, severity %d.%n", what,
             v.rule().entry().id(), v.rule().entry().label(), v.riskScore(), v.severity());
       } else {
-        out.printf("For %s alone: no alert (enrichment only).%n", what);
+        out.printf("For %s alone, today: no alert (enrichment only).%n", what);
       }
       for (Enrichment x : e.enrichments) {
-        out.printf("  %-8s score %3d  %s%s%s  [%s]%n", x.entry().disposition().label(), x.score(),
-            x.entry().label(),
+        out.printf("  %-8s score %3d  %s%s%s%s  [%s]%n", x.entry().disposition().label(),
+            x.score(), x.entry().label(),
             x.conflict() != null ? "  conflict: " + x.conflict() : "",
+            x.stalePenalty() > 0 ? "  stale: -" + x.stalePenalty() : "",
             x.suppressedBy() != null ? "  suppressed by " + x.suppressedBy() : "",
             x.entry().id());
       }

@@ -9,13 +9,14 @@ import java.util.List;
  * A small RFC 4180 reader that remembers the line each record starts on, for error messages.
  * Fields may be quoted with {@code "} (a quote inside is doubled) and then span lines. When
  * {@code comments} is on, a line whose first character is {@code #} outside a quoted field is
- * skipped; blank lines are always skipped. CR LF and LF both end a record.
+ * skipped; blank lines are always skipped. CR LF and LF both end a record. Works on the whole
+ * text in memory (database files are small): the reader owns a private copy of the characters.
  */
 public final class CsvReader {
   /** One record: its fields and the 1-based line it starts on. */
   public record Row(int line, List<String> fields) {}
 
-  /** A malformed file (an unterminated quote, a stray quote, a record beyond the size cap). */
+  /** A malformed file (an unterminated quote, a stray quote, a field beyond the size cap). */
   public static final class CsvException extends Exception {
     public final int line;
 
@@ -27,108 +28,110 @@ public final class CsvReader {
 
   private static final int MAX_FIELD_CHARS = 64 * 1024;
 
-  private final Reader in;
+  private final char[] c;
   private final boolean comments;
+  private int pos;
   private int line = 1;
-  private int pushedBack = -2;
 
-  public CsvReader(Reader in, boolean comments) {
-    this.in = in;
+  public CsvReader(String text, boolean comments) {
+    this.c = text.toCharArray();
     this.comments = comments;
   }
 
-  private int read() throws IOException {
-    if (pushedBack != -2) {
-      int c = pushedBack;
-      pushedBack = -2;
-      return c;
+  /** Reads all of {@code in} first. */
+  public CsvReader(Reader in, boolean comments) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    char[] buf = new char[8192];
+    for (int n; (n = in.read(buf)) > 0; ) {
+      sb.append(buf, 0, n);
     }
-    return in.read();
+    this.c = sb.toString().toCharArray();
+    this.comments = comments;
   }
 
   /** The next record, or null at the end of the input. */
-  public Row next() throws IOException, CsvException {
+  public Row next() throws CsvException {
+    while (pos < c.length) {
+      char ch = c[pos];
+      if (ch == '\n') {
+        pos++;
+        line++;
+      } else if (ch == '\r') {
+        pos++;
+      } else if (comments && ch == '#') {
+        while (pos < c.length && c[pos] != '\n') {
+          pos++;
+        }
+      } else {
+        return readRecord();
+      }
+    }
+    return null;
+  }
+
+  private Row readRecord() throws CsvException {
+    int start = line;
+    List<String> fields = new ArrayList<>(24);
     while (true) {
-      int c = read();
-      if (c == -1) {
-        return null;
-      }
-      if (c == '\r' || c == '\n') {
-        if (c == '\n') {
-          line++;
+      if (pos < c.length && c[pos] == '"') {
+        fields.add(quoted(start));
+      } else {
+        int from = pos;
+        while (pos < c.length && c[pos] != ',' && c[pos] != '\n' && c[pos] != '\r') {
+          if (c[pos] == '"') {
+            throw new CsvException(line, "quote inside an unquoted field; quote the whole field");
+          }
+          pos++;
         }
+        if (pos - from > MAX_FIELD_CHARS) {
+          throw new CsvException(start, "field longer than " + MAX_FIELD_CHARS + " characters");
+        }
+        fields.add(new String(c, from, pos - from));
+      }
+      if (pos >= c.length) {
+        return new Row(start, fields);
+      }
+      char sep = c[pos++];
+      if (sep == ',') {
         continue;
       }
-      if (comments && c == '#') {
-        while (c != -1 && c != '\n') {
-          c = read();
-        }
-        if (c == '\n') {
-          line++;
-        }
-        continue;
+      if (sep == '\r' && pos < c.length && c[pos] == '\n') {
+        pos++;
       }
-      pushedBack = c;
-      return readRecord();
+      if (sep == '\n' || sep == '\r') {
+        line++;
+        return new Row(start, fields);
+      }
+      throw new CsvException(
+          line, "character '" + sep + "' after a closing quote; expected ',' or end of line");
     }
   }
 
-  private Row readRecord() throws IOException, CsvException {
-    int start = line;
-    List<String> fields = new ArrayList<>();
+  /** A quoted field starting at pos; leaves pos after the closing quote. */
+  private String quoted(int start) throws CsvException {
+    pos++; // opening quote
     StringBuilder f = new StringBuilder();
-    boolean quoted = false;
-    boolean afterQuote = false; // a quoted field was closed; only a separator may follow
-    boolean fieldStart = true;
     while (true) {
-      int c = read();
-      if (quoted) {
-        if (c == -1) {
-          throw new CsvException(start, "unterminated quoted field (the file ends inside quotes)");
-        }
-        if (c == '"') {
-          int d = read();
-          if (d == '"') {
-            f.append('"');
-          } else {
-            quoted = false;
-            afterQuote = true;
-            pushedBack = d;
-          }
-        } else {
-          if (c == '\n') {
-            line++;
-          }
-          f.append((char) c);
-        }
-      } else if (c == ',') {
-        fields.add(f.toString());
-        f.setLength(0);
-        afterQuote = false;
-        fieldStart = true;
-        continue;
-      } else if (c == -1 || c == '\n' || c == '\r') {
-        if (c == '\r') {
-          int d = read();
-          if (d != '\n') {
-            pushedBack = d;
-          }
-        }
-        fields.add(f.toString());
-        line++;
-        return new Row(start, fields);
-      } else if (afterQuote) {
-        throw new CsvException(
-            line, "character '" + (char) c + "' after a closing quote; expected ',' or end of line");
-      } else if (c == '"') {
-        if (!fieldStart) {
-          throw new CsvException(line, "quote inside an unquoted field; quote the whole field");
-        }
-        quoted = true;
-      } else {
-        f.append((char) c);
+      if (pos >= c.length) {
+        throw new CsvException(start, "unterminated quoted field (the file ends inside quotes)");
       }
-      fieldStart = false;
+      char ch = c[pos++];
+      if (ch == '"') {
+        if (pos < c.length && c[pos] == '"') {
+          f.append('"');
+          pos++;
+          continue;
+        }
+        if (pos < c.length && c[pos] != ',' && c[pos] != '\n' && c[pos] != '\r') {
+          throw new CsvException(line,
+              "character '" + c[pos] + "' after a closing quote; expected ',' or end of line");
+        }
+        return f.toString();
+      }
+      if (ch == '\n') {
+        line++;
+      }
+      f.append(ch);
       if (f.length() > MAX_FIELD_CHARS) {
         throw new CsvException(start, "field longer than " + MAX_FIELD_CHARS + " characters");
       }

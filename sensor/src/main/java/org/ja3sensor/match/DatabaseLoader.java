@@ -1,7 +1,6 @@
 package org.ja3sensor.match;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -9,16 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
 
 /**
  * Reads database files into a {@link Snapshot}, all or nothing: every file is parsed and every
@@ -55,7 +54,10 @@ public final class DatabaseLoader {
   public static Snapshot load(List<Path> locations) throws DatabaseException {
     List<Problem> problems = new ArrayList<>();
     List<Problem> warnings = new ArrayList<>();
-    MessageDigest digest = sha256();
+    // Content hash over names and bytes: CRC-32 and CRC-32C side by side (native, cheap even
+    // before the JIT has compiled anything; the version only tells one set of files from another).
+    CRC32 crc = new CRC32();
+    CRC32C crcC = new CRC32C();
     LinkedHashMap<String, Entry> byId = new LinkedHashMap<>();
     List<String> fileNames = new ArrayList<>();
     for (Path location : locations) {
@@ -90,20 +92,15 @@ public final class DatabaseLoader {
           problems.add(new Problem(name, 0, "cannot read: " + e));
           continue;
         }
-        digest.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0);
-        digest.update(bytes);
-        digest.update((byte) 0);
-        String text;
-        try {
-          text =
-              StandardCharsets.UTF_8
-                  .newDecoder()
-                  .onMalformedInput(CodingErrorAction.REPORT)
-                  .onUnmappableCharacter(CodingErrorAction.REPORT)
-                  .decode(ByteBuffer.wrap(bytes))
-                  .toString();
-        } catch (CharacterCodingException e) {
+        byte[] fileName = f.getFileName().toString().getBytes(StandardCharsets.UTF_8);
+        for (Checksum c : new Checksum[] {crc, crcC}) {
+          c.update(fileName, 0, fileName.length);
+          c.update(0);
+          c.update(bytes, 0, bytes.length);
+          c.update(0);
+        }
+        String text = utf8(bytes);
+        if (text == null) {
           problems.add(new Problem(name, 0, "not valid UTF-8"));
           continue;
         }
@@ -134,7 +131,7 @@ public final class DatabaseLoader {
     if (!problems.isEmpty()) {
       throw new DatabaseException(problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS)));
     }
-    String version = HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+    String version = hex(crc.getValue(), 8) + hex(crcC.getValue() & 0xffff, 4);
     return new Snapshot(version, Instant.now(), fileNames, new ArrayList<>(byId.values()), warnings);
   }
 
@@ -143,7 +140,7 @@ public final class DatabaseLoader {
       String name, String stem, String text, List<Problem> problems, List<Problem> warnings) {
     List<Entry> out = new ArrayList<>();
     int before = problems.size();
-    CsvReader r = new CsvReader(new StringReader(text), true);
+    CsvReader r = new CsvReader(text, true);
     DbFormat.Header header = null;
     try {
       CsvReader.Row row;
@@ -167,8 +164,6 @@ public final class DatabaseLoader {
       }
     } catch (CsvReader.CsvException e) {
       problems.add(new Problem(name, e.line, e.getMessage()));
-    } catch (IOException e) {
-      problems.add(new Problem(name, 0, "cannot read: " + e));
     }
     if (header == null && problems.size() == before) {
       warnings.add(new Problem(name, 0, "empty file (no header line)"));
@@ -190,11 +185,27 @@ public final class DatabaseLoader {
     return "shipped:" + p;
   }
 
-  private static MessageDigest sha256() {
+  private static String hex(long v, int digits) {
+    String h = Long.toHexString(v);
+    return "0".repeat(Math.max(0, digits - h.length())) + h;
+  }
+
+  /** Strict UTF-8 decoding, or null; the fast JDK decoder first, the strict one only when it
+   * had to replace something. */
+  static String utf8(byte[] bytes) {
+    String fast = new String(bytes, StandardCharsets.UTF_8);
+    if (fast.indexOf('\uFFFD') < 0) {
+      return fast;
+    }
     try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
     }
   }
 }

@@ -1,8 +1,6 @@
 package org.ja3sensor.match;
 
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -39,14 +37,10 @@ public final class DbFormat {
           "notes");
 
   private static final List<String> REQUIRED = List.of("type", "value", "label", "disposition");
-  private static final Pattern HEX32 = Pattern.compile("[0-9a-f]{32}");
   private static final Pattern JA4 =
       Pattern.compile("[tqd][0-9a-z]{2}[di][0-9]{4}[0-9a-zA-Z]{2}_[0-9a-f]{12}_[0-9a-f]{12}");
   private static final Pattern JA4S =
       Pattern.compile("[tqd][0-9a-z]{2}[0-9]{2}[0-9a-zA-Z]{2}_[0-9a-f]{4}_[0-9a-f]{12}");
-  private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
-  private static final Pattern DATE_TIME =
-      Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
   private static final int MAX_ALTERNATIVES = 256;
 
   private DbFormat() {}
@@ -196,10 +190,8 @@ public final class DbFormat {
     }
     String firstSeen = date(h.get(row, "first_seen"), "first_seen", file, line, problems);
     String lastSeen = date(h.get(row, "last_seen"), "last_seen", file, line, problems);
-    long lastSeenEpoch = Long.MIN_VALUE;
-    if (lastSeen != null && !lastSeen.isEmpty()) {
-      lastSeenEpoch = epochSecond(lastSeen);
-    }
+    long lastSeenEpoch =
+        lastSeen != null && !lastSeen.isEmpty() ? epochSecond(lastSeen) : Long.MIN_VALUE;
     List<SniPattern> scopeSni = new ArrayList<>();
     for (String p : split(h.get(row, "scope_sni"))) {
       try {
@@ -271,8 +263,7 @@ public final class DbFormat {
       case JA3:
       case JA3S:
       case JA3_JA3S:
-        String h = p.toLowerCase(Locale.ROOT);
-        return HEX32.matcher(h).matches() ? h : null;
+        return hex32(p);
       case JA4:
         return JA4.matcher(p).matches() ? p : null;
       case JA4S:
@@ -289,6 +280,23 @@ public final class DbFormat {
       default:
         return null;
     }
+  }
+
+  /** A 32-hex-digit MD5 in lower case, or null (no regex: this runs for every row at load). */
+  public static String hex32(String s) {
+    if (s.length() != 32) {
+      return null;
+    }
+    boolean lower = true;
+    for (int i = 0; i < 32; i++) {
+      char c = s.charAt(i);
+      if (c >= 'A' && c <= 'F') {
+        lower = false;
+      } else if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return null;
+      }
+    }
+    return lower ? s : s.toLowerCase(Locale.ROOT);
   }
 
   private static String expected(EntryType type) {
@@ -330,27 +338,63 @@ public final class DbFormat {
     if (text.isEmpty()) {
       return "";
     }
-    boolean shape = DATE.matcher(text).matches() || DATE_TIME.matcher(text).matches();
-    if (shape) {
-      try {
-        LocalDate.parse(text.substring(0, 10));
-        if (text.length() > 10) {
-          java.time.Instant.parse(text);
-        }
-        return text;
-      } catch (DateTimeParseException e) {
-        // fall through
-      }
+    if (epochSecond(text) == Long.MIN_VALUE) {
+      problems.add(bad(file, line, column, text, "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"));
+      return null;
     }
-    problems.add(bad(file, line, column, text, "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"));
-    return null;
+    return text;
   }
 
-  private static long epochSecond(String iso) {
-    if (iso.length() == 10) {
-      return LocalDate.parse(iso).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+  /**
+   * Seconds since the epoch of {@code YYYY-MM-DD} (midnight UTC) or {@code YYYY-MM-DDTHH:MM:SSZ},
+   * or {@link Long#MIN_VALUE} when the text is neither (parsed by hand: java.time's formatters
+   * cost more to start than the whole database takes to read).
+   */
+  public static long epochSecond(String s) {
+    int n = s.length();
+    if (n != 10 && n != 20) {
+      return Long.MIN_VALUE;
     }
-    return java.time.Instant.parse(iso).getEpochSecond();
+    if (s.charAt(4) != '-' || s.charAt(7) != '-') {
+      return Long.MIN_VALUE;
+    }
+    int y = digits(s, 0, 4);
+    int mo = digits(s, 5, 2);
+    int d = digits(s, 8, 2);
+    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) {
+      return Long.MIN_VALUE;
+    }
+    long day;
+    try {
+      day = LocalDate.of(y, mo, d).toEpochDay();
+    } catch (java.time.DateTimeException e) {
+      return Long.MIN_VALUE;
+    }
+    if (n == 10) {
+      return day * 86400;
+    }
+    if (s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(19) != 'Z') {
+      return Long.MIN_VALUE;
+    }
+    int h = digits(s, 11, 2);
+    int mi = digits(s, 14, 2);
+    int sec = digits(s, 17, 2);
+    if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) {
+      return Long.MIN_VALUE;
+    }
+    return day * 86400 + h * 3600 + mi * 60 + sec;
+  }
+
+  private static int digits(String s, int from, int count) {
+    int v = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** Splits a column on | into trimmed, non-empty parts. */

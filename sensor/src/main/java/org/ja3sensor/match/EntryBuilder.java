@@ -1,8 +1,6 @@
 package org.ja3sensor.match;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -152,10 +150,15 @@ public final class EntryBuilder {
     }
     long last = Long.MIN_VALUE;
     if (!lastSeen.isEmpty()) {
-      last =
-          lastSeen.length() == 10
-              ? LocalDate.parse(lastSeen).atStartOfDay(ZoneOffset.UTC).toEpochSecond()
-              : Instant.parse(lastSeen).getEpochSecond();
+      last = DbFormat.epochSecond(lastSeen);
+      if (last == Long.MIN_VALUE) {
+        throw new IllegalStateException("entry " + id + ": last_seen \"" + lastSeen
+            + "\" is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+      }
+    }
+    if (!firstSeen.isEmpty() && DbFormat.epochSecond(firstSeen) == Long.MIN_VALUE) {
+      throw new IllegalStateException("entry " + id + ": first_seen \"" + firstSeen
+          + "\" is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
     }
     return new Entry(
         id,

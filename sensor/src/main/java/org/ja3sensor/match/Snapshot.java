@@ -87,7 +87,7 @@ public final class Snapshot {
             break;
           case POLICY:
             List<Entry> l = policyL.get(PolicyFlag.parse(v).ordinal());
-            if (!l.contains(e)) {
+            if (!containsSame(l, e)) {
               l.add(e);
             }
             break;
@@ -112,10 +112,20 @@ public final class Snapshot {
   }
 
   private static void add(Map<String, List<Entry>> m, String key, Entry e) {
-    List<Entry> l = m.computeIfAbsent(key, k -> new ArrayList<>(1));
-    if (!l.contains(e)) {
+    List<Entry> l = m.computeIfAbsent(key, k -> new ArrayList<>(2));
+    if (!containsSame(l, e)) {
       l.add(e);
     }
+  }
+
+  /** Identity, not equals: records compare every field, and two entries may be equal. */
+  private static boolean containsSame(List<Entry> l, Entry e) {
+    for (Entry x : l) {
+      if (x == e) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Map<String, Entry[]> freeze(Map<String, List<Entry>> m) {
