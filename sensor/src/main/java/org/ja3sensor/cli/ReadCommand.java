@@ -20,7 +20,6 @@ import org.ja3sensor.pipeline.Pipeline;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.sink.EventPublisher;
 import org.ja3sensor.sink.EventSink;
-import org.ja3sensor.sink.StdoutSink;
 import org.ja3sensor.source.CaptureFiles;
 import org.ja3sensor.source.PacketSource;
 import org.ja3sensor.source.SourceException;
@@ -55,6 +54,8 @@ public final class ReadCommand implements Callable<Integer> {
   List<String> files;
 
   @Mixin PipelineOptions pipelineOptions = new PipelineOptions();
+
+  @Mixin OutputOptions output = new OutputOptions();
 
   @Mixin DbOptions db = new DbOptions();
 
@@ -91,7 +92,18 @@ public final class ReadCommand implements Callable<Integer> {
       return 2;
     }
     Counters counters = new Counters();
-    EventSink sink = createSink();
+    EventSink sink;
+    try {
+      sink = output.createSink(spec.commandLine().getOut());
+    } catch (IllegalArgumentException e) {
+      matcher.close();
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    } catch (IOException e) {
+      matcher.close();
+      err.println("ja3sensor: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
     EventJson json = new EventJson().addExtension(new MatchJson());
     EventPublisher publisher = new EventPublisher(json, sink, matcher::enrich);
     Pipeline pipeline = new Pipeline(config, counters, publisher);
@@ -162,6 +174,7 @@ public final class ReadCommand implements Callable<Integer> {
       }
       if (!quiet) {
         Summary.print(err, readFiles, failedFiles, counters, System.nanoTime() - start);
+        printSinkCounters(err, sink);
       }
       err.flush();
       done.countDown();
@@ -187,8 +200,17 @@ public final class ReadCommand implements Callable<Integer> {
     return 0;
   }
 
-  private EventSink createSink() {
-    return new StdoutSink(spec.commandLine().getOut());
+  /** The sink's delivery counters (Kafka: sent, retried, spooled, replayed, failed), if any. */
+  private static void printSinkCounters(PrintWriter err, EventSink sink) {
+    java.util.Map<String, Long> c = sink.counters();
+    if (c.isEmpty()) {
+      return;
+    }
+    StringBuilder sb = new StringBuilder("  output    ");
+    c.forEach((k, v) -> sb.append(' ').append(k).append(' ').append(v).append(','));
+    sb.setLength(sb.length() - 1);
+    err.println(sb);
+    err.flush();
   }
 
   private static boolean installHook(Thread hook) {

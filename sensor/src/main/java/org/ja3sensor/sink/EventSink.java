@@ -1,6 +1,7 @@
 package org.ja3sensor.sink;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Where serialised events go: stdout, Kafka. Called from one thread at a time (the pipeline's
@@ -28,4 +29,12 @@ public interface EventSink extends AutoCloseable {
    */
   @Override
   void close() throws IOException;
+
+  /**
+   * Delivery counters for the stats output, by lower-case name (e.g. Kafka's sent, retried,
+   * spooled, replayed, failed); empty for sinks that have none.
+   */
+  default Map<String, Long> counters() {
+    return Map.of();
+  }
 }

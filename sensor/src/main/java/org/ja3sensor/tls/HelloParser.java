@@ -419,7 +419,8 @@ public final class HelloParser {
   /** The first host_name of a server_name body, or null (noted) when it does not parse. */
   private static String serverName(byte[] b, int d, int l, Report r) {
     if (l == 0) {
-      return null; // a ServerHello echoes an empty server_name; in a ClientHello it is odd but harmless
+      // A ServerHello echoes an empty server_name; in a ClientHello it is odd but harmless.
+      return null;
     }
     if (l < 2 || u16(b, d) != l - 2) {
       irregular(r, "server_name list length " + (l < 2 ? "missing" : u16(b, d))

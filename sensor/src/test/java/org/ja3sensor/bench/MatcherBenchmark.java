@@ -38,10 +38,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * entries), beside the cost of
  * serialising the same event (which {@code read} pays for every event anyway).
  *
- * <p>Run: {@code mvn -q -o test-compile} then {@code java -cp
- * sensor/target/test-classes:sensor/target/classes:$(cat cp.txt) org.openjdk.jmh.Main
- * MatcherBenchmark} (cp.txt from {@code mvn -q -o -f sensor/pom.xml dependency:build-classpath
- * -Dmdep.outputFile=cp.txt}). Figures in docs/performance.md, section "Matching".
+ * <p>Run: {@code bench/jmh.sh MatcherBenchmark}. Figures in docs/performance.md, section
+ * "Matching".
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -1,0 +1,317 @@
+package org.ja3sensor.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.KafkaException;
+import org.ja3sensor.sink.EventSink;
+import org.ja3sensor.sink.KafkaSink;
+import org.ja3sensor.sink.KafkaSinkConfig;
+import org.ja3sensor.sink.StdoutSink;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/**
+ * Where events go: {@code --output stdout} (default) or {@code --output kafka} with its options.
+ * Included with {@code @Mixin} by the commands that emit events ({@code read}, {@code capture}).
+ * Errors are one line, name the option, and never print a secret from the producer
+ * configuration file.
+ */
+public final class OutputOptions {
+
+  /** Output kinds; parsed case-insensitively. */
+  public enum Kind {
+    STDOUT,
+    KAFKA
+  }
+
+  @Option(
+      names = "--output",
+      paramLabel = "stdout|kafka",
+      defaultValue = "stdout",
+      converter = KindConverter.class,
+      description = "Where events go: stdout (JSON lines, the default) or kafka.")
+  Kind output = Kind.STDOUT;
+
+  @Option(
+      names = "--kafka-bootstrap",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description = "Kafka brokers to connect to (required with --output kafka unless"
+          + " bootstrap.servers is in --kafka-config).")
+  String bootstrap;
+
+  @Option(
+      names = "--kafka-topic",
+      paramLabel = "TOPIC",
+      defaultValue = KafkaSinkConfig.DEFAULT_TOPIC,
+      description = "Topic of the events (default: ${DEFAULT-VALUE}).")
+  String topic = KafkaSinkConfig.DEFAULT_TOPIC;
+
+  @Option(
+      names = "--kafka-alert-topic",
+      paramLabel = "TOPIC",
+      description = "Send alert events to this topic instead of --kafka-topic.")
+  String alertTopic;
+
+  @Option(
+      names = "--kafka-config",
+      paramLabel = "FILE",
+      description = "Kafka producer properties (security.protocol, sasl.*, ssl.* ...; see"
+          + " docs/kafka.md). Values are never printed.")
+  Path configFile;
+
+  @Option(
+      names = "--spool-dir",
+      paramLabel = "DIR",
+      description = "Directory where events wait while Kafka is slow or down, and across"
+          + " restarts (default: $XDG_STATE_HOME/ja3sensor/spool, else"
+          + " ~/.local/state/ja3sensor/spool). One sensor per directory.")
+  Path spoolDir;
+
+  @Option(
+      names = "--spool-max-bytes",
+      paramLabel = "SIZE",
+      defaultValue = "1g",
+      converter = SizeConverter.class,
+      description = "Bound of the spool files (k, m, g suffixes; 0 disables the spool;"
+          + " default: ${DEFAULT-VALUE}). Events beyond it are counted as failed.")
+  long spoolMaxBytes = KafkaSinkConfig.DEFAULT_SPOOL_MAX_BYTES;
+
+  @Option(
+      names = "--kafka-buffer-bytes",
+      paramLabel = "SIZE",
+      defaultValue = "64m",
+      converter = SizeConverter.class,
+      description = "Bound of the events held in memory before spooling (default:"
+          + " ${DEFAULT-VALUE}).")
+  long memoryMaxBytes = KafkaSinkConfig.DEFAULT_MEMORY_MAX_BYTES;
+
+  @Option(
+      names = "--kafka-close-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "30",
+      description = "At exit, how long to wait for the broker before spooling what is left"
+          + " (default: ${DEFAULT-VALUE}).")
+  int closeTimeoutSeconds = 30;
+
+  @Option(
+      names = "--sensor-name",
+      paramLabel = "NAME",
+      description = "Name of this sensor, sent with every Kafka record (default: host name).")
+  String sensorName;
+
+  /** The output chosen. */
+  public Kind output() {
+    return output;
+  }
+
+  /** The sensor name given, else the host name. */
+  public String sensorName() {
+    if (sensorName == null || sensorName.isBlank()) {
+      sensorName = hostName();
+    }
+    return sensorName;
+  }
+
+  /**
+   * Opens the chosen sink.
+   *
+   * @param stdout the stream of {@code --output stdout}
+   * @throws IllegalArgumentException with a one-line message naming the option at fault
+   * @throws IOException when the spool directory cannot be opened
+   */
+  public EventSink createSink(PrintStream stdout) throws IOException {
+    return output == Kind.STDOUT ? new StdoutSink(stdout) : createKafkaSink();
+  }
+
+  /** Same, for a command whose stdout is a writer (picocli's {@code getOut()}). */
+  public EventSink createSink(Writer stdout) throws IOException {
+    return output == Kind.STDOUT ? new StdoutSink(stdout) : createKafkaSink();
+  }
+
+  private EventSink createKafkaSink() throws IOException {
+    KafkaSinkConfig config = kafkaConfig();
+    try {
+      return new KafkaSink(config);
+    } catch (KafkaException e) {
+      throw new IllegalArgumentException(
+          "Kafka producer configuration rejected: "
+              + redact(causes(e), config.producerProperties()),
+          null);
+    }
+  }
+
+  /** The Kafka sink settings from the options (validated). */
+  public KafkaSinkConfig kafkaConfig() {
+    Properties props = configFile == null ? new Properties() : loadConfig(configFile);
+    String servers = bootstrap;
+    if (servers == null || servers.isBlank()) {
+      servers = props.getProperty("bootstrap.servers");
+    }
+    props.remove("bootstrap.servers");
+    if (servers == null || servers.isBlank()) {
+      throw new IllegalArgumentException(
+          "--output kafka needs --kafka-bootstrap HOST:PORT (or bootstrap.servers in"
+              + " --kafka-config)");
+    }
+    if (topic == null || topic.isBlank()) {
+      throw new IllegalArgumentException("--kafka-topic is empty, expected a topic name");
+    }
+    if (closeTimeoutSeconds < 0) {
+      throw new IllegalArgumentException(
+          "--kafka-close-timeout is " + closeTimeoutSeconds + ", expected 0 or more seconds");
+    }
+    if (memoryMaxBytes < 1024) {
+      throw new IllegalArgumentException(
+          "--kafka-buffer-bytes is " + memoryMaxBytes + ", expected at least 1k");
+    }
+    Path spool = spoolMaxBytes == 0 ? null : (spoolDir != null ? spoolDir : defaultSpoolDir());
+    return new KafkaSinkConfig(
+        servers.trim(),
+        topic,
+        alertTopic,
+        props,
+        spool,
+        spoolMaxBytes,
+        memoryMaxBytes,
+        Duration.ofSeconds(closeTimeoutSeconds),
+        sensorName());
+  }
+
+  /** $XDG_STATE_HOME/ja3sensor/spool, else ~/.local/state/ja3sensor/spool. */
+  static Path defaultSpoolDir() {
+    String state = System.getenv("XDG_STATE_HOME");
+    Path base =
+        state != null && !state.isBlank()
+            ? Path.of(state)
+            : Path.of(System.getProperty("user.home"), ".local", "state");
+    return base.resolve("ja3sensor").resolve("spool");
+  }
+
+  private static Properties loadConfig(Path f) {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(f)) {
+      p.load(in);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("--kafka-config " + f + ": no such file");
+    } catch (AccessDeniedException e) {
+      throw new IllegalArgumentException("--kafka-config " + f + ": permission denied");
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "--kafka-config " + f + ": cannot read (" + e.getClass().getSimpleName() + ")");
+    } catch (IllegalArgumentException e) {
+      // Properties.load: a malformed \\uXXXX escape. The message holds no file content.
+      throw new IllegalArgumentException(
+          "--kafka-config " + f + ": not a properties file (" + e.getMessage() + ")");
+    }
+    return p;
+  }
+
+  private static String causes(Throwable e) {
+    List<String> parts = new ArrayList<>();
+    for (Throwable t = e; t != null && parts.size() < 5; t = t.getCause()) {
+      if (t.getMessage() != null && !parts.contains(t.getMessage())) {
+        parts.add(t.getMessage());
+      }
+    }
+    return String.join(": ", parts).replace('\n', ' ');
+  }
+
+  private static final Pattern SECRET_KEY =
+      Pattern.compile("(?i).*(password|secret|jaas|token|credential|\\.key$|key\\.pem).*");
+
+  /**
+   * Removes every secret value of {@code props} (and each longer word of it, as a JAAS parser
+   * may quote a fragment) from {@code message}.
+   */
+  static String redact(String message, Properties props) {
+    String out = message;
+    for (String k : props.stringPropertyNames()) {
+      if (!SECRET_KEY.matcher(k).matches()) {
+        continue;
+      }
+      String v = props.getProperty(k);
+      if (v == null || v.isEmpty()) {
+        continue;
+      }
+      out = out.replace(v, "[hidden]");
+      for (String word : v.split("[\\s\"'=;]+")) {
+        if (word.length() >= 4) {
+          out = out.replace(word, "[hidden]");
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String hostName() {
+    try {
+      String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+      if (!h.isEmpty()) {
+        return h;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: ask the resolver
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "ja3sensor";
+    }
+  }
+
+  /** {@code stdout} / {@code kafka}, any case. */
+  static final class KindConverter implements ITypeConverter<Kind> {
+    @Override
+    public Kind convert(String value) {
+      try {
+        return Kind.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "'" + value + "' is not an output, expected stdout or kafka");
+      }
+    }
+  }
+
+  /** A byte count with an optional k, m, g or t suffix (powers of 1024). */
+  static final class SizeConverter implements ITypeConverter<Long> {
+    private static final Pattern SIZE =
+        Pattern.compile("(?i)\\s*(\\d+)\\s*([kmgt]?)(i?b)?\\s*");
+
+    @Override
+    public Long convert(String value) {
+      Matcher m = SIZE.matcher(value);
+      if (!m.matches()) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "'" + value + "' is not a size, expected a number of bytes with an optional k, m or"
+                + " g suffix (e.g. 512m)");
+      }
+      long n = Long.parseLong(m.group(1));
+      int shift =
+          switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            case "t" -> 40;
+            default -> 0;
+          };
+      if (n > (Long.MAX_VALUE >> shift)) {
+        throw new picocli.CommandLine.TypeConversionException("'" + value + "' is too large");
+      }
+      return n << shift;
+    }
+  }
+}
