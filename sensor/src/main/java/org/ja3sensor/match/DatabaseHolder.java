@@ -10,7 +10,6 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -297,10 +296,5 @@ public final class DatabaseHolder implements AutoCloseable {
     if (ex != null) {
       ex.shutdownNow();
     }
-  }
-
-  /** For diagnostics: the directories watched, empty when not watching. */
-  public synchronized List<Path> watched() {
-    return watchService == null ? List.of() : new ArrayList<>(locations);
   }
 }

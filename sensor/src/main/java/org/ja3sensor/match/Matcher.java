@@ -1,6 +1,5 @@
 package org.ja3sensor.match;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.ja3sensor.event.TlsEvent;
@@ -213,13 +212,6 @@ public final class Matcher implements AutoCloseable {
       default:
         return s;
     }
-  }
-
-  /** A copy of the enrichments sorted for display (the event's list is already sorted). */
-  public static List<Enrichment> sorted(List<Enrichment> list) {
-    List<Enrichment> l = new ArrayList<>(list);
-    l.sort(ORDER);
-    return l;
   }
 
   @Override
