@@ -11,6 +11,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.ja3sensor.event.EventJson;
+import org.ja3sensor.match.DatabaseException;
+import org.ja3sensor.match.MatchJson;
+import org.ja3sensor.match.Matcher;
+import org.ja3sensor.match.Problem;
 import org.ja3sensor.pipeline.ParallelRunner;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.sink.EventPublisher;
@@ -145,6 +149,9 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
   /** Output (stdout or Kafka) and the sensor name (--sensor-name, default the host name). */
   @Mixin OutputOptions output = new OutputOptions();
 
+  /** The fingerprint database; reloaded when its files change and on SIGHUP. */
+  @Mixin DbOptions db = new DbOptions();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -158,6 +165,26 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
           }
         };
 
+    Matcher matcher;
+    try {
+      matcher = db.openMatcher(true);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    } catch (DatabaseException e) {
+      for (Problem p : e.problems()) {
+        warn.accept("fingerprint database: " + p);
+      }
+      return 2;
+    }
+    try {
+      return capture(err, total, warn, matcher);
+    } finally {
+      matcher.close();
+    }
+  }
+
+  private int capture(PrintWriter err, PipelineConfig total, Consumer<String> warn, Matcher matcher)
+      throws InterruptedException {
     LiveCaptureSource.Settings settings =
         new LiveCaptureSource.Settings(
             snaplen, (int) bufferSize, promisc, bpf, 100, reader.equals("direct"));
@@ -186,7 +213,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       warn.accept(e.getMessage());
       return 2;
     }
-    EventPublisher publisher = new EventPublisher(new EventJson(), sink, null);
+    EventJson json = new EventJson().addExtension(new MatchJson());
+    EventPublisher publisher = new EventPublisher(json, sink, matcher::enrich);
     // stdout is flushed once a second so that events show up promptly; the Kafka producer
     // delivers on its own, and its flush() waits for acknowledgements (up to seconds while the
     // broker is down), which must not hold up the emitter: it is flushed by close() at the end.

@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
       "Passive TLS fingerprinting sensor: reassembles TCP streams, parses TLS ClientHello and"
           + " ServerHello, computes JA3 and JA3S and writes one JSON event per handshake."
     },
-    subcommands = {ReadCommand.class, CaptureCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ReadCommand.class, CaptureCommand.class, DbCommand.class, CommandLine.HelpCommand.class
+    })
 public final class Main {
 
   public static void main(String[] args) {

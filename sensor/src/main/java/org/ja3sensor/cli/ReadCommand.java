@@ -11,6 +11,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.ja3sensor.event.EventJson;
+import org.ja3sensor.match.DatabaseException;
+import org.ja3sensor.match.MatchJson;
+import org.ja3sensor.match.Matcher;
+import org.ja3sensor.match.Problem;
 import org.ja3sensor.pipeline.Counters;
 import org.ja3sensor.pipeline.Pipeline;
 import org.ja3sensor.pipeline.PipelineConfig;
@@ -53,6 +57,8 @@ public final class ReadCommand implements Callable<Integer> {
 
   @Mixin OutputOptions output = new OutputOptions();
 
+  @Mixin DbOptions db = new DbOptions();
+
   @Option(
       names = "--progress",
       negatable = true,
@@ -74,18 +80,32 @@ public final class ReadCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    Matcher matcher;
+    try {
+      matcher = db.openMatcher(false);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    } catch (DatabaseException e) {
+      for (Problem p : e.problems()) {
+        err.println("ja3sensor: fingerprint database: " + p);
+      }
+      return 2;
+    }
     Counters counters = new Counters();
     EventSink sink;
     try {
       sink = output.createSink(spec.commandLine().getOut());
     } catch (IllegalArgumentException e) {
+      matcher.close();
       throw new ParameterException(spec.commandLine(), e.getMessage());
     } catch (IOException e) {
+      matcher.close();
       err.println("ja3sensor: " + e.getMessage());
       err.flush();
       return 2;
     }
-    EventPublisher publisher = new EventPublisher(new EventJson(), sink, null);
+    EventJson json = new EventJson().addExtension(new MatchJson());
+    EventPublisher publisher = new EventPublisher(json, sink, matcher::enrich);
     Pipeline pipeline = new Pipeline(config, counters, publisher);
 
     CountDownLatch done = new CountDownLatch(1);
@@ -145,6 +165,7 @@ public final class ReadCommand implements Callable<Integer> {
       }
       pipeline.finish();
     } finally {
+      matcher.close();
       try {
         sink.close();
       } catch (IOException e) {

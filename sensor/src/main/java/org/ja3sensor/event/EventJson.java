@@ -31,6 +31,12 @@ public final class EventJson {
   /** Writes extra top-level fields (the matcher's enrichment); may be absent. */
   public interface Extension {
     void write(TlsEvent event, JsonGenerator g) throws IOException;
+
+    /**
+     * Writes extra fields at the end of an object EventJson writes itself: {@code "event"} or
+     * {@code "tls"}. Nothing by default.
+     */
+    default void writeInto(String object, TlsEvent event, JsonGenerator g) throws IOException {}
   }
 
   private final List<Extension> extensions = new ArrayList<>();
@@ -70,6 +76,15 @@ public final class EventJson {
     }
   }
 
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  /** A 16-bit code point as "0x" and four lower-case hex digits (String.format is slow). */
+  static String hex16(int v) {
+    return new String(new char[] {
+      '0', 'x', HEX[(v >>> 12) & 15], HEX[(v >>> 8) & 15], HEX[(v >>> 4) & 15], HEX[v & 15]
+    });
+  }
+
   /** ECS tls.version_protocol. */
   public static String versionProtocol(int v) {
     return v <= 0x0300 ? "ssl" : "tls";
@@ -99,6 +114,9 @@ public final class EventJson {
     g.writeEndArray();
     g.writeStringField("dataset", DATASET);
     g.writeStringField("module", "ja3sensor");
+    for (Extension x : extensions) {
+      x.writeInto("event", e, g);
+    }
     g.writeEndObject();
 
     g.writeObjectFieldStart("source");
@@ -154,7 +172,7 @@ public final class EventJson {
     g.writeEndObject();
   }
 
-  private static void writeTls(TlsEvent e, JsonGenerator g) throws IOException {
+  private void writeTls(TlsEvent e, JsonGenerator g) throws IOException {
     g.writeObjectFieldStart("tls");
     ServerHello sh = e.serverHello;
     ClientHello ch = e.clientHello;
@@ -165,7 +183,7 @@ public final class EventJson {
         g.writeStringField("version", vs);
         g.writeStringField("version_protocol", versionProtocol(v));
       }
-      g.writeStringField("cipher", String.format("0x%04x", sh.cipherSuite()));
+      g.writeStringField("cipher", hex16(sh.cipherSuite()));
       if (sh.alpn() != null) {
         g.writeStringField("next_protocol", sh.alpn());
       }
@@ -185,11 +203,11 @@ public final class EventJson {
           }
           g.writeEndArray();
         }
-        g.writeStringField("legacy_version", String.format("0x%04x", ch.legacyVersion()));
+        g.writeStringField("legacy_version", hex16(ch.legacyVersion()));
         if (ch.supportedVersions().length > 0) {
           g.writeArrayFieldStart("supported_versions");
           for (int v : ch.supportedVersions()) {
-            g.writeString(String.format("0x%04x", v));
+            g.writeString(hex16(v));
           }
           g.writeEndArray();
         }
@@ -206,6 +224,9 @@ public final class EventJson {
         g.writeBooleanField("hello_retry_request", true);
       }
       g.writeEndObject();
+    }
+    for (Extension x : extensions) {
+      x.writeInto("tls", e, g);
     }
     g.writeEndObject();
   }

@@ -2,6 +2,8 @@ package org.ja3sensor.event;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ja3sensor.match.AlertVerdict;
+import org.ja3sensor.match.Enrichment;
 import org.ja3sensor.tls.ClientHello;
 import org.ja3sensor.tls.ServerHello;
 
@@ -54,9 +56,18 @@ public final class TlsEvent {
   public String observerName;
   public String ingressInterface;
 
-  /** What the fingerprint database knows about this handshake; filled by the matcher. */
-  public final List<Object> enrichments = new ArrayList<>();
+  /**
+   * What the fingerprint database knows about this handshake, most significant first; filled by
+   * the matcher.
+   */
+  public final List<Enrichment> enrichments = new ArrayList<>();
 
   /** True when the matcher decided this handshake is an alert (event.kind = alert). */
   public boolean alert;
+
+  /** TLS policy findings, bits of {@link org.ja3sensor.match.PolicyFlag}; set by the matcher. */
+  public int policyFlags;
+
+  /** Why the event is an alert (rule, score, database version); null unless {@link #alert}. */
+  public AlertVerdict verdict;
 }

@@ -1,0 +1,99 @@
+package org.ja3sensor.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.ja3sensor.match.DatabaseException;
+import org.ja3sensor.match.DatabaseHolder;
+import org.ja3sensor.match.Matcher;
+import org.ja3sensor.match.ShippedDatabase;
+import org.ja3sensor.match.Snapshot;
+import picocli.CommandLine.Option;
+
+/**
+ * Fingerprint database options shared by {@code read}, {@code capture} and {@code db}: include
+ * with {@code @Mixin DbOptions db;} and call {@link #openMatcher(boolean)}.
+ */
+public final class DbOptions {
+  @Option(
+      names = "--db",
+      paramLabel = "DIR",
+      description = {
+        "Fingerprint database: a directory of *.csv files (or one file). Repeatable; entries of a"
+            + " later file replace those with the same id. Default: the database shipped inside"
+            + " ja3sensor (fingerprints/ in the source tree)."
+      })
+  List<Path> db = new ArrayList<>();
+
+  @Option(
+      names = "--db-extra",
+      paramLabel = "DIR",
+      description =
+          "More database files read after --db (or after the shipped database): your own entries"
+              + " and allow-lists. Repeatable.")
+  List<Path> extra = new ArrayList<>();
+
+  @Option(
+      names = "--no-db",
+      description = "Match against no database (TLS policy flags are still computed).")
+  boolean noDb;
+
+  @Option(
+      names = "--min-alert-score",
+      paramLabel = "N",
+      defaultValue = "" + Matcher.DEFAULT_MIN_ALERT_SCORE,
+      description =
+          "Alert entries scoring below N after the conflict and staleness rules enrich the event"
+              + " but do not make it an alert (default: ${DEFAULT-VALUE}).")
+  int minAlertScore;
+
+  @Option(
+      names = "--db-reload-delay",
+      paramLabel = "MS",
+      defaultValue = "500",
+      description =
+          "Live capture: reload the database this many milliseconds after its files stop"
+              + " changing (default: ${DEFAULT-VALUE}).")
+  long reloadDelayMillis;
+
+  /** The locations to load, in order; empty with --no-db. */
+  public List<Path> locations() throws IOException {
+    if (noDb) {
+      if (!db.isEmpty() || !extra.isEmpty()) {
+        throw new IllegalArgumentException("--no-db cannot be combined with --db or --db-extra");
+      }
+      return List.of();
+    }
+    List<Path> out = new ArrayList<>();
+    if (db.isEmpty()) {
+      out.add(ShippedDatabase.locate());
+    } else {
+      out.addAll(db);
+    }
+    out.addAll(extra);
+    return out;
+  }
+
+  /** Loads the database (no watching). */
+  public DatabaseHolder openHolder() throws IOException, DatabaseException {
+    List<Path> l = locations();
+    return l.isEmpty() ? DatabaseHolder.of(Snapshot.empty()) : DatabaseHolder.load(l);
+  }
+
+  /**
+   * A matcher over the loaded database; close it when done.
+   *
+   * @param live true for a long-running capture: the database then reloads when its files change
+   *     and on SIGHUP. {@code read} passes false so that one run uses one version.
+   */
+  public Matcher openMatcher(boolean live) throws IOException, DatabaseException {
+    DatabaseHolder h = openHolder();
+    if (live) {
+      h.watch(Duration.ofMillis(reloadDelayMillis));
+      h.installSighup();
+    }
+    return new Matcher(h, minAlertScore, true);
+  }
+}

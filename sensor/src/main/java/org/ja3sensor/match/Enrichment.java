@@ -1,0 +1,65 @@
+package org.ja3sensor.match;
+
+/**
+ * One database entry that matched one event, with what the matcher concluded about it for this
+ * event: its score after the conflict and staleness rules, whether an allow entry suppressed it,
+ * and whether it makes the event an alert. Created by {@link Matcher} per event and match.
+ */
+public final class Enrichment {
+  /** Conflict kind: a malicious label and a benign label on the same fingerprint. */
+  public static final String MALICIOUS_VS_BENIGN = "malicious-vs-benign";
+
+  private final Entry entry;
+  private final String atomic;
+  int score;
+  int stalePenalty;
+  String conflict;
+  String suppressedBy;
+  boolean alerting;
+
+  Enrichment(Entry entry, String atomic) {
+    this.entry = entry;
+    this.atomic = atomic;
+    this.score = entry.confidence();
+  }
+
+  public Entry entry() {
+    return entry;
+  }
+
+  /** The event value that matched (for a pair: JA3 + "+" + JA3S). */
+  public String atomic() {
+    return atomic;
+  }
+
+  /** The entry's confidence after this event's adjustments, 0 to 100. */
+  public int score() {
+    return score;
+  }
+
+  /** Points taken off because the entry's last_seen is old at the event's time. */
+  public int stalePenalty() {
+    return stalePenalty;
+  }
+
+  /** {@link #MALICIOUS_VS_BENIGN} or null. */
+  public String conflict() {
+    return conflict;
+  }
+
+  /** The id of the allow entry that suppressed this alert entry, or null. */
+  public String suppressedBy() {
+    return suppressedBy;
+  }
+
+  /** True when this entry makes the event an alert. */
+  public boolean alerting() {
+    return alerting;
+  }
+
+  /** Ranking of entry types for choosing the rule of an alert: pair over single over policy. */
+  int rank() {
+    EntryType t = entry.type();
+    return t.isPair() ? 3 : t == EntryType.POLICY ? 1 : 2;
+  }
+}

@@ -1,0 +1,110 @@
+package org.ja3sensor.match;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import org.ja3sensor.event.EventJson;
+import org.ja3sensor.event.TlsEvent;
+
+/**
+ * Writes what the {@link Matcher} found into the ECS event: {@code threat.enrichments} (every
+ * matching entry), {@code rule.*} and {@code event.severity}/{@code event.risk_score} (alerts),
+ * {@code tls.policy_flags}. Field list in docs/events.md, section "Matching and alerts".
+ */
+public final class MatchJson implements EventJson.Extension {
+
+  @Override
+  public void write(TlsEvent e, JsonGenerator g) throws IOException {
+    if (!e.enrichments.isEmpty()) {
+      g.writeObjectFieldStart("threat");
+      g.writeArrayFieldStart("enrichments");
+      for (Enrichment x : e.enrichments) {
+        writeEnrichment(x, g);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    AlertVerdict v = e.verdict;
+    if (v != null) {
+      Entry r = v.rule().entry();
+      g.writeObjectFieldStart("rule");
+      g.writeStringField("id", r.id());
+      g.writeStringField("name", r.label());
+      g.writeStringField("category", r.category().label());
+      g.writeStringField("ruleset", r.source());
+      nonEmpty(g, "reference", r.reference());
+      nonEmpty(g, "license", r.licence());
+      nonEmpty(g, "description", r.notes());
+      g.writeStringField("version", v.databaseVersion());
+      g.writeEndObject();
+    }
+  }
+
+  @Override
+  public void writeInto(String object, TlsEvent e, JsonGenerator g) throws IOException {
+    if ("event".equals(object) && e.verdict != null) {
+      g.writeNumberField("severity", e.verdict.severity());
+      g.writeNumberField("risk_score", (float) e.verdict.riskScore());
+    } else if ("tls".equals(object) && e.policyFlags != 0) {
+      g.writeArrayFieldStart("policy_flags");
+      for (int f = e.policyFlags; f != 0; f &= f - 1) {
+        g.writeString(PolicyFlag.of(Integer.numberOfTrailingZeros(f)).label);
+      }
+      g.writeEndArray();
+    }
+  }
+
+  private static void writeEnrichment(Enrichment x, JsonGenerator g) throws IOException {
+    Entry en = x.entry();
+    g.writeStartObject();
+    g.writeObjectFieldStart("indicator");
+    g.writeStringField("description", en.label());
+    g.writeStringField("provider", en.source());
+    g.writeStringField("confidence", confidenceWord(x.score()));
+    nonEmpty(g, "first_seen", en.firstSeen());
+    nonEmpty(g, "last_seen", en.lastSeen());
+    nonEmpty(g, "reference", en.reference());
+    g.writeEndObject();
+
+    g.writeObjectFieldStart("matched");
+    g.writeStringField("atomic", x.atomic());
+    g.writeStringField("field", en.type().field);
+    g.writeStringField("id", en.id());
+    g.writeStringField("type", "indicator_match_rule");
+    g.writeEndObject();
+
+    g.writeObjectFieldStart("ja3sensor");
+    g.writeStringField("type", en.type().label);
+    g.writeStringField("category", en.category().label());
+    g.writeStringField("disposition", en.disposition().label());
+    g.writeNumberField("confidence", en.confidence());
+    g.writeNumberField("score", x.score());
+    g.writeBooleanField("alerting", x.alerting());
+    if (x.conflict() != null) {
+      g.writeStringField("conflict", x.conflict());
+    }
+    if (x.stalePenalty() > 0) {
+      g.writeNumberField("stale_penalty", x.stalePenalty());
+    }
+    if (x.suppressedBy() != null) {
+      g.writeStringField("suppressed_by", x.suppressedBy());
+    }
+    nonEmpty(g, "licence", en.licence());
+    nonEmpty(g, "notes", en.notes());
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  /** ECS threat.indicator.confidence for a score: None, Low, Medium, High. */
+  public static String confidenceWord(int score) {
+    if (score <= 0) {
+      return "None";
+    }
+    return score < 65 ? "Low" : score < 85 ? "Medium" : "High";
+  }
+
+  private static void nonEmpty(JsonGenerator g, String name, String value) throws IOException {
+    if (value != null && !value.isEmpty()) {
+      g.writeStringField(name, value);
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package org.ja3sensor.match;
+
+import java.util.Comparator;
+import java.util.List;
+import org.ja3sensor.event.TlsEvent;
+
+/**
+ * Matches events against the current database snapshot and decides alerts. Thread-safe and
+ * lock-free: each call reads the holder's snapshot once and uses only that version, so a reload
+ * never blocks or half-applies to an event. An event without any match costs a few hash lookups
+ * and the policy scan, and allocates nothing.
+ *
+ * <p>The decision, documented for users in docs/events.md ("Matching and alerts"):
+ *
+ * <ol>
+ *   <li>Every enabled entry whose value matches (JA3, JA3S, JA3+JA3S on the flow, server name
+ *       exact or {@code *.domain}, policy flag) and whose scope columns admit the handshake
+ *       becomes an {@link Enrichment}. Its score starts at the entry's confidence.
+ *   <li>Conflict: an alert entry whose category is not benign loses {@link #CONFLICT_PENALTY}
+ *       points when an info or allow entry with a benign category (browser, application, library,
+ *       server) matched the same field.
+ *   <li>Staleness: an alert entry whose last_seen lies more than a year before the event loses 5
+ *       points per further year, at most {@link #MAX_STALE_PENALTY}.
+ *   <li>Allow entries suppress alerts ({@link #suppresses}): a policy allow those of the same
+ *       flag; an unscoped single allow those of its own type; a scoped single allow (fingerprint
+ *       plus server name or address) those of every single fingerprint and the server name; a
+ *       pair allow those of pairs too. A suppressed entry stays in the enrichment.
+ *   <li>An alert entry that is not suppressed and scores at least the minimum makes the event an
+ *       alert. The rule is the best of them: a pair before a single fingerprint before a policy
+ *       flag, then the higher score.
+ * </ol>
+ */
+public final class Matcher implements AutoCloseable {
+  public static final int CONFLICT_PENALTY = 30;
+  public static final int MAX_STALE_PENALTY = 20;
+  /** Alert entries scoring below this after adjustments enrich but do not alert. */
+  public static final int DEFAULT_MIN_ALERT_SCORE = 20;
+
+  private static final long YEAR_SECONDS = 31_557_600L; // 365.25 days
+
+  private static final Comparator<Enrichment> ORDER =
+      Comparator.comparing((Enrichment x) -> !x.alerting)
+          .thenComparing(Comparator.comparingInt(Enrichment::rank).reversed())
+          .thenComparing(Comparator.comparingInt(Enrichment::score).reversed())
+          .thenComparing(x -> x.entry().id());
+
+  private final DatabaseHolder holder;
+  private final int minAlertScore;
+  private final boolean ownsHolder;
+
+  public Matcher(DatabaseHolder holder) {
+    this(holder, DEFAULT_MIN_ALERT_SCORE, false);
+  }
+
+  /**
+   * @param ownsHolder whether {@link #close()} closes the holder (stops its file watching)
+   */
+  public Matcher(DatabaseHolder holder, int minAlertScore, boolean ownsHolder) {
+    this.holder = holder;
+    this.minAlertScore = minAlertScore;
+    this.ownsHolder = ownsHolder;
+  }
+
+  public DatabaseHolder holder() {
+    return holder;
+  }
+
+  /**
+   * Sets the event's {@code policyFlags}, {@code enrichments}, {@code alert} and {@code verdict}
+   * from the current snapshot (replacing earlier values).
+   */
+  public void enrich(TlsEvent e) {
+    enrich(e, holder.current());
+  }
+
+  /** As {@link #enrich(TlsEvent)} with a given snapshot. */
+  public void enrich(TlsEvent e, Snapshot s) {
+    e.enrichments.clear();
+    e.alert = false;
+    e.verdict = null;
+    int flags = TlsPolicy.flags(e);
+    e.policyFlags = flags;
+
+    String sni = null;
+    if (e.clientHello != null && e.clientHello.serverName() != null) {
+      sni = SniPattern.normalize(e.clientHello.serverName());
+    }
+    List<Enrichment> out = e.enrichments;
+    if (e.ja3Hash != null) {
+      collect(out, s.ja3(e.ja3Hash), e.ja3Hash, sni, e);
+    }
+    if (e.ja3sHash != null) {
+      collect(out, s.ja3s(e.ja3sHash), e.ja3sHash, sni, e);
+      if (s.hasPairFor(e.ja3Hash)) {
+        Entry[] p = s.pair(e.ja3Hash, e.ja3sHash);
+        if (p.length > 0) {
+          collect(out, p, e.ja3Hash + "+" + e.ja3sHash, sni, e);
+        }
+      }
+    }
+    if (sni != null && s.hasSniEntries()) {
+      collect(out, s.sniExact(sni), sni, sni, e);
+      for (int dot = sni.indexOf('.'); dot >= 0; dot = sni.indexOf('.', dot + 1)) {
+        Entry[] w = s.sniSubdomainsOf(sni.substring(dot + 1));
+        if (w.length > 0) {
+          collect(out, w, sni, sni, e);
+        }
+      }
+    }
+    for (int f = flags; f != 0; f &= f - 1) {
+      PolicyFlag flag = PolicyFlag.of(Integer.numberOfTrailingZeros(f));
+      collect(out, s.policy(flag), flag.label, sni, e);
+    }
+    if (out.isEmpty()) {
+      return;
+    }
+    decide(out, e.timestampNanos / 1_000_000_000L);
+    out.sort(ORDER);
+    Enrichment rule = out.get(0);
+    if (rule.alerting) {
+      e.alert = true;
+      e.verdict = new AlertVerdict(rule, rule.score, severity(rule), s.version());
+    }
+  }
+
+  private static void collect(List<Enrichment> out, Entry[] entries, String atomic, String sni,
+      TlsEvent e) {
+    for (Entry entry : entries) {
+      if (entry.scoped() && !entry.inScope(sni, e.serverIp, e.clientIp)) {
+        continue;
+      }
+      boolean dup = false;
+      for (Enrichment x : out) {
+        if (x.entry() == entry) {
+          dup = true;
+          break;
+        }
+      }
+      if (!dup) {
+        out.add(new Enrichment(entry, atomic));
+      }
+    }
+  }
+
+  private void decide(List<Enrichment> list, long eventSecond) {
+    for (Enrichment a : list) {
+      Entry ae = a.entry();
+      if (ae.disposition() != Disposition.ALERT) {
+        continue;
+      }
+      if (!ae.category().benign) {
+        for (Enrichment b : list) {
+          Entry be = b.entry();
+          if (be.type() == ae.type()
+              && be.category().benign
+              && (be.disposition() == Disposition.INFO || be.disposition() == Disposition.ALLOW)) {
+            a.conflict = Enrichment.MALICIOUS_VS_BENIGN;
+            a.score -= CONFLICT_PENALTY;
+            break;
+          }
+        }
+      }
+      if (ae.lastSeenEpochSecond() != Long.MIN_VALUE && eventSecond > ae.lastSeenEpochSecond()) {
+        long years = (eventSecond - ae.lastSeenEpochSecond()) / YEAR_SECONDS;
+        if (years >= 2) {
+          a.stalePenalty = (int) Math.min(MAX_STALE_PENALTY, 5 * (years - 1));
+          a.score -= a.stalePenalty;
+        }
+      }
+      a.score = Math.max(0, Math.min(100, a.score));
+      for (Enrichment w : list) {
+        if (w.entry().disposition() == Disposition.ALLOW && suppresses(w, a)) {
+          a.suppressedBy = w.entry().id();
+          break;
+        }
+      }
+      a.alerting = a.suppressedBy == null && a.score >= minAlertScore;
+    }
+  }
+
+  /**
+   * Whether a matched allow entry suppresses a matched alert entry: a policy allow, alerts of the
+   * same flag; a pair allow, pair and single-fingerprint alerts; a scoped single allow (it
+   * describes the whole handshake: this fingerprint to this name or address), single-fingerprint
+   * alerts of any type; an unscoped single allow (this fingerprint is benign or too common),
+   * alerts of its own type.
+   */
+  static boolean suppresses(Enrichment allow, Enrichment alert) {
+    EntryType w = allow.entry().type();
+    EntryType a = alert.entry().type();
+    if (w == EntryType.POLICY) {
+      return a == EntryType.POLICY && allow.atomic().equals(alert.atomic());
+    }
+    if (w.isPair()) {
+      return a != EntryType.POLICY;
+    }
+    if (allow.entry().scoped()) {
+      return a.isSingleFingerprint();
+    }
+    return a == w;
+  }
+
+  /** ECS event.severity of an alert: 73 high, 47 medium, 21 low; tools and policy at most 47. */
+  static int severity(Enrichment rule) {
+    int s = rule.score >= 75 ? 73 : rule.score >= 50 ? 47 : 21;
+    switch (rule.entry().category()) {
+      case TOOL:
+      case ADWARE:
+      case POLICY:
+      case UNKNOWN:
+        return Math.min(s, 47);
+      default:
+        return s;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (ownsHolder) {
+      holder.close();
+    }
+  }
+}

@@ -1,0 +1,251 @@
+package org.ja3sensor.match;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One loaded, validated version of the database: immutable, shared by all pipeline threads, and
+ * replaced as a whole on reload. Lookups are hash-map gets; a pair is a map of maps so that
+ * looking it up allocates nothing. Disabled entries are kept in {@link #entries()} (for lookup and
+ * statistics) but are not indexed.
+ */
+public final class Snapshot {
+  private static final Entry[] NONE = new Entry[0];
+
+  private final String version;
+  private final Instant loadedAt;
+  private final List<String> files;
+  private final List<Entry> entries;
+  private final List<Problem> warnings;
+
+  private final Map<String, Entry[]> ja3;
+  private final Map<String, Entry[]> ja3s;
+  private final Map<String, Map<String, Entry[]>> pairs;
+  private final Map<String, Entry[]> ja4;
+  private final Map<String, Entry[]> ja4s;
+  private final Map<String, Entry[]> sniExact;
+  private final Map<String, Entry[]> sniSubdomains;
+  private final Entry[][] policy;
+
+  Snapshot(
+      String version,
+      Instant loadedAt,
+      List<String> files,
+      List<Entry> entries,
+      List<Problem> warnings) {
+    this.version = version;
+    this.loadedAt = loadedAt;
+    this.files = List.copyOf(files);
+    this.entries = Collections.unmodifiableList(new ArrayList<>(entries));
+    this.warnings = List.copyOf(warnings);
+
+    Map<String, List<Entry>> ja3L = new HashMap<>();
+    Map<String, List<Entry>> ja3sL = new HashMap<>();
+    Map<String, Map<String, List<Entry>>> pairL = new HashMap<>();
+    Map<String, List<Entry>> ja4L = new HashMap<>();
+    Map<String, List<Entry>> ja4sL = new HashMap<>();
+    Map<String, List<Entry>> exactL = new HashMap<>();
+    Map<String, List<Entry>> subL = new HashMap<>();
+    List<List<Entry>> policyL = new ArrayList<>();
+    for (int i = 0; i < PolicyFlag.values().length; i++) {
+      policyL.add(new ArrayList<>());
+    }
+    for (Entry e : entries) {
+      if (e.disposition() == Disposition.DISABLED) {
+        continue;
+      }
+      for (String v : e.values()) {
+        switch (e.type()) {
+          case JA3:
+            add(ja3L, v, e);
+            break;
+          case JA3S:
+            add(ja3sL, v, e);
+            break;
+          case JA3_JA3S:
+            for (String s : e.pairValues()) {
+              add(pairL.computeIfAbsent(v, k -> new HashMap<>()), s, e);
+            }
+            break;
+          case JA4:
+            add(ja4L, v, e);
+            break;
+          case JA4S:
+            add(ja4sL, v, e);
+            break;
+          case SNI:
+            if (v.startsWith("*.")) {
+              add(subL, v.substring(2), e);
+            } else {
+              add(exactL, v, e);
+            }
+            break;
+          case POLICY:
+            List<Entry> l = policyL.get(PolicyFlag.parse(v).ordinal());
+            if (!containsSame(l, e)) {
+              l.add(e);
+            }
+            break;
+          default:
+            throw new IllegalStateException("type " + e.type());
+        }
+      }
+    }
+    this.ja3 = freeze(ja3L);
+    this.ja3s = freeze(ja3sL);
+    Map<String, Map<String, Entry[]>> p = new HashMap<>();
+    pairL.forEach((k, v) -> p.put(k, freeze(v)));
+    this.pairs = p;
+    this.ja4 = freeze(ja4L);
+    this.ja4s = freeze(ja4sL);
+    this.sniExact = freeze(exactL);
+    this.sniSubdomains = freeze(subL);
+    this.policy = new Entry[policyL.size()][];
+    for (int i = 0; i < policyL.size(); i++) {
+      this.policy[i] = policyL.get(i).isEmpty() ? NONE : policyL.get(i).toArray(NONE);
+    }
+  }
+
+  private static void add(Map<String, List<Entry>> m, String key, Entry e) {
+    List<Entry> l = m.computeIfAbsent(key, k -> new ArrayList<>(2));
+    if (!containsSame(l, e)) {
+      l.add(e);
+    }
+  }
+
+  /** Identity, not equals: records compare every field, and two entries may be equal. */
+  private static boolean containsSame(List<Entry> l, Entry e) {
+    for (Entry x : l) {
+      if (x == e) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Map<String, Entry[]> freeze(Map<String, List<Entry>> m) {
+    Map<String, Entry[]> out = new HashMap<>(Math.max(16, m.size() * 2));
+    m.forEach((k, v) -> out.put(k, v.toArray(NONE)));
+    return out;
+  }
+
+  /** An empty database (used by --no-db and before the first load). */
+  public static Snapshot empty() {
+    return new Snapshot("empty", Instant.EPOCH, List.of(), List.of(), List.of());
+  }
+
+  /** Content hash of the files (12 hex digits), identical for identical files. */
+  public String version() {
+    return version;
+  }
+
+  public Instant loadedAt() {
+    return loadedAt;
+  }
+
+  /** The files loaded, in load order. */
+  public List<String> files() {
+    return files;
+  }
+
+  /** Every entry in force (after overrides), disabled ones included, in load order. */
+  public List<Entry> entries() {
+    return entries;
+  }
+
+  /** Warnings from loading: overrides, unknown columns. */
+  public List<Problem> warnings() {
+    return warnings;
+  }
+
+  public Entry[] ja3(String hash) {
+    return get(ja3, hash);
+  }
+
+  public Entry[] ja3s(String hash) {
+    return get(ja3s, hash);
+  }
+
+  public Entry[] pair(String ja3Hash, String ja3sHash) {
+    if (ja3Hash == null || ja3sHash == null) {
+      return NONE;
+    }
+    Map<String, Entry[]> m = pairs.get(ja3Hash);
+    return m == null ? NONE : get(m, ja3sHash);
+  }
+
+  /** Whether any pair entry has this JA3 (lets a caller skip the JA3S side). */
+  public boolean hasPairFor(String ja3Hash) {
+    return ja3Hash != null && pairs.containsKey(ja3Hash);
+  }
+
+  public Entry[] ja4(String fp) {
+    return get(ja4, fp);
+  }
+
+  public Entry[] ja4s(String fp) {
+    return get(ja4s, fp);
+  }
+
+  public Entry[] sniExact(String normalizedName) {
+    return get(sniExact, normalizedName);
+  }
+
+  /** Entries for {@code *.domain}, keyed by domain. */
+  public Entry[] sniSubdomainsOf(String domain) {
+    return get(sniSubdomains, domain);
+  }
+
+  public boolean hasSniEntries() {
+    return !sniExact.isEmpty() || !sniSubdomains.isEmpty();
+  }
+
+  public Entry[] policy(PolicyFlag flag) {
+    return policy[flag.ordinal()];
+  }
+
+  private static Entry[] get(Map<String, Entry[]> m, String key) {
+    if (key == null) {
+      return NONE;
+    }
+    Entry[] e = m.get(key);
+    return e == null ? NONE : e;
+  }
+
+  /** Entries whose value or pair value equals {@code value} (any type), for {@code db lookup}. */
+  public List<Entry> find(String value) {
+    List<Entry> out = new ArrayList<>();
+    String v = value.trim();
+    String lower = v.toLowerCase(java.util.Locale.ROOT);
+    for (Entry e : entries) {
+      if (e.values().contains(v)
+          || e.values().contains(lower)
+          || e.pairValues().contains(lower)) {
+        out.add(e);
+      } else if (e.type() == EntryType.SNI) {
+        String name = SniPattern.normalize(lower);
+        for (String p : e.values()) {
+          if (SniPattern.parse(p, false).matches(name)) {
+            out.add(e);
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Entry counts by a key, for stats. */
+  public static Map<String, Integer> count(List<Entry> entries, java.util.function.Function<Entry, String> key) {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    for (Entry e : entries) {
+      m.merge(key.apply(e), 1, Integer::sum);
+    }
+    return m;
+  }
+}
