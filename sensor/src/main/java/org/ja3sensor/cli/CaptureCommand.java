@@ -100,11 +100,13 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
   @Option(
       names = "--reader",
       paramLabel = "pcap4j|direct",
-      defaultValue = "pcap4j",
+      defaultValue = "direct",
       description =
-          "How frames are read from libpcap: pcap4j (its raw packet loop; default) or direct"
-              + " (one direct JNA call of pcap_next_ex per frame into a reused buffer: less CPU"
-              + " and no garbage per packet, see docs/performance.md).")
+          "How frames are read from libpcap: direct (default: one direct JNA call of"
+              + " pcap_next_ex per frame into a reused buffer; pcap4j still opens, filters, counts"
+              + " and stops the capture; falls back to pcap4j with a warning where it cannot) or"
+              + " pcap4j (its raw packet loop: about twice the CPU per frame, see"
+              + " docs/performance.md).")
   String reader;
 
   @Option(
@@ -340,7 +342,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
           runner.stop();
           startWatchdog(finished, err, graceMillis);
         };
-    if (!trapSignals(onSignal)) {
+    if (!Signals.trap(onSignal)) {
       // No signal API: a shutdown hook stops, waits for the drain, then ends the JVM with 0
       // (returning from a hook would exit with the signal's status).
       Runtime.getRuntime()
@@ -405,21 +407,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     t.start();
   }
 
-  /**
-   * Routes SIGINT and SIGTERM to {@code onSignal} instead of JVM shutdown, so that the main thread
-   * can drain and return exit status 0. Returns false when the JDK offers no signal API.
-   */
-  @SuppressWarnings("restriction")
-  private static boolean trapSignals(Runnable onSignal) {
-    try {
-      sun.misc.SignalHandler h = sig -> onSignal.run();
-      sun.misc.Signal.handle(new sun.misc.Signal("INT"), h);
-      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), h);
-      return true;
-    } catch (Throwable e) {
-      return false;
-    }
-  }
+
 
   /** Checks the options; returns the flow-table bounds for the whole sensor. */
   private PipelineConfig validate() {

@@ -17,7 +17,11 @@ import picocli.CommandLine.Command;
     })
 public final class Main {
 
+  /** True when running as the program (not inside tests): commands may trap signals. */
+  static volatile boolean standalone;
+
   public static void main(String[] args) {
+    standalone = true;
     System.exit(newCommandLine().execute(args));
   }
 

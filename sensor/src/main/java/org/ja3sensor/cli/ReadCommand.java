@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.ja3sensor.event.EventJson;
 import org.ja3sensor.match.DatabaseException;
 import org.ja3sensor.match.MatchJson;
@@ -108,20 +109,33 @@ public final class ReadCommand implements Callable<Integer> {
     EventPublisher publisher = new EventPublisher(json, sink, matcher::enrich);
     Pipeline pipeline = new Pipeline(config, counters, publisher);
 
+    // SIGINT/SIGTERM: stop reading, emit the pending events, flush, summary, exit 0. A second
+    // signal exits at once. Where signals cannot be trapped (or inside tests), a shutdown hook
+    // does the same, with the signal's exit status.
     CountDownLatch done = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
+    Runnable stop = () -> {
       stopping = true;
       PacketSource s = currentSource;
       if (s != null) {
         s.stop();
       }
+    };
+    AtomicInteger signals = new AtomicInteger();
+    boolean trapped = Main.standalone && Signals.trap(() -> {
+      if (signals.incrementAndGet() > 1) {
+        Runtime.getRuntime().halt(130);
+      }
+      stop.run();
+    });
+    Thread hook = new Thread(() -> {
+      stop.run();
       try {
         done.await(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }, "ja3sensor-shutdown");
-    boolean hookInstalled = installHook(hook);
+    boolean hookInstalled = !trapped && installHook(hook);
 
     long start = System.nanoTime();
     int failedFiles = 0;

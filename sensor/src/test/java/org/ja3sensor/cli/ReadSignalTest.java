@@ -1,0 +1,60 @@
+package org.ja3sensor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGTERM and SIGINT during {@code read}: a sensor reading an idle pipe (as behind {@code tcpdump
+ * -w - |}) stops at once, writes every pending event, prints its summary and exits 0.
+ */
+class ReadSignalTest {
+
+  private static Process startReadingStdin(Path out, Path err) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "org.ja3sensor.cli.Main", "read", "-");
+    pb.redirectOutput(out.toFile());
+    pb.redirectError(err.toFile());
+    return pb.start();
+  }
+
+  private static void check(String signal) throws Exception {
+    Path dir = Files.createTempDirectory("ja3sensor-signal");
+    Path out = dir.resolve("out.json");
+    Path err = dir.resolve("err.txt");
+    Process p = startReadingStdin(out, err);
+    OutputStream stdin = p.getOutputStream();
+    // A whole capture, then the pipe stays open and idle: its events wait in the output buffer
+    // (and flows in the table) until the shutdown drains and flushes them.
+    stdin.write(Files.readAllBytes(ReadCommandTest.sample("curl-multi.pcap")));
+    stdin.flush();
+    Thread.sleep(2500); // the JVM starts and reads what is there, then blocks on the idle pipe
+    assertTrue(p.isAlive(), "still reading the open pipe");
+    assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stopped after SIG" + signal);
+    String errText = Files.readString(err, StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), errText);
+    List<String> lines = Files.readAllLines(out);
+    assertEquals(4, lines.size(), "every event of the capture, pending ones included");
+    assertTrue(errText.contains("ja3sensor summary") && errText.contains("events     4"), errText);
+    stdin.close();
+  }
+
+  @Test
+  void sigtermDrainsAndExitsZero() throws Exception {
+    check("TERM");
+  }
+
+  @Test
+  void sigintDrainsAndExitsZero() throws Exception {
+    check("INT");
+  }
+}
