@@ -9,6 +9,7 @@
 #   RUNS=3          runs per tool; the best (lowest wall time) run is reported
 #   TSHARK_RUNS=    runs for tshark (default: RUNS; 0 skips it); tshark takes a minute or more per GB
 #   JAVA=java       the JVM for ja3sensor and the floor;  JAVA_OPTS=  extra JVM flags
+#   PLAIN_JAVA=1    time `java -jar` instead of the bin/ja3sensor launcher
 #   OUT=bench/out   where outputs and results.md go (gitignored)
 #
 # Commands timed (outputs go to files under OUT and are counted after timing):
@@ -87,7 +88,14 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "run: $CAPTURE: $BYTES bytes, $PACKETS packets; $RUNS runs each (tshark $TSHARK_RUNS), load $LOAD_BEFORE" >&2
 
 # shellcheck disable=SC2086
-measure ja3sensor "$RUNS" "$OUT/ja3sensor.json" "$JAVA" $JAVA_OPTS -jar "$JAR" read "$CAPTURE"
+if [ "${PLAIN_JAVA:-0}" = 1 ]; then
+  measure ja3sensor "$RUNS" "$OUT/ja3sensor.json" "$JAVA" $JAVA_OPTS -jar "$JAR" read "$CAPTURE"
+else
+  # The launcher's JVM settings for read (C1 only, serial GC, class-data archive); it makes the
+  # archive on its first run after a build, so run it once before timing.
+  JAVA_OPTS="$JAVA_OPTS" "$ROOT/bin/ja3sensor" read -q "$ROOT/samples/curl-tls12.pcap" > /dev/null
+  measure ja3sensor "$RUNS" "$OUT/ja3sensor.json" env JAVA_OPTS="$JAVA_OPTS" "$ROOT/bin/ja3sensor" read "$CAPTURE"
+fi
 if [ "$M_STATUS" = 0 ]; then
   record ja3sensor "$(grep -c '"ja3":"' "$OUT/ja3sensor.json" || true)" \
                    "$(grep -c '"ja3s":"' "$OUT/ja3sensor.json" || true)"
