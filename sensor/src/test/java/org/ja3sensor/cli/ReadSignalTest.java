@@ -20,7 +20,7 @@ class ReadSignalTest {
   private static Process startReadingStdin(Path out, Path err) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "org.ja3sensor.cli.Main", "read", "-");
+        "org.ja3sensor.cli.Main", "read", "--progress", "-");
     pb.redirectOutput(out.toFile());
     pb.redirectError(err.toFile());
     return pb.start();
@@ -45,6 +45,8 @@ class ReadSignalTest {
     List<String> lines = Files.readAllLines(out);
     assertEquals(4, lines.size(), "every event of the capture, pending ones included");
     assertTrue(errText.contains("ja3sensor summary") && errText.contains("events     4"), errText);
+    // --progress: a line refreshed in place (carriage return) while the input is being read
+    assertTrue(errText.contains("\r-: ") && errText.contains("89 packets"), errText);
     stdin.close();
   }
 
