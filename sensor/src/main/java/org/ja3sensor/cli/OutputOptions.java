@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.KafkaException;
 import org.ja3sensor.sink.EventSink;
@@ -85,7 +84,7 @@ public final class OutputOptions {
       names = "--spool-max-bytes",
       paramLabel = "SIZE",
       defaultValue = "1g",
-      converter = SizeConverter.class,
+      converter = Units.SizeConverter.class,
       description = "Bound of the spool files (k, m, g suffixes; 0 disables the spool;"
           + " default: ${DEFAULT-VALUE}). Events beyond it are counted as failed.")
   long spoolMaxBytes = KafkaSinkConfig.DEFAULT_SPOOL_MAX_BYTES;
@@ -94,7 +93,7 @@ public final class OutputOptions {
       names = "--kafka-buffer-bytes",
       paramLabel = "SIZE",
       defaultValue = "64m",
-      converter = SizeConverter.class,
+      converter = Units.SizeConverter.class,
       description = "Bound of the events held in memory before spooling (default:"
           + " ${DEFAULT-VALUE}).")
   long memoryMaxBytes = KafkaSinkConfig.DEFAULT_MEMORY_MAX_BYTES;
@@ -283,35 +282,6 @@ public final class OutputOptions {
         throw new picocli.CommandLine.TypeConversionException(
             "'" + value + "' is not an output, expected stdout or kafka");
       }
-    }
-  }
-
-  /** A byte count with an optional k, m, g or t suffix (powers of 1024). */
-  static final class SizeConverter implements ITypeConverter<Long> {
-    private static final Pattern SIZE =
-        Pattern.compile("(?i)\\s*(\\d+)\\s*([kmgt]?)(i?b)?\\s*");
-
-    @Override
-    public Long convert(String value) {
-      Matcher m = SIZE.matcher(value);
-      if (!m.matches()) {
-        throw new picocli.CommandLine.TypeConversionException(
-            "'" + value + "' is not a size, expected a number of bytes with an optional k, m or"
-                + " g suffix (e.g. 512m)");
-      }
-      long n = Long.parseLong(m.group(1));
-      int shift =
-          switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            case "t" -> 40;
-            default -> 0;
-          };
-      if (n > (Long.MAX_VALUE >> shift)) {
-        throw new picocli.CommandLine.TypeConversionException("'" + value + "' is too large");
-      }
-      return n << shift;
     }
   }
 }

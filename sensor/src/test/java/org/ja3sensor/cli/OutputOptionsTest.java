@@ -137,7 +137,7 @@ class OutputOptionsTest {
     assertTrue(pe.getMessage().contains("expected stdout or kafka"), pe.getMessage());
     pe = assertThrows(CommandLine.ParameterException.class,
         () -> parse("--spool-max-bytes", "lots"));
-    assertTrue(pe.getMessage().contains("is not a size"), pe.getMessage());
+    assertTrue(pe.getMessage().contains("expected a size"), pe.getMessage());
   }
 
   @Test
