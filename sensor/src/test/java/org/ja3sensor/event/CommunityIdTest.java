@@ -1,0 +1,72 @@
+package org.ja3sensor.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.ja3sensor.cli.CliRun;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * network.community_id against an independent implementation: tshark's Community ID dissector
+ * ({@code --enable-protocol communityid}), on every sample capture (IPv4 and IPv6 flows).
+ */
+class CommunityIdTest {
+
+  @Test
+  void orderOfEndpointsDoesNotMatter() {
+    byte[] a = {10, 0, 0, 1};
+    byte[] b = {10, 0, 0, 2};
+    String ab = CommunityId.v1(0, a, 40000, b, 443, CommunityId.TCP);
+    assertEquals(ab, CommunityId.v1(0, b, 443, a, 40000, CommunityId.TCP));
+    assertFalse(ab.equals(CommunityId.v1(1, a, 40000, b, 443, CommunityId.TCP)), "the seed counts");
+  }
+
+  @TestFactory
+  Stream<DynamicTest> sameAsTsharkOnEverySample() throws IOException {
+    assumeTrue(tsharkAvailable(), "tshark is not installed");
+    Path dir = Path.of(System.getProperty("ja3sensor.repoRoot", ".")).resolve("samples");
+    List<Path> pcaps;
+    try (Stream<Path> s = Files.list(dir)) {
+      pcaps = s.filter(p -> p.toString().endsWith(".pcap")).sorted().toList();
+    }
+    assumeTrue(!pcaps.isEmpty(), "no samples");
+    return pcaps.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+      Set<String> ours = new TreeSet<>();
+      for (JsonNode e : CliRun.run("read", "-q", "--no-db", p.toString()).events()) {
+        ours.add(CliRun.text(e, "network.community_id"));
+      }
+      Set<String> theirs = new TreeSet<>(tshark(p));
+      assertFalse(ours.isEmpty());
+      assertEquals(theirs, ours, p.toString());
+    }));
+  }
+
+  private static boolean tsharkAvailable() {
+    try {
+      return new ProcessBuilder("tshark", "--version").redirectErrorStream(true).start().waitFor() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  private static List<String> tshark(Path pcap) throws IOException, InterruptedException {
+    Process pr = new ProcessBuilder("tshark", "-n", "-r", pcap.toString(), "--enable-protocol",
+        "communityid", "-Y", "tcp", "-T", "fields", "-e", "communityid")
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(pr.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    assertEquals(0, pr.waitFor());
+    return out.lines().filter(l -> !l.isBlank()).toList();
+  }
+}
