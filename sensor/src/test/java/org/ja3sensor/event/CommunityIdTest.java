@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.ja3sensor.Tshark;
 import org.ja3sensor.cli.CliRun;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class CommunityIdTest {
 
   @TestFactory
   Stream<DynamicTest> sameAsTsharkOnEverySample() throws IOException {
-    assumeTrue(tsharkAvailable(), "tshark is not installed");
+    assumeTrue(Tshark.available(), "tshark is not installed");
     Path dir = Path.of(System.getProperty("ja3sensor.repoRoot", ".")).resolve("samples");
     List<Path> pcaps;
     try (Stream<Path> s = Files.list(dir)) {
@@ -53,13 +54,6 @@ class CommunityIdTest {
     }));
   }
 
-  private static boolean tsharkAvailable() {
-    try {
-      return new ProcessBuilder("tshark", "--version").redirectErrorStream(true).start().waitFor() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
-  }
 
   private static List<String> tshark(Path pcap) throws IOException, InterruptedException {
     Process pr = new ProcessBuilder("tshark", "-n", "-r", pcap.toString(), "--enable-protocol",

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.ja3sensor.Tshark;
 import org.ja3sensor.cli.CliRun;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -38,7 +39,7 @@ class EventTimestampTest {
   }
 
   private static void check(Path pcap) throws Exception {
-    assumeTrue(tsharkAvailable(), "tshark is not installed");
+    assumeTrue(Tshark.available(), "tshark is not installed");
     // First ClientHello frame per client port (ports are unique per connection in the samples,
     // except a reused 4-tuple, whose connections come in time order: keep them in order).
     Map<String, List<Integer>> helloFrames = new HashMap<>();
@@ -90,11 +91,4 @@ class EventTimestampTest {
     return m;
   }
 
-  private static boolean tsharkAvailable() {
-    try {
-      return new ProcessBuilder("tshark", "--version").redirectErrorStream(true).start().waitFor() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
-  }
 }

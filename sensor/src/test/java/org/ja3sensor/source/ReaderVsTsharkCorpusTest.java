@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.ja3sensor.Tshark;
 import org.ja3sensor.pipeline.Counters;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
@@ -38,7 +39,7 @@ class ReaderVsTsharkCorpusTest {
   Stream<DynamicTest> everyCorpusFileMatchesTshark() throws IOException {
     List<Path> files = CorpusFiles.captures();
     Assumptions.assumeFalse(files.isEmpty(), "no corpus at " + CorpusFiles.dir());
-    Assumptions.assumeTrue(tsharkPresent(), "tshark is not installed");
+    Assumptions.assumeTrue(Tshark.available(), "tshark is not installed");
     return files.stream()
         .map(f -> DynamicTest.dynamicTest(CorpusFiles.dir().relativize(f).toString(), () -> check(f)));
   }
@@ -77,18 +78,6 @@ class ReaderVsTsharkCorpusTest {
     return new BigDecimal(time).movePointRight(9).longValueExact();
   }
 
-  private static boolean tsharkPresent() {
-    try {
-      Process p = new ProcessBuilder("tshark", "-v").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
 
   private static List<TsharkFrame> tshark(Path file) throws IOException, InterruptedException {
     Process p =

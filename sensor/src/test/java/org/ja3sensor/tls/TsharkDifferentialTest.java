@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.ja3sensor.Tshark;
 import org.ja3sensor.fingerprint.Ja3;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -176,7 +177,7 @@ class TsharkDifferentialTest {
 
   @Test
   void everyCaseAgainstTshark(@TempDir Path dir) throws Exception {
-    assumeTrue(tsharkPresent(), "tshark is not installed");
+    assumeTrue(Tshark.available(), "tshark is not installed");
     List<Case> cases = cases();
     Path pcap = dir.resolve("cases.pcap");
     Files.write(pcap, pcap(cases));
@@ -240,18 +241,6 @@ class TsharkDifferentialTest {
 
   static final int PORT_BASE = 20000;
 
-  private static boolean tsharkPresent() {
-    try {
-      Process p = new ProcessBuilder("tshark", "--version").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
 
   /** tshark's JA3 (client port of the flow → ja3_full or ja3s_full). */
   private static Map<Integer, String> runTshark(Path pcap) throws Exception {
