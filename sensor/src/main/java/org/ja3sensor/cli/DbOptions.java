@@ -58,6 +58,13 @@ public final class DbOptions {
               + " changing (default: ${DEFAULT-VALUE}).")
   long reloadDelayMillis;
 
+  /** Checks the options that do not need the database files (a bad combination). */
+  public void validate() {
+    if (noDb && (!db.isEmpty() || !extra.isEmpty())) {
+      throw new IllegalArgumentException("--no-db cannot be combined with --db or --db-extra");
+    }
+  }
+
   /** The locations to load, in order; empty with --no-db. */
   public List<Path> locations() throws IOException {
     if (noDb) {
@@ -78,6 +85,12 @@ public final class DbOptions {
 
   /** Loads the database (no watching). */
   public DatabaseHolder openHolder() throws IOException, DatabaseException {
+    if (!noDb && db.isEmpty() && extra.isEmpty()) {
+      DatabaseHolder h = ShippedDatabase.takePreloaded();
+      if (h != null) {
+        return h;
+      }
+    }
     List<Path> l = locations();
     return l.isEmpty() ? DatabaseHolder.of(Snapshot.empty()) : DatabaseHolder.load(l);
   }

@@ -20,6 +20,7 @@ import org.ja3sensor.pipeline.Counters;
 import org.ja3sensor.pipeline.Pipeline;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.sink.EventPublisher;
+import org.ja3sensor.sink.EmitterThread;
 import org.ja3sensor.sink.EventSink;
 import org.ja3sensor.source.CaptureFiles;
 import org.ja3sensor.source.PacketSource;
@@ -81,45 +82,45 @@ public final class ReadCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Matcher matcher;
     try {
-      matcher = db.openMatcher(false);
+      db.validate();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
-    } catch (DatabaseException e) {
-      for (Problem p : e.problems()) {
-        err.println("ja3sensor: fingerprint database: " + p);
-      }
-      return 2;
     }
     Counters counters = new Counters();
     EventSink sink;
     try {
       sink = output.createSink(spec.commandLine().getOut());
     } catch (IllegalArgumentException e) {
-      matcher.close();
       throw new ParameterException(spec.commandLine(), e.getMessage());
     } catch (IOException e) {
-      matcher.close();
       err.println("ja3sensor: " + e.getMessage());
       err.flush();
       return 2;
     }
-    EventJson json = new EventJson().addExtension(new MatchJson());
-    EventPublisher publisher = new EventPublisher(json, sink, matcher::enrich);
-    Pipeline pipeline = new Pipeline(config, counters, publisher);
+    // The packets are read on this thread; the fingerprint database is loaded, and every event
+    // derived, matched, serialised and written, on the emitter thread, in order. A database that
+    // cannot be loaded stops the read before any event is written.
+    Matcher[] matcher = new Matcher[1];
+    EventPublisher[] publisher = new EventPublisher[1];
+    EmitterThread emitter =
+        new EmitterThread(
+            () -> {
+              matcher[0] = db.openMatcher(false);
+              EventJson json = new EventJson().addExtension(new MatchJson());
+              publisher[0] = new EventPublisher(json, sink, matcher[0]::enrich);
+              return publisher[0];
+            },
+            this::stopReading,
+            EmitterThread.DEFAULT_CAPACITY);
+    Pipeline pipeline = new Pipeline(config, counters, emitter);
+    pipeline.setDeferDerivedFields(true);
 
     // SIGINT/SIGTERM: stop reading, emit the pending events, flush, summary, exit 0. A second
     // signal exits at once. Where signals cannot be trapped (or inside tests), a shutdown hook
     // does the same, with the signal's exit status.
     CountDownLatch done = new CountDownLatch(1);
-    Runnable stop = () -> {
-      stopping = true;
-      PacketSource s = currentSource;
-      if (s != null) {
-        s.stop();
-      }
-    };
+    Runnable stop = this::stopReading;
     AtomicInteger signals = new AtomicInteger();
     boolean trapped = Main.standalone && Signals.trap(() -> {
       if (signals.incrementAndGet() > 1) {
@@ -138,6 +139,7 @@ public final class ReadCommand implements Callable<Integer> {
     boolean hookInstalled = !trapped && installHook(hook);
 
     long start = System.nanoTime();
+    Throwable emitFailure = null;
     int failedFiles = 0;
     int readFiles = 0;
     boolean deliveryFailed = false;
@@ -179,14 +181,21 @@ public final class ReadCommand implements Callable<Integer> {
       }
       pipeline.finish();
     } finally {
-      matcher.close();
+      try {
+        emitter.close();
+      } catch (Exception e) {
+        emitFailure = e;
+      }
+      if (matcher[0] != null) {
+        matcher[0].close();
+      }
       try {
         sink.close();
       } catch (IOException e) {
         err.println("ja3sensor: events could not be delivered: " + e.getMessage());
         deliveryFailed = true;
       }
-      if (!quiet) {
+      if (!quiet && emitFailure == null) {
         Summary.print(err, readFiles, failedFiles, counters, System.nanoTime() - start);
         printSinkCounters(err, sink);
       }
@@ -200,18 +209,51 @@ public final class ReadCommand implements Callable<Integer> {
         }
       }
     }
+    if (emitFailure != null) {
+      return emitterFailed(emitFailure, err);
+    }
     if (failedFiles > 0) {
       return 1;
     }
-    if (publisher.failure() != null) {
-      err.println("ja3sensor: " + publisher.failedEvents() + " events could not be delivered: "
-          + publisher.failure().getMessage());
+    if (publisher[0].failure() != null) {
+      err.println("ja3sensor: " + publisher[0].failedEvents() + " events could not be delivered: "
+          + publisher[0].failure().getMessage());
       return 3;
     }
     if (deliveryFailed) {
       return 3;
     }
     return 0;
+  }
+
+  /** Ends the read early: the current file stops, no further file is opened. */
+  private void stopReading() {
+    stopping = true;
+    PacketSource s = currentSource;
+    if (s != null) {
+      s.stop();
+    }
+  }
+
+  /**
+   * The emitter stopped before the end: the database could not be loaded (exit 2, as for any bad
+   * option) or the downstream failed unexpectedly (rethrown: exit 70 with its message).
+   */
+  private int emitterFailed(Throwable t, PrintWriter err) throws Exception {
+    if (t instanceof DatabaseException e) {
+      for (Problem p : e.problems()) {
+        err.println("ja3sensor: fingerprint database: " + p);
+      }
+      err.flush();
+      return 2;
+    }
+    if (t instanceof IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (t instanceof Exception e) {
+      throw e;
+    }
+    throw (Error) t;
   }
 
   /** The sink's delivery counters (Kafka: sent, retried, spooled, replayed, failed), if any. */

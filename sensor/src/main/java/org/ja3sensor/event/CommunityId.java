@@ -12,6 +12,17 @@ import java.util.Base64;
 public final class CommunityId {
   private CommunityId() {}
 
+  /** One digest per thread: MessageDigest.getInstance costs more than the hash itself. */
+  private static final ThreadLocal<MessageDigest> SHA1 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-1");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-1 missing from the JDK", e);
+            }
+          });
+
   /** Protocol number of TCP. */
   public static final int TCP = 6;
 
@@ -25,12 +36,7 @@ public final class CommunityId {
     byte[] b = swap ? srcIp : dstIp;
     int pa = swap ? dstPort : srcPort;
     int pb = swap ? srcPort : dstPort;
-    MessageDigest sha1;
-    try {
-      sha1 = MessageDigest.getInstance("SHA-1");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 missing from the JDK", e);
-    }
+    MessageDigest sha1 = SHA1.get();
     sha1.update((byte) (seed >>> 8));
     sha1.update((byte) seed);
     sha1.update(a);

@@ -2,6 +2,8 @@ package org.ja3sensor.event;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ja3sensor.decode.IpAddresses;
+import org.ja3sensor.fingerprint.Ja3;
 import org.ja3sensor.match.AlertVerdict;
 import org.ja3sensor.match.Enrichment;
 import org.ja3sensor.tls.ClientHello;
@@ -29,6 +31,16 @@ public final class TlsEvent {
 
   /** Time of the ClientHello packet (of the ServerHello when no ClientHello was seen), ns. */
   public long timestampNanos;
+
+  /**
+   * The addresses as the pipeline holds them (two longs each, IPv4 mapped into IPv6, see {@link
+   * IpAddresses}); the strings {@link #clientIp}, {@link #serverIp} and {@link #communityId} are
+   * made from them by {@link #deriveFields()}.
+   */
+  public long clientHi;
+  public long clientLo;
+  public long serverHi;
+  public long serverLo;
 
   public String clientIp;
   public int clientPort;
@@ -61,6 +73,43 @@ public final class TlsEvent {
    * the matcher.
    */
   public final List<Enrichment> enrichments = new ArrayList<>();
+
+  /** Set once {@link #deriveFields()} has run. */
+  private boolean derived;
+
+  /**
+   * Fills the fields that are pure functions of the raw ones: the address strings and Community ID
+   * (from {@link #clientHi} ... {@link #serverLo} and the ports) and the JA3/JA3S strings and hashes
+   * (from the hellos). Idempotent. The pipeline may leave this to the thread that publishes the
+   * event, so that its own thread only handles packets.
+   */
+  public void deriveFields() {
+    if (derived) {
+      return;
+    }
+    derived = true;
+    boolean v4 =
+        IpAddresses.isIpv4Mapped(clientHi, clientLo) && IpAddresses.isIpv4Mapped(serverHi, serverLo);
+    ipv6 = !v4;
+    clientIp = IpAddresses.format(clientHi, clientLo);
+    serverIp = IpAddresses.format(serverHi, serverLo);
+    communityId =
+        CommunityId.v1(
+            0,
+            IpAddresses.toBytes(clientHi, clientLo, v4),
+            clientPort,
+            IpAddresses.toBytes(serverHi, serverLo, v4),
+            serverPort,
+            CommunityId.TCP);
+    if (clientHello != null) {
+      ja3String = Ja3.ja3String(clientHello);
+      ja3Hash = Ja3.md5Hex(ja3String);
+    }
+    if (serverHello != null) {
+      ja3sString = Ja3.ja3sString(serverHello);
+      ja3sHash = Ja3.md5Hex(ja3sString);
+    }
+  }
 
   /** True when the matcher decided this handshake is an alert (event.kind = alert). */
   public boolean alert;

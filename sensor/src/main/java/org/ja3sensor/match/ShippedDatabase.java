@@ -9,7 +9,10 @@ import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Finds the database shipped with the sensor. The build copies the repository's
@@ -23,6 +26,57 @@ public final class ShippedDatabase {
   static final String MARKER = "fingerprints/README.md";
 
   private ShippedDatabase() {}
+
+  /** The database loading in the background since {@link #preload()}, or null. */
+  private static volatile FutureTask<DatabaseHolder> preloaded;
+
+  /**
+   * Starts loading the shipped database on a background thread, so that it overlaps the command's
+   * start-up (option parsing). Called by the program's main for the commands that match; the
+   * first {@link #takePreloaded()} gets it.
+   */
+  public static synchronized void preload() {
+    if (preloaded != null) {
+      return;
+    }
+    FutureTask<DatabaseHolder> task =
+        new FutureTask<>(() -> DatabaseHolder.load(List.of(locate())));
+    preloaded = task;
+    Thread t = new Thread(task, "ja3sensor-db-preload");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * The preloaded shipped database, once: null if none was started or it failed (the caller then
+   * loads it itself and reports the failure as usual).
+   */
+  public static DatabaseHolder takePreloaded() {
+    FutureTask<DatabaseHolder> task;
+    synchronized (ShippedDatabase.class) {
+      task = preloaded;
+      preloaded = null;
+    }
+    if (task == null) {
+      return null;
+    }
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } catch (ExecutionException e) {
+      return null;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
   /** The shipped database directory. */
   public static Path locate() throws IOException {

@@ -1,11 +1,8 @@
 package org.ja3sensor.pipeline;
 
 import org.ja3sensor.decode.DecodedPacket;
-import org.ja3sensor.decode.IpAddresses;
 import org.ja3sensor.decode.PacketDecoder;
-import org.ja3sensor.event.CommunityId;
 import org.ja3sensor.event.TlsEvent;
-import org.ja3sensor.fingerprint.Ja3;
 import org.ja3sensor.flow.Flow;
 import org.ja3sensor.flow.FlowTable;
 import org.ja3sensor.flow.TcpStream;
@@ -43,6 +40,9 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
 
   private long lastExpireCheck = Long.MIN_VALUE;
 
+  /** See {@link #setDeferDerivedFields}. */
+  private boolean deferDerivedFields;
+
   // The segment being processed, for the parser callbacks.
   private Flow current;
   private int currentSide;
@@ -61,6 +61,15 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
     this.filePath = filePath;
     this.observerName = observerName;
     this.interfaceNames = interfaceNames;
+  }
+
+  /**
+   * When true, events reach the listener with only their raw fields set: the listener must call
+   * {@link TlsEvent#deriveFields()} (address strings, Community ID, JA3/JA3S), typically on another
+   * thread, so that this one spends its time on packets. Default false: events arrive complete.
+   */
+  public void setDeferDerivedFields(boolean defer) {
+    this.deferDerivedFields = defer;
   }
 
   public Counters counters() {
@@ -323,33 +332,20 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
 
     TlsEvent e = new TlsEvent();
     e.trigger = trigger;
-    boolean v4 = IpAddresses.isIpv4Mapped(cHi, cLo) && IpAddresses.isIpv4Mapped(sHi, sLo);
-    e.ipv6 = !v4;
-    e.clientIp = IpAddresses.format(cHi, cLo);
+    e.clientHi = cHi;
+    e.clientLo = cLo;
     e.clientPort = cPort;
-    e.serverIp = IpAddresses.format(sHi, sLo);
+    e.serverHi = sHi;
+    e.serverLo = sLo;
     e.serverPort = sPort;
-    e.communityId =
-        CommunityId.v1(
-            0,
-            IpAddresses.toBytes(cHi, cLo, v4),
-            cPort,
-            IpAddresses.toBytes(sHi, sLo, v4),
-            sPort,
-            CommunityId.TCP);
     e.tunnelDepth = f.tunnelDepth;
     e.timestampNanos =
         (f.clientHello != null || f.sslv2ClientHello) ? f.clientHelloNanos : f.serverHelloNanos;
     e.sslv2ClientHello = f.sslv2ClientHello;
-    if (f.clientHello != null) {
-      e.clientHello = f.clientHello;
-      e.ja3String = Ja3.ja3String(f.clientHello);
-      e.ja3Hash = Ja3.md5Hex(e.ja3String);
-    }
-    if (f.serverHello != null) {
-      e.serverHello = f.serverHello;
-      e.ja3sString = Ja3.ja3sString(f.serverHello);
-      e.ja3sHash = Ja3.md5Hex(e.ja3sString);
+    e.clientHello = f.clientHello;
+    e.serverHello = f.serverHello;
+    if (!deferDerivedFields) {
+      e.deriveFields();
     }
     e.filePath = f.inputName != null ? f.inputName : filePath;
     e.observerName = observerName;

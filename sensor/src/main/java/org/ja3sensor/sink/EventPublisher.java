@@ -30,6 +30,7 @@ public final class EventPublisher implements EventListener {
 
   @Override
   public void onEvent(TlsEvent event) {
+    event.deriveFields(); // no-op when the pipeline derived them already
     if (enricher != null) {
       enricher.enrich(event);
     }

@@ -48,6 +48,27 @@ class ReadCommandTest {
   }
 
   @Test
+  void aBrokenDatabaseStopsTheReadBeforeAnyEventWithItsFileAndLine() throws Exception {
+    // The database loads on the emitter thread while packets are read: its failure must still
+    // give exit 2, the file and line, and no event.
+    Path db = tmp.resolve("db");
+    Files.createDirectories(db);
+    Files.writeString(db.resolve("bad.csv"),
+        "id,type,value,label,disposition,confidence\nx,ja3,xyz,Bad,alert,50\n");
+    CliRun r = CliRun.run("read", "--db", db.toString(), sample("curl-multi.pcap").toString());
+    assertEquals(2, r.exitCode, r.toString());
+    assertEquals("", r.out);
+    assertTrue(r.err.contains(db.resolve("bad.csv") + ":2: column \"value\""), r.err);
+    assertFalse(r.err.contains("summary"), r.err);
+
+    CliRun both = CliRun.run("read", "--no-db", "--db", db.toString(), sample("curl-multi.pcap").toString());
+    assertEquals(2, both.exitCode, both.toString());
+    assertEquals("", both.out);
+    assertEquals(1, both.err.lines().count(), both.err);
+    assertTrue(both.err.contains("--no-db cannot be combined"), both.err);
+  }
+
+  @Test
   void severalFilesInOneCall() {
     CliRun both = CliRun.run("read", "-q", sample("curl-tls12.pcap").toString(), sample("gnutls-cli.pcap").toString());
     CliRun a = CliRun.run("read", "-q", sample("curl-tls12.pcap").toString());
