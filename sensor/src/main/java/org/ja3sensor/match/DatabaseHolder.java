@@ -34,7 +34,13 @@ import org.slf4j.LoggerFactory;
  * complete) and by SIGHUP ({@link #installSighup()}, where the JVM allows it).
  */
 public final class DatabaseHolder implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(DatabaseHolder.class);
+  /**
+   * The logger, made on first use: starting slf4j (its date format pulls in the locale data) costs
+   * a short read more than the database itself, and a read logs nothing here.
+   */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(DatabaseHolder.class);
+  }
   private static final List<DatabaseHolder> SIGHUP_TARGETS = new CopyOnWriteArrayList<>();
   private static volatile boolean sighupInstalled;
 
@@ -71,11 +77,8 @@ public final class DatabaseHolder implements AutoCloseable {
 
   /** Loads the locations; fails when they do not load. */
   public static DatabaseHolder load(List<Path> locations) throws DatabaseException {
-    Snapshot s = DatabaseLoader.load(locations);
-    for (Problem w : s.warnings()) {
-      LOG.debug("fingerprint database: {}", w);
-    }
-    return new DatabaseHolder(locations, s);
+    // Warnings stay in the snapshot ('db check' lists them); nothing is logged here.
+    return new DatabaseHolder(locations, DatabaseLoader.load(locations));
   }
 
   /** The snapshot in force. */
@@ -120,7 +123,7 @@ public final class DatabaseHolder implements AutoCloseable {
         } else {
           current = s;
           reloads.incrementAndGet();
-          LOG.info(
+          Log.LOG.info(
               "fingerprint database reloaded: version {} ({} entries from {} files), was {}",
               s.version(), s.entries().size(), s.files().size(), old.version());
           r = new ReloadResult(true, s, List.of());
@@ -128,16 +131,16 @@ public final class DatabaseHolder implements AutoCloseable {
       } catch (DatabaseException e) {
         rejections.incrementAndGet();
         List<Problem> ps = e.problems();
-        LOG.error(
+        Log.LOG.error(
             "fingerprint database reload rejected, version {} stays in force: {}",
             old.version(), ps.get(0));
         for (int i = 1; i < Math.min(ps.size(), 20); i++) {
-          LOG.error("fingerprint database reload rejected: {}", ps.get(i));
+          Log.LOG.error("fingerprint database reload rejected: {}", ps.get(i));
         }
         r = new ReloadResult(false, old, ps);
       } catch (RuntimeException e) {
         rejections.incrementAndGet();
-        LOG.error("fingerprint database reload failed, version {} stays in force", old.version(),
+        Log.LOG.error("fingerprint database reload failed, version {} stays in force", old.version(),
             e);
         r = new ReloadResult(false, old, List.of(new Problem("(reload)", 0, e.toString())));
       }
@@ -207,7 +210,7 @@ public final class DatabaseHolder implements AutoCloseable {
     watchThread = new Thread(() -> watchLoop(ws), "ja3sensor-db-watch");
     watchThread.setDaemon(true);
     watchThread.start();
-    LOG.debug("watching {} for fingerprint database changes", dirs);
+    Log.LOG.debug("watching {} for fingerprint database changes", dirs);
   }
 
   private void watchLoop(WatchService ws) {
@@ -252,7 +255,7 @@ public final class DatabaseHolder implements AutoCloseable {
               (proxy, method, args) -> {
                 switch (method.getName()) {
                   case "handle":
-                    LOG.info("SIGHUP: reloading the fingerprint database");
+                    Log.LOG.info("SIGHUP: reloading the fingerprint database");
                     for (DatabaseHolder h : SIGHUP_TARGETS) {
                       h.schedule(0);
                     }
@@ -269,7 +272,7 @@ public final class DatabaseHolder implements AutoCloseable {
       sighupInstalled = true;
       return true;
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      LOG.warn("SIGHUP reload not available here ({}); the database reloads on file changes",
+      Log.LOG.warn("SIGHUP reload not available here ({}); the database reloads on file changes",
           e.getCause() != null ? e.getCause() : e);
       return false;
     }

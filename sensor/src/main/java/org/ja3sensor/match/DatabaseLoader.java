@@ -52,87 +52,123 @@ public final class DatabaseLoader {
 
   /** Loads the locations into a snapshot, or throws with every problem found. */
   public static Snapshot load(List<Path> locations) throws DatabaseException {
-    List<Problem> problems = new ArrayList<>();
-    List<Problem> warnings = new ArrayList<>();
-    // Content hash over names and bytes: CRC-32 and CRC-32C side by side (native, cheap even
-    // before the JIT has compiled anything; the version only tells one set of files from another).
-    CRC32 crc = new CRC32();
-    CRC32C crcC = new CRC32C();
-    LinkedHashMap<String, Entry> byId = new LinkedHashMap<>();
-    List<String> fileNames = new ArrayList<>();
+    Load load = new Load();
     for (Path location : locations) {
       List<Path> files;
       String where = display(location);
       if (!Files.exists(location)) {
-        problems.add(new Problem(where, 0, "does not exist; expected a directory of *.csv files"));
+        load.problems.add(
+            new Problem(where, 0, "does not exist; expected a directory of *.csv files"));
         continue;
       }
       try {
         files = files(location);
       } catch (IOException e) {
-        problems.add(new Problem(where, 0, "cannot list: " + e.getMessage()));
+        load.problems.add(new Problem(where, 0, "cannot list: " + e.getMessage()));
         continue;
       }
       if (files.isEmpty()) {
-        warnings.add(new Problem(where, 0, "no *.csv files"));
+        load.warnings.add(new Problem(where, 0, "no *.csv files"));
       }
       for (Path f : files) {
         String name = display(f);
-        fileNames.add(name);
         byte[] bytes;
         try {
           long size = Files.size(f);
           if (size > MAX_FILE_BYTES) {
-            problems.add(new Problem(name, 0, size + " bytes, more than the limit of "
+            load.fileNames.add(name);
+            load.problems.add(new Problem(name, 0, size + " bytes, more than the limit of "
                 + MAX_FILE_BYTES));
             continue;
           }
           bytes = Files.readAllBytes(f);
         } catch (IOException e) {
-          problems.add(new Problem(name, 0, "cannot read: " + e));
+          load.fileNames.add(name);
+          load.problems.add(new Problem(name, 0, "cannot read: " + e));
           continue;
         }
-        byte[] fileName = f.getFileName().toString().getBytes(StandardCharsets.UTF_8);
-        for (Checksum c : new Checksum[] {crc, crcC}) {
-          c.update(fileName, 0, fileName.length);
-          c.update(0);
-          c.update(bytes, 0, bytes.length);
-          c.update(0);
-        }
-        String text = utf8(bytes);
-        if (text == null) {
-          problems.add(new Problem(name, 0, "not valid UTF-8"));
-          continue;
-        }
-        if (text.startsWith("\uFEFF")) {
-          text = text.substring(1);
-        }
-        List<Entry> entries = parseFile(name, stem(f), text, problems, warnings);
-        Map<String, Entry> inFile = new HashMap<>();
-        for (Entry e : entries) {
-          Entry same = inFile.put(e.id(), e);
-          if (same != null) {
-            problems.add(new Problem(name, e.line(), "id \"" + e.id()
-                + "\" already used on line " + same.line() + " of this file"));
-            continue;
-          }
-          Entry old = byId.remove(e.id());
-          if (old != null) {
-            warnings.add(new Problem(name, e.line(), "id \"" + e.id() + "\" overrides "
-                + old.origin()));
-          }
-          byId.put(e.id(), e);
-        }
-        if (problems.size() >= MAX_PROBLEMS) {
+        if (!load.add(name, f.getFileName().toString(), bytes)) {
           break;
         }
       }
     }
-    if (!problems.isEmpty()) {
-      throw new DatabaseException(problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS)));
+    return load.finish();
+  }
+
+  /**
+   * Loads files given by content, in the order given, as {@link #load(List)} loads the files of a
+   * directory (the shipped database read straight from the jar).
+   *
+   * @param files display name (messages, {@link Snapshot#files()}), file name (the entries' source
+   *     stem and the version hash), bytes
+   */
+  static Snapshot loadContents(List<Map.Entry<String, Map.Entry<String, byte[]>>> files)
+      throws DatabaseException {
+    Load load = new Load();
+    for (Map.Entry<String, Map.Entry<String, byte[]>> f : files) {
+      if (!load.add(f.getKey(), f.getValue().getKey(), f.getValue().getValue())) {
+        break;
+      }
     }
-    String version = hex(crc.getValue(), 8) + hex(crcC.getValue() & 0xffff, 4);
-    return new Snapshot(version, Instant.now(), fileNames, new ArrayList<>(byId.values()), warnings);
+    return load.finish();
+  }
+
+  /** One load in progress: the files read so far, their entries, problems and content hash. */
+  private static final class Load {
+    final List<Problem> problems = new ArrayList<>();
+    final List<Problem> warnings = new ArrayList<>();
+    // Content hash over names and bytes: CRC-32 and CRC-32C side by side (native, cheap even
+    // before the JIT has compiled anything; the version only tells one set of files from another).
+    final CRC32 crc = new CRC32();
+    final CRC32C crcC = new CRC32C();
+    final LinkedHashMap<String, Entry> byId = new LinkedHashMap<>();
+    final List<String> fileNames = new ArrayList<>();
+
+    /** Adds one file; false when enough problems were found to stop. */
+    boolean add(String name, String fileName, byte[] bytes) {
+      fileNames.add(name);
+      byte[] fileNameBytes = fileName.getBytes(StandardCharsets.UTF_8);
+      for (Checksum c : new Checksum[] {crc, crcC}) {
+        c.update(fileNameBytes, 0, fileNameBytes.length);
+        c.update(0);
+        c.update(bytes, 0, bytes.length);
+        c.update(0);
+      }
+      String text = utf8(bytes);
+      if (text == null) {
+        problems.add(new Problem(name, 0, "not valid UTF-8"));
+        return true;
+      }
+      if (text.startsWith("\uFEFF")) {
+        text = text.substring(1);
+      }
+      List<Entry> entries = parseFile(name, stem(fileName), text, problems, warnings);
+      Map<String, Entry> inFile = new HashMap<>();
+      for (Entry e : entries) {
+        Entry same = inFile.put(e.id(), e);
+        if (same != null) {
+          problems.add(new Problem(name, e.line(), "id \"" + e.id()
+              + "\" already used on line " + same.line() + " of this file"));
+          continue;
+        }
+        Entry old = byId.remove(e.id());
+        if (old != null) {
+          warnings.add(new Problem(name, e.line(), "id \"" + e.id() + "\" overrides "
+              + old.origin()));
+        }
+        byId.put(e.id(), e);
+      }
+      return problems.size() < MAX_PROBLEMS;
+    }
+
+    Snapshot finish() throws DatabaseException {
+      if (!problems.isEmpty()) {
+        throw new DatabaseException(problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS)));
+      }
+      String version = hex(crc.getValue(), 8) + hex(crcC.getValue() & 0xffff, 4);
+      return new Snapshot(
+          version, Instant.now(), fileNames, new ArrayList<>(byId.values()), warnings);
+    }
   }
 
   /** Parses one file's text; problems and warnings are appended. */
@@ -171,8 +207,7 @@ public final class DatabaseLoader {
     return out;
   }
 
-  private static String stem(Path f) {
-    String n = f.getFileName().toString();
+  private static String stem(String n) {
     int dot = n.lastIndexOf('.');
     return dot > 0 ? n.substring(0, dot) : n;
   }

@@ -1,6 +1,7 @@
 package org.ja3sensor.match;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -9,10 +10,15 @@ import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 /**
  * Finds the database shipped with the sensor. The build copies the repository's
@@ -24,6 +30,8 @@ import java.util.concurrent.FutureTask;
 public final class ShippedDatabase {
   /** A file every copy of the database has. */
   static final String MARKER = "fingerprints/README.md";
+
+  private static final String DIR = "fingerprints/";
 
   private ShippedDatabase() {}
 
@@ -40,7 +48,7 @@ public final class ShippedDatabase {
       return;
     }
     FutureTask<DatabaseHolder> task =
-        new FutureTask<>(() -> DatabaseHolder.load(List.of(locate())));
+        new FutureTask<>(() -> DatabaseHolder.of(load()));
     preloaded = task;
     Thread t = new Thread(task, "ja3sensor-db-preload");
     t.setDaemon(true);
@@ -76,6 +84,48 @@ public final class ShippedDatabase {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * Loads the shipped database. From the jar, its files are read with the JDK's own zip reader
+   * (whose index of the jar the class loader has already built) rather than through a zip file
+   * system on {@link #locate()}, which indexes the whole jar again: a large share of a short read's
+   * start-up. Same files, order, names and content hash as {@code DatabaseLoader.load(locate())}.
+   */
+  public static Snapshot load() throws IOException, DatabaseException {
+    URL url = ShippedDatabase.class.getClassLoader().getResource(MARKER);
+    if (url == null || !"jar".equals(url.getProtocol())) {
+      return DatabaseLoader.load(List.of(locate()));
+    }
+    String spec = url.getPath(); // file:/path/to/ja3sensor.jar!/fingerprints/README.md
+    int bang = spec.indexOf("!/");
+    Path jar;
+    try {
+      jar = Path.of(new URI(spec.substring(0, bang)));
+    } catch (URISyntaxException | RuntimeException e) {
+      return DatabaseLoader.load(List.of(locate()));
+    }
+    List<Map.Entry<String, Map.Entry<String, byte[]>>> files = new ArrayList<>();
+    try (JarFile jf = new JarFile(jar.toFile(), false)) {
+      List<JarEntry> csv = new ArrayList<>();
+      for (JarEntry e : Collections.list(jf.entries())) {
+        String n = e.getName();
+        if (n.startsWith(DIR) && n.endsWith(".csv") && n.indexOf('/', DIR.length()) < 0
+            && !n.startsWith(DIR + ".") && !e.isDirectory()) {
+          csv.add(e);
+        }
+      }
+      csv.sort(Comparator.comparing(JarEntry::getName));
+      for (JarEntry e : csv) {
+        String fileName = e.getName().substring(DIR.length());
+        byte[] bytes;
+        try (InputStream in = jf.getInputStream(e)) {
+          bytes = in.readNBytes((int) DatabaseLoader.MAX_FILE_BYTES + 1);
+        }
+        files.add(Map.entry("shipped:/" + e.getName(), Map.entry(fileName, bytes)));
+      }
+    }
+    return DatabaseLoader.loadContents(files);
   }
 
   /** The shipped database directory. */
