@@ -64,39 +64,50 @@ final class PcapngReader extends CaptureFileReader {
 
   @Override
   void readAll(PacketHandler handler) throws IOException {
-    final InputWindow in = this.in;
-    while (!stopRequested()) {
-      long start = in.offset();
-      if (!in.ensure(8)) {
-        if (in.available() == 0) {
-          return;
-        }
-        throw truncated(start, "a pcapng block header", 8);
-      }
-      int type = in.i32(in.pos, bigEndian);
-      if (type == SHB_TYPE) { // same in both byte orders
-        readSectionHeader(start);
-        continue;
-      }
-      long len = in.u32(in.pos + 4, bigEndian);
-      if (len < 12 || len > MAX_BLOCK_LEN) {
-        throw fail(
-            start,
-            "pcapng block (type " + hex32(type) + ") length " + len
-                + ", expected 12 to " + MAX_BLOCK_LEN);
-      }
-      if ((len & 3) != 0) {
-        note(Anomaly.PCAPNG_BAD_BLOCK);
-      }
-      switch (type) {
-        case EPB_TYPE -> readPacket(handler, start, len, false);
-        case PB_TYPE -> readPacket(handler, start, len, true);
-        case SPB_TYPE -> readSimplePacket(handler, start, len);
-        case IDB_TYPE -> readInterface(start, len);
-        default -> { } // skipped by its length
-      }
-      endBlock(start, len, type);
+    while (!stopRequested() && readBlock(handler)) {
+      // one block per call
     }
+  }
+
+  /**
+   * Reads one block. A method of its own so that the JIT compiles it early (see {@link
+   * PcapReader}'s readRecord).
+   *
+   * @return false at the end of the input
+   */
+  private boolean readBlock(PacketHandler handler) throws IOException {
+    final InputWindow in = this.in;
+    long start = in.offset();
+    if (!in.ensure(8)) {
+      if (in.available() == 0) {
+        return false;
+      }
+      throw truncated(start, "a pcapng block header", 8);
+    }
+    int type = in.i32(in.pos, bigEndian);
+    if (type == SHB_TYPE) { // same in both byte orders
+      readSectionHeader(start);
+      return true;
+    }
+    long len = in.u32(in.pos + 4, bigEndian);
+    if (len < 12 || len > MAX_BLOCK_LEN) {
+      throw fail(
+          start,
+          "pcapng block (type " + hex32(type) + ") length " + len
+              + ", expected 12 to " + MAX_BLOCK_LEN);
+    }
+    if ((len & 3) != 0) {
+      note(Anomaly.PCAPNG_BAD_BLOCK);
+    }
+    switch (type) {
+      case EPB_TYPE -> readPacket(handler, start, len, false);
+      case PB_TYPE -> readPacket(handler, start, len, true);
+      case SPB_TYPE -> readSimplePacket(handler, start, len);
+      case IDB_TYPE -> readInterface(start, len);
+      default -> { } // skipped by its length
+    }
+    endBlock(start, len, type);
+    return true;
   }
 
   /** Section Header Block: byte order, version; empties the interface list. */
