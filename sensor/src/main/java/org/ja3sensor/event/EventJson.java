@@ -5,9 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import org.ja3sensor.tls.ClientHello;
@@ -25,8 +22,6 @@ public final class EventJson {
   public static final String DATASET = "ja3sensor.tls";
 
   private static final JsonFactory FACTORY = new JsonFactory();
-  private static final DateTimeFormatter RFC3339_MICROS =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   /** Writes extra top-level fields (the matcher's enrichment); may be absent. */
   public interface Extension {
@@ -46,11 +41,51 @@ public final class EventJson {
     return this;
   }
 
-  /** RFC 3339 UTC with microseconds, e.g. 2024-05-01T12:00:00.123456Z. */
+  /**
+   * RFC 3339 UTC with microseconds, e.g. 2024-05-01T12:00:00.123456Z, for any instant a long of
+   * nanoseconds holds (years 1677 to 2262). Written by hand: java.time's formatter is most of an
+   * event's cost before the JIT has compiled it (a file read is over by then).
+   */
   public static String timestamp(long epochNanos) {
     long secs = Math.floorDiv(epochNanos, 1_000_000_000L);
-    long nanos = Math.floorMod(epochNanos, 1_000_000_000L);
-    return RFC3339_MICROS.format(Instant.ofEpochSecond(secs, nanos));
+    int micros = (int) (Math.floorMod(epochNanos, 1_000_000_000L) / 1000);
+    long days = Math.floorDiv(secs, 86_400L);
+    int secOfDay = (int) Math.floorMod(secs, 86_400L);
+    // Proleptic Gregorian date of a day count since 1970-01-01, in 400-year eras that start on
+    // March 1st (so that the leap day ends a year): Howard Hinnant's civil_from_days.
+    long z = days + 719_468;
+    long era = Math.floorDiv(z, 146_097);
+    int dayOfEra = (int) (z - era * 146_097);
+    int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+    int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    int mp = (5 * dayOfYear + 2) / 153;
+    int day = dayOfYear - (153 * mp + 2) / 5 + 1;
+    int month = mp < 10 ? mp + 3 : mp - 9;
+    int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
+    char[] c = new char[27];
+    digits(c, 0, year, 4);
+    c[4] = '-';
+    digits(c, 5, month, 2);
+    c[7] = '-';
+    digits(c, 8, day, 2);
+    c[10] = 'T';
+    digits(c, 11, secOfDay / 3600, 2);
+    c[13] = ':';
+    digits(c, 14, secOfDay / 60 % 60, 2);
+    c[16] = ':';
+    digits(c, 17, secOfDay % 60, 2);
+    c[19] = '.';
+    digits(c, 20, micros, 6);
+    c[26] = 'Z';
+    return new String(c);
+  }
+
+  /** Writes {@code v} (not negative) as exactly {@code n} decimal digits at {@code c[at]}. */
+  private static void digits(char[] c, int at, int v, int n) {
+    for (int i = at + n - 1; i >= at; i--) {
+      c[i] = (char) ('0' + v % 10);
+      v /= 10;
+    }
   }
 
   /** ECS tls.version for a protocol version value: "1.3", "1.2", ..., "3.0"; null if unknown. */
