@@ -9,8 +9,10 @@ import org.ja3sensor.decode.DecodedPacket;
  * owned by one pipeline thread.
  */
 public final class FlowTable {
-  private final Flow[] slots;
-  private final int mask;
+  /** Slots of the hash table: starts small and doubles up to {@link #maxSlots} (load at most 1/2). */
+  private Flow[] slots;
+  private int mask;
+  private final int maxSlots;
   private final int maxFlows;
   private int size;
   private Flow lruHead; // least recently used
@@ -21,9 +23,35 @@ public final class FlowTable {
       throw new IllegalArgumentException("maxFlows must be at least 1, got " + maxFlows);
     }
     this.maxFlows = maxFlows;
-    int cap = Integer.highestOneBit(Math.max(4, maxFlows) * 2 - 1) << 1; // >= 2 * maxFlows
+    maxSlots = Integer.highestOneBit(Math.max(4, maxFlows) * 2 - 1) << 1; // >= 2 * maxFlows
+    int cap = Math.min(maxSlots, INITIAL_SLOTS);
     slots = new Flow[cap];
     mask = cap - 1;
+  }
+
+  /**
+   * Slots at first. A file read with the default 500,000 flows would otherwise zero a 4 MB array
+   * up front; the table doubles as flows arrive (each doubling rehashes the flows present).
+   */
+  static final int INITIAL_SLOTS = 4096;
+
+  /** Doubles the slots when the table is half full, up to the size fixed by maxFlows. */
+  private void growIfHalfFull() {
+    if ((size + 1) * 2 <= slots.length || slots.length >= maxSlots) {
+      return;
+    }
+    Flow[] old = slots;
+    slots = new Flow[old.length * 2];
+    mask = slots.length - 1;
+    for (Flow f : old) {
+      if (f != null) {
+        int i = f.hash & mask;
+        while (slots[i] != null) {
+          i = (i + 1) & mask;
+        }
+        slots[i] = f;
+      }
+    }
   }
 
   public int size() {
@@ -76,6 +104,7 @@ public final class FlowTable {
     if (size >= maxFlows) {
       throw new IllegalStateException("flow table full");
     }
+    growIfHalfFull();
     Flow f = new Flow();
     boolean srcIsA = compare(p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort) <= 0;
     if (srcIsA) {

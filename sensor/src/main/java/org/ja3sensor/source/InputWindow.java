@@ -19,8 +19,13 @@ import java.nio.channels.FileChannel;
  * bytes than asked for are there, so a slow pipe is not held up waiting for a full buffer).
  */
 final class InputWindow implements AutoCloseable {
-  /** Default capacity: large reads, and room for any record below the hard limits. */
-  static final int DEFAULT_CAPACITY = 8 << 20;
+  /**
+   * Default capacity: room for the largest packet block a reader asks to see whole (pcapng's
+   * {@value PcapngReader#MAX_PACKET_BLOCK_LEN}) plus as much again. Reads are small (see {@link
+   * #READ_CHUNK}) and the bytes are moved to the front at each refill, so only the first few
+   * hundred KB are touched unless a record is that large; a larger array only costs its zeroing.
+   */
+  static final int DEFAULT_CAPACITY = 2 * PcapngReader.MAX_PACKET_BLOCK_LEN;
 
   /**
    * Bytes asked of the input per read (more only for a larger record). Small reads keep the bytes

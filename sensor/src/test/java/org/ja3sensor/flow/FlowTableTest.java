@@ -67,6 +67,38 @@ class FlowTableTest {
   }
 
   @Test
+  void growingPastItsInitialSlotsKeepsEveryFlowReachable() {
+    // The slot array starts at INITIAL_SLOTS and doubles at half load: 20,000 flows means several
+    // rehashes, with removals (backward shift) before and after them and colliding hashes.
+    Random rnd = new Random(7);
+    FlowTable t = new FlowTable(100_000);
+    List<DecodedPacket> pkts = new ArrayList<>();
+    List<Flow> flows = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      DecodedPacket p = seg(0x0a000000 + i, 1024 + (i % 50_000), 0x0b000001, 443);
+      int hash = i % 7 == 0 ? 12345 : rnd.nextInt();
+      pkts.add(p);
+      flows.add(t.insert(p, hash, i));
+      if (i % 5 == 4) {
+        int victim = rnd.nextInt(flows.size());
+        t.remove(flows.remove(victim));
+        pkts.remove(victim);
+      }
+    }
+    assertTrue(FlowTable.INITIAL_SLOTS * 4 < flows.size() * 2, "the table had to grow");
+    assertEquals(flows.size(), t.size());
+    for (int i = 0; i < flows.size(); i++) {
+      assertSame(flows.get(i), t.find(pkts.get(i), flows.get(i).hash), "flow " + i);
+      assertSame(flows.get(i), t.find(reverse(pkts.get(i)), flows.get(i).hash), "flow " + i);
+    }
+    for (Flow f : flows) {
+      t.remove(f);
+    }
+    assertEquals(0, t.size());
+    assertNull(t.oldest());
+  }
+
+  @Test
   void leastRecentlyUsedOrder() {
     FlowTable t = new FlowTable(3);
     Flow a = t.insert(seg(1, 1, 2, 2), 1, 10);
