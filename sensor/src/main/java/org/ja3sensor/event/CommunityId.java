@@ -36,18 +36,23 @@ public final class CommunityId {
     byte[] b = swap ? srcIp : dstIp;
     int pa = swap ? dstPort : srcPort;
     int pb = swap ? srcPort : dstPort;
+    // seed (2), both addresses, protocol, a zero pad byte, both ports: one update, not eleven.
+    byte[] in = new byte[2 + a.length + b.length + 2 + 4];
+    int i = 0;
+    in[i++] = (byte) (seed >>> 8);
+    in[i++] = (byte) seed;
+    System.arraycopy(a, 0, in, i, a.length);
+    i += a.length;
+    System.arraycopy(b, 0, in, i, b.length);
+    i += b.length;
+    in[i++] = (byte) proto;
+    in[i++] = 0;
+    in[i++] = (byte) (pa >>> 8);
+    in[i++] = (byte) pa;
+    in[i++] = (byte) (pb >>> 8);
+    in[i] = (byte) pb;
     MessageDigest sha1 = SHA1.get();
-    sha1.update((byte) (seed >>> 8));
-    sha1.update((byte) seed);
-    sha1.update(a);
-    sha1.update(b);
-    sha1.update((byte) proto);
-    sha1.update((byte) 0);
-    sha1.update((byte) (pa >>> 8));
-    sha1.update((byte) pa);
-    sha1.update((byte) (pb >>> 8));
-    sha1.update((byte) pb);
-    return "1:" + Base64.getEncoder().encodeToString(sha1.digest());
+    return "1:" + Base64.getEncoder().encodeToString(sha1.digest(in));
   }
 
   private static int compare(byte[] ipA, int portA, byte[] ipB, int portB) {
