@@ -6,14 +6,16 @@
 #
 # Usage: bench/run.sh [CAPTURE]        (default bench/work/tls-bench.pcap, see bench/make-capture.sh)
 # Environment:
-#   RUNS=3          runs per tool; the best (lowest wall time) run is reported
-#   TSHARK_RUNS=    runs for tshark (default: RUNS; 0 skips it); tshark takes a minute or more per GB
+#   RUNS=3          rounds: each tool runs once per round, in turn; the best (lowest wall time) run
+#                   is reported, and the median
+#   TSHARK_RUNS=    runs for tshark, one in each of the first rounds (default: RUNS; 0 skips it);
+#                   tshark takes half a minute or more per GB
 #   JAVA=java       the JVM for ja3sensor and the floor;  JAVA_OPTS=  extra JVM flags
 #   PLAIN_JAVA=1    time `java -jar` instead of the bin/ja3sensor launcher
 #   OUT=bench/out   where outputs and results.md go (gitignored)
 #
 # Commands timed (outputs go to files under OUT and are counted after timing):
-#   java -jar sensor/target/ja3sensor.jar read CAPTURE
+#   bin/ja3sensor read CAPTURE     (PLAIN_JAVA=1: java -jar sensor/target/ja3sensor.jar read CAPTURE)
 #   tshark -n -r CAPTURE -o tls.desegment_ssl_records:TRUE -o tcp.desegment_tcp_streams:TRUE
 #          -Y 'tls.handshake.type==1||tls.handshake.type==2' -T fields
 #          -e tls.handshake.ja3 -e tls.handshake.ja3s
@@ -48,85 +50,98 @@ BYTES=$(stat -c %s "$CAPTURE")
 PACKETS=$(capinfos -M -c -T -r "$CAPTURE" 2>/dev/null | awk -F'\t' 'NR == 1 {print $2}')
 cat "$CAPTURE" > /dev/null   # page cache: every tool reads from memory
 
-# measure NAME RUNS OUTFILE CMD...: best-of-RUNS wall time; CPU and peak RSS of that run.
-# Sets M_WALL M_CPU M_RSS_MB M_STATUS.
-measure() {
-  local name=$1 runs=$2 outfile=$3; shift 3
-  M_WALL="" M_CPU="" M_RSS_MB="" M_STATUS=0
-  local i t0 t1 wall status
-  for i in $(seq "$runs"); do
-    t0=$(date +%s%N)
-    status=0
-    /usr/bin/time -f '%U %S %M' -o "$OUT/$name.time" "$@" > "$outfile" 2> "$OUT/$name.err" || status=$?
-    t1=$(date +%s%N)
-    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
-    if [ "$status" != 0 ]; then
-      M_STATUS=$status
-      echo "  $name run $i: exit status $status (see $OUT/$name.err)" >&2
-      return 0
-    fi
-    read -r user sys rss < <(tail -1 "$OUT/$name.time")
-    echo "  $name run $i: ${wall} s wall, $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}') s CPU" >&2
-    if [ -z "$M_WALL" ] || awk -v w="$wall" -v b="$M_WALL" 'BEGIN {exit !(w < b)}'; then
-      M_WALL=$wall
-      M_CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
-      M_RSS_MB=$(awk -v k="$rss" 'BEGIN {printf "%.0f", k / 1024}')
-    fi
-  done
-}
-
-declare -A WALL CPU RSS FOUND_C FOUND_S NOTE
-record() {  # record NAME CLIENT_COUNT SERVER_COUNT
-  if [ "$M_STATUS" = 0 ]; then
-    WALL[$1]=$M_WALL CPU[$1]=$M_CPU RSS[$1]=$M_RSS_MB FOUND_C[$1]=$2 FOUND_S[$1]=$3
-  else
-    NOTE[$1]="failed (exit status $M_STATUS)"
+# The tools take turns, round after round (ja3sensor, ndpiReader, floor, and tshark in the first
+# TSHARK_RUNS rounds): this VM's speed drifts by tens of percent within minutes, and interleaving
+# spreads the drift over every tool instead of favouring the one that ran in a fast minute.
+declare -A WALL CPU RSS FOUND_C FOUND_S NOTE STATUS WALLS
+# run_once NAME OUTFILE CMD...: one timed run; keeps NAME's best wall time, with the CPU and peak
+# RSS of that run, and the list of all wall times. A failed run is reported and not repeated.
+run_once() {
+  local name=$1 outfile=$2; shift 2
+  [ "${STATUS[$name]:-0}" = 0 ] || return 0
+  local t0 t1 wall status=0 user sys rss
+  t0=$(date +%s%N)
+  /usr/bin/time -f '%U %S %M' -o "$OUT/$name.time" "$@" > "$outfile" 2> "$OUT/$name.err" || status=$?
+  t1=$(date +%s%N)
+  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
+  if [ "$status" != 0 ]; then
+    STATUS[$name]=$status
+    echo "  $name: exit status $status (see $OUT/$name.err)" >&2
+    return 0
   fi
+  read -r user sys rss < <(tail -1 "$OUT/$name.time")
+  echo "  $name: ${wall} s wall, $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}') s CPU" >&2
+  WALLS[$name]="${WALLS[$name]:-} $wall"
+  if [ -z "${WALL[$name]:-}" ] || awk -v w="$wall" -v b="${WALL[$name]}" 'BEGIN {exit !(w < b)}'; then
+    WALL[$name]=$wall
+    CPU[$name]=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
+    RSS[$name]=$(awk -v k="$rss" 'BEGIN {printf "%.0f", k / 1024}')
+  fi
+}
+median() {  # median NAME: median of NAME's wall times
+  echo "${WALLS[$1]:-}" | tr ' ' '\n' | grep . | sort -n |
+    awk '{a[NR] = $1} END {if (NR) printf "%.3f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "run: $CAPTURE: $BYTES bytes, $PACKETS packets; $RUNS runs each (tshark $TSHARK_RUNS), load $LOAD_BEFORE" >&2
+echo "run: $CAPTURE: $BYTES bytes, $PACKETS packets; $RUNS rounds (tshark in $TSHARK_RUNS), load $LOAD_BEFORE" >&2
 
-# shellcheck disable=SC2086
 if [ "${PLAIN_JAVA:-0}" = 1 ]; then
-  measure ja3sensor "$RUNS" "$OUT/ja3sensor.json" "$JAVA" $JAVA_OPTS -jar "$JAR" read "$CAPTURE"
+  # shellcheck disable=SC2206
+  JA3SENSOR_CMD=("$JAVA" $JAVA_OPTS -jar "$JAR" read "$CAPTURE")
 else
   # The launcher's JVM settings for read (C1 only, serial GC, class-data archive); it makes the
   # archive on its first run after a build, so run it once before timing.
   JAVA_OPTS="$JAVA_OPTS" "$ROOT/bin/ja3sensor" read -q "$ROOT/samples/curl-tls12.pcap" > /dev/null
-  measure ja3sensor "$RUNS" "$OUT/ja3sensor.json" env JAVA_OPTS="$JAVA_OPTS" "$ROOT/bin/ja3sensor" read "$CAPTURE"
+  JA3SENSOR_CMD=(env JAVA_OPTS="$JAVA_OPTS" "$ROOT/bin/ja3sensor" read "$CAPTURE")
 fi
-if [ "$M_STATUS" = 0 ]; then
-  record ja3sensor "$(grep -c '"ja3":"' "$OUT/ja3sensor.json" || true)" \
-                   "$(grep -c '"ja3s":"' "$OUT/ja3sensor.json" || true)"
+TSHARK_CMD=(tshark -n -r "$CAPTURE" -o tls.desegment_ssl_records:TRUE -o tcp.desegment_tcp_streams:TRUE
+  -Y 'tls.handshake.type==1||tls.handshake.type==2' -T fields -e tls.handshake.ja3 -e tls.handshake.ja3s)
+rounds=$(( RUNS > TSHARK_RUNS ? RUNS : TSHARK_RUNS ))
+for i in $(seq "$rounds"); do
+  echo " round $i" >&2
+  if [ "$i" -le "$RUNS" ]; then
+    run_once ja3sensor "$OUT/ja3sensor.json" "${JA3SENSOR_CMD[@]}"
+    rm -f "$OUT/ndpi.csv"
+    run_once ndpiReader "$OUT/ndpi.txt" ndpiReader -q -i "$CAPTURE" -C "$OUT/ndpi.csv"
+    run_once floor "$OUT/floor.txt" "$JAVA" -cp "$OUT/floor" Floor "$CAPTURE"
+  fi
+  if [ "$i" -le "$TSHARK_RUNS" ]; then
+    run_once tshark "$OUT/tshark.tsv" "${TSHARK_CMD[@]}"
+  fi
+done
+
+# what each tool found (from the outputs of its last run)
+found() {  # found NAME CLIENT_COUNT SERVER_COUNT
+  if [ "${STATUS[$1]:-0}" = 0 ]; then
+    FOUND_C[$1]=$2 FOUND_S[$1]=$3
+  else
+    unset "WALL[$1]"
+    NOTE[$1]="failed (exit status ${STATUS[$1]})"
+  fi
+}
+if [ "${STATUS[ja3sensor]:-0}" = 0 ]; then
+  found ja3sensor "$(grep -c '"ja3":"' "$OUT/ja3sensor.json" || true)" \
+                  "$(grep -c '"ja3s":"' "$OUT/ja3sensor.json" || true)"
   EVENTS=$(wc -l < "$OUT/ja3sensor.json")
 else
-  record ja3sensor 0 0
-  NOTE[ja3sensor]="not available: \`read\` exited with status $M_STATUS: $(head -c 300 "$OUT/ja3sensor.err" | sed 's/\x1b\[[0-9;]*m//g' | tr '\n' ' ')"
+  found ja3sensor 0 0
+  NOTE[ja3sensor]="not available: \`read\` exited with status ${STATUS[ja3sensor]}: $(head -c 300 "$OUT/ja3sensor.err" | sed 's/\x1b\[[0-9;]*m//g' | tr '\n' ' ')"
 fi
-
 if [ "$TSHARK_RUNS" -gt 0 ]; then
-  measure tshark "$TSHARK_RUNS" "$OUT/tshark.tsv" tshark -n -r "$CAPTURE" \
-    -o tls.desegment_ssl_records:TRUE -o tcp.desegment_tcp_streams:TRUE \
-    -Y 'tls.handshake.type==1||tls.handshake.type==2' -T fields -e tls.handshake.ja3 -e tls.handshake.ja3s
   # several hellos in one frame come comma-separated
-  record tshark "$(awk -F'\t' '$1 != "" {n += split($1, a, ",")} END {print n + 0}' "$OUT/tshark.tsv")" \
-                "$(awk -F'\t' '$2 != "" {n += split($2, a, ",")} END {print n + 0}' "$OUT/tshark.tsv")"
+  found tshark "$(awk -F'\t' '$1 != "" {n += split($1, a, ",")} END {print n + 0}' "$OUT/tshark.tsv")" \
+               "$(awk -F'\t' '$2 != "" {n += split($2, a, ",")} END {print n + 0}' "$OUT/tshark.tsv")"
 else
   NOTE[tshark]="skipped (TSHARK_RUNS=0)"
 fi
-
-rm -f "$OUT/ndpi.csv"
-measure ndpiReader "$RUNS" "$OUT/ndpi.txt" ndpiReader -q -i "$CAPTURE" -C "$OUT/ndpi.csv"
 ndpi_count() {  # ndpi_count COLUMN: rows of the CSV with that column non-empty
   awk -F',' -v col="$1" 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == col) c = i; next}
                          c && $c != "" {n++} END {print n + 0}' "$OUT/ndpi.csv"
 }
-record ndpiReader "$(ndpi_count ja3c)" "$(ndpi_count ja3s)"
+found ndpiReader "$(ndpi_count ja3c)" "$(ndpi_count ja3s)"
 NDPI_FLOWS=$(($(wc -l < "$OUT/ndpi.csv") - 1))
-
-measure floor "$RUNS" "$OUT/floor.txt" "$JAVA" -cp "$OUT/floor" Floor "$CAPTURE"
-record floor - -
+found floor - -
 FLOOR_FLOWS=$(sed -n 's/.*flows=\([0-9]*\).*/\1/p' "$OUT/floor.txt")
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -137,7 +152,7 @@ ratio() {  # ratio A B: A/B with 1 decimal, or n/a
   else echo "n/a"; fi
 }
 {
-  echo "Capture: \`$(basename "$CAPTURE")\`, $BYTES bytes, $PACKETS packets. Best of $RUNS runs (tshark: $TSHARK_RUNS)."
+  echo "Capture: \`$(basename "$CAPTURE")\`, $BYTES bytes, $PACKETS packets. Best of $RUNS interleaved runs (tshark: $TSHARK_RUNS)."
   [ -n "$JAVA_OPTS" ] && echo "ja3sensor JVM options: \`$JAVA_OPTS\`."
   echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)," \
        "load average before $LOAD_BEFORE, after $LOAD_AFTER."
@@ -163,6 +178,11 @@ ratio() {  # ratio A B: A/B with 1 decimal, or n/a
        "$(ratio "${CPU[ndpiReader]:-}" "${CPU[ja3sensor]:-}") (CPU)"
   echo "- ja3sensor / floor: $(ratio "${WALL[ja3sensor]:-}" "${WALL[floor]:-}") (wall)," \
        "$(ratio "${CPU[ja3sensor]:-}" "${CPU[floor]:-}") (CPU)"
+  echo "- median wall s: ja3sensor $(median ja3sensor), ndpiReader $(median ndpiReader)," \
+       "floor $(median floor), tshark $(median tshark); all runs, in order:"
+  for t in ja3sensor ndpiReader floor tshark; do
+    [ -n "${WALLS[$t]:-}" ] && echo "  $t:${WALLS[$t]}"
+  done
   [ -n "${EVENTS:-}" ] && echo "- ja3sensor events (JSON lines): $EVENTS"
   echo "- ndpiReader flows: $NDPI_FLOWS; distinct 5-tuples (floor): $FLOOR_FLOWS"
   for t in ja3sensor tshark ndpiReader floor; do
