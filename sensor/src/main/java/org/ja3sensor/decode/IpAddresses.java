@@ -66,6 +66,18 @@ public final class IpAddresses {
     return sb.toString();
   }
 
+  /**
+   * As {@link #format(long, long)}, for an address taken from a packet of the given IP version: an
+   * IPv4-mapped address in an IPv6 packet is written {@code ::ffff:a.b.c.d} (RFC 5952 section 5),
+   * as Wireshark writes it, not as the IPv4 address of an IPv4 packet.
+   */
+  public static String format(long hi, long lo, boolean fromIpv6Packet) {
+    if (fromIpv6Packet && isIpv4Mapped(hi, lo)) {
+      return "::ffff:" + formatIpv4((int) lo);
+    }
+    return format(hi, lo);
+  }
+
   /** Dotted quad of a 32-bit IPv4 address (big-endian int). */
   public static String formatIpv4(int ipv4) {
     return ((ipv4 >>> 24) & 0xff)

@@ -46,7 +46,12 @@ public final class TlsEvent {
   public int clientPort;
   public String serverIp;
   public int serverPort;
+  /**
+   * True for IPv6: set by the pipeline from the packets' IP version before {@link #deriveFields()},
+   * which also sets it when an address is not IPv4-mapped.
+   */
   public boolean ipv6;
+
   public String communityId;
   public int tunnelDepth;
 
@@ -88,11 +93,15 @@ public final class TlsEvent {
       return;
     }
     derived = true;
+    // IPv4 when the packets were IPv4 (the pipeline sets ipv6 from the flow) and both addresses
+    // are IPv4-mapped; an IPv6 packet between IPv4-mapped addresses stays IPv6.
     boolean v4 =
-        IpAddresses.isIpv4Mapped(clientHi, clientLo) && IpAddresses.isIpv4Mapped(serverHi, serverLo);
+        !ipv6
+            && IpAddresses.isIpv4Mapped(clientHi, clientLo)
+            && IpAddresses.isIpv4Mapped(serverHi, serverLo);
     ipv6 = !v4;
-    clientIp = IpAddresses.format(clientHi, clientLo);
-    serverIp = IpAddresses.format(serverHi, serverLo);
+    clientIp = IpAddresses.format(clientHi, clientLo, ipv6);
+    serverIp = IpAddresses.format(serverHi, serverLo, ipv6);
     communityId =
         CommunityId.v1(
             0,

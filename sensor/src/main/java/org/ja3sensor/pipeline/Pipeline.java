@@ -338,6 +338,7 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
     e.serverHi = sHi;
     e.serverLo = sLo;
     e.serverPort = sPort;
+    e.ipv6 = f.ipv6;
     e.tunnelDepth = f.tunnelDepth;
     e.timestampNanos =
         (f.clientHello != null || f.sslv2ClientHello) ? f.clientHelloNanos : f.serverHelloNanos;

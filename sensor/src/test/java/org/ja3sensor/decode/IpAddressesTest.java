@@ -103,4 +103,12 @@ class IpAddressesTest {
     assertEquals("10.0.0.1", IpAddresses.format(f.out.srcHi, f.out.srcLo));
     assertEquals("93.184.216.34", IpAddresses.format(f.out.dstHi, f.out.dstLo));
   }
+
+  @Test
+  void ipv4MappedAddressOfAnIpv6PacketKeepsItsIpv6Form() {
+    long lo = IpAddresses.mapIpv4(0xc0000201); // 192.0.2.1
+    assertEquals("::ffff:192.0.2.1", IpAddresses.format(0, lo, true));
+    assertEquals("192.0.2.1", IpAddresses.format(0, lo, false));
+    assertEquals("2001:db8::1", IpAddresses.format(0x20010db800000000L, 1, true));
+  }
 }

@@ -82,6 +82,43 @@ class PipelineTest {
   }
 
   @Test
+  void ipv6PacketsBetweenIpv4MappedAddressesStayIpv6() {
+    // The table keys IPv4 as IPv4-mapped IPv6; an IPv6 packet whose addresses are themselves
+    // IPv4-mapped must still be reported as IPv6, as Wireshark shows it (RFC 5952 section 5).
+    byte[] ch = Hellos.clientHelloRecord("mapped.example", 10);
+    byte[] sh = Hellos.serverHelloRecord();
+    DecodedPacket[] pkts = {
+      seg(true, 40100, 1000, DecodedPacket.SYN, null, 0, 0),
+      seg(false, 40100, 5000, DecodedPacket.SYN | DecodedPacket.ACK, null, 0, 0),
+      seg(true, 40100, 1001, DecodedPacket.ACK | DecodedPacket.PSH, ch, 0, ch.length),
+      seg(false, 40100, 5001, DecodedPacket.ACK | DecodedPacket.PSH, sh, 0, sh.length),
+    };
+    long ts = SEC;
+    for (DecodedPacket p : pkts) {
+      p.ipv6 = true;
+      pipeline.onSegment(p, ts++, 0);
+    }
+    assertEquals(1, events.size());
+    TlsEvent e = events.get(0);
+    assertTrue(e.ipv6);
+    assertEquals("::ffff:10.0.0.1", e.clientIp);
+    assertEquals("::ffff:10.0.0.2", e.serverIp);
+    byte[] c16 = new byte[16];
+    byte[] s16 = new byte[16];
+    c16[10] = c16[11] = s16[10] = s16[11] = (byte) 0xff;
+    System.arraycopy(new byte[] {10, 0, 0, 1}, 0, c16, 12, 4);
+    System.arraycopy(new byte[] {10, 0, 0, 2}, 0, s16, 12, 4);
+    assertEquals(org.ja3sensor.event.CommunityId.v1(0, c16, 40100, s16, 443, 6), e.communityId);
+    // The same handshake over IPv4 is IPv4, with the 4-byte Community ID.
+    handshake(40101, 1000, 5000, 10 * SEC, ch);
+    TlsEvent v4 = events.get(1);
+    assertEquals(false, v4.ipv6);
+    assertEquals("10.0.0.1", v4.clientIp);
+    assertEquals(org.ja3sensor.event.CommunityId.v1(0, new byte[] {10, 0, 0, 1}, 40101,
+        new byte[] {10, 0, 0, 2}, 443, 6), v4.communityId);
+  }
+
+  @Test
   void helloSplitOutOfOrderWithRetransmissionsAndOverlaps() {
     byte[] ch = Hellos.clientHelloRecord("split.example", 1800);
     int isn = 0x7fff0000;
