@@ -2,7 +2,7 @@ package org.ja3sensor.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.OutputStream;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.nio.file.AccessDeniedException;
@@ -132,7 +132,7 @@ public final class OutputOptions {
    * @throws IllegalArgumentException with a one-line message naming the option at fault
    * @throws IOException when the spool directory cannot be opened
    */
-  public EventSink createSink(PrintStream stdout) throws IOException {
+  public EventSink createSink(OutputStream stdout) throws IOException {
     return output == Kind.STDOUT ? new StdoutSink(stdout) : createKafkaSink();
   }
 

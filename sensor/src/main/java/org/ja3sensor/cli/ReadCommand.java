@@ -1,6 +1,8 @@
 package org.ja3sensor.cli;
 
+import java.io.FileDescriptor;
 import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -90,7 +92,11 @@ public final class ReadCommand implements Callable<Integer> {
     Counters counters = new Counters();
     EventSink sink;
     try {
-      sink = output.createSink(spec.commandLine().getOut());
+      // As the program, events go to file descriptor 1 as the UTF-8 bytes they are made in;
+      // inside tests, to the command's Writer.
+      sink = Main.standalone
+          ? output.createSink(new FileOutputStream(FileDescriptor.out))
+          : output.createSink(spec.commandLine().getOut());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     } catch (IOException e) {

@@ -36,7 +36,7 @@ public final class EventPublisher implements EventListener {
     }
     String key = event.ja3Hash != null ? event.ja3Hash : event.ja3sHash;
     try {
-      sink.publish(json.toJson(event), key, event.alert);
+      sink.publish(json.toJsonUtf8(event), key, event.alert);
     } catch (IOException e) {
       failed++;
       if (failure == null) {

@@ -1,6 +1,7 @@
 package org.ja3sensor.sink;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -18,6 +19,15 @@ public interface EventSink extends AutoCloseable {
    * @param alert true when the event is an alert (a sink may route alerts separately)
    */
   void publish(String json, String key, boolean alert) throws IOException;
+
+  /**
+   * Publishes one event given as UTF-8 bytes (what {@link
+   * org.ja3sensor.event.EventJson#toJsonUtf8} makes): sinks that send bytes skip the detour
+   * through a String. The array belongs to the sink from then on (it may queue it).
+   */
+  default void publish(byte[] utf8Json, String key, boolean alert) throws IOException {
+    publish(new String(utf8Json, StandardCharsets.UTF_8), key, alert);
+  }
 
   /** Pushes everything pending to its destination (or to the spool); blocks until done. */
   void flush() throws IOException;

@@ -242,7 +242,12 @@ public final class KafkaSink implements EventSink {
 
   @Override
   public void publish(String json, String key, boolean alert) throws IOException {
-    QueuedEvent e = new QueuedEvent(alert, key, json.getBytes(StandardCharsets.UTF_8));
+    publish(json.getBytes(StandardCharsets.UTF_8), key, alert);
+  }
+
+  @Override
+  public void publish(byte[] utf8Json, String key, boolean alert) throws IOException {
+    QueuedEvent e = new QueuedEvent(alert, key, utf8Json);
     long n = e.memoryBytes();
     synchronized (lock) {
       if (closed) {

@@ -39,6 +39,34 @@ class EventJsonReuseTest {
   }
 
   @Test
+  void utf8BytesAreTheUtf8OfTheCharacterForm() {
+    EventJson json = new EventJson();
+    TlsEvent e = event(4000, null);
+    e.filePath = "/captures/caf\u00e9-\u2713-\uD83D\uDE00.pcap"; // Latin-1, BMP and a surrogate pair
+    e.observerName = "sensor \"one\"\n\u0001";
+    for (int i = 0; i < 3; i++) {
+      byte[] utf8 = json.toJsonUtf8(e);
+      assertEquals(json.toJson(e), new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          json.toJson(e).getBytes(java.nio.charset.StandardCharsets.UTF_8), utf8);
+    }
+  }
+
+  @Test
+  void aLoneSurrogateIsEscapedNotLost() throws Exception {
+    // No decoder of ours makes one (argv and every text field are decoded with replacement); if
+    // one came, the UTF-8 form keeps it as an escape, so the line is still valid JSON.
+    EventJson json = new EventJson();
+    TlsEvent e = event(5000, null);
+    e.filePath = "/captures/bad-\uD800-name.pcap";
+    byte[] utf8 = json.toJsonUtf8(e);
+    assertEquals(e.filePath, new ObjectMapper().readTree(utf8).at("/log/file/path").asText());
+    // and the next event is whole
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        new EventJson().toJsonUtf8(event(5001, null)), json.toJsonUtf8(event(5001, null)));
+  }
+
+  @Test
   void aFailingExtensionSpoilsOnlyItsOwnEvent() {
     boolean[] fail = {false};
     EventJson json = new EventJson().addExtension((e, g) -> {
@@ -48,10 +76,12 @@ class EventJsonReuseTest {
       g.writeStringField("x", "y");
     });
     String before = json.toJson(event(1, null));
+    byte[] beforeUtf8 = json.toJsonUtf8(event(1, null));
     fail[0] = true;
     assertThrows(IllegalStateException.class, () -> json.toJson(event(2, null)));
+    assertThrows(IllegalStateException.class, () -> json.toJsonUtf8(event(2, null)));
     fail[0] = false;
-    String after = json.toJson(event(1, null));
-    assertEquals(before, after);
+    assertEquals(before, json.toJson(event(1, null)));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(beforeUtf8, json.toJsonUtf8(event(1, null)));
   }
 }
