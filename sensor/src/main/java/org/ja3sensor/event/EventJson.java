@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.Writer;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,8 +28,8 @@ public final class EventJson {
 
   /**
    * No separator between root values: one generator writes event after event (see toJsonUtf8).
-   * Characters outside the BMP go out as their four UTF-8 bytes, as the character path and its
-   * UTF-8 encoder write them, not as two escaped surrogates.
+   * Characters outside the BMP go out as their four UTF-8 bytes (as a character generator and a
+   * UTF-8 encoder write them), not as two escaped surrogates.
    */
   private static final JsonFactory FACTORY =
       new JsonFactoryBuilder()
@@ -144,9 +143,6 @@ public final class EventJson {
   private final ByteBuffer utf8 = new ByteBuffer();
   /** One UTF-8 generator for every event (made on first use, again after a failure). */
   private JsonGenerator generator;
-  /** Characters of the event, for the rare event the UTF-8 generator refuses. */
-  private final CharBuffer chars = new CharBuffer();
-  private JsonGenerator charGenerator;
 
   /**
    * The event as one line of JSON in UTF-8. One generator and one buffer serve every event of
@@ -163,34 +159,18 @@ public final class EventJson {
       write(e, generator);
       generator.flush();
       return utf8.toByteArray();
-    } catch (IOException | RuntimeException ex) {
+    } catch (IOException ex) {
       generator = null; // its state is unknown: the next event gets a new one
-      if (ex instanceof RuntimeException re) {
-        throw re;
-      }
-      // Not expected (the generator writes into memory, and escapes a lone surrogate); should
-      // it happen, the character path gives the same line.
-      return toJson(e).getBytes(StandardCharsets.UTF_8);
+      throw new UncheckedIOException(ex);
+    } catch (RuntimeException ex) {
+      generator = null;
+      throw ex;
     }
   }
 
-  /** The event as one line of JSON. */
-  public synchronized String toJson(TlsEvent e) {
-    try {
-      if (charGenerator == null) {
-        charGenerator = FACTORY.createGenerator(chars);
-      }
-      chars.reset();
-      write(e, charGenerator);
-      charGenerator.flush();
-      return chars.toString();
-    } catch (IOException | RuntimeException ex) {
-      charGenerator = null;
-      if (ex instanceof IOException io) {
-        throw new UncheckedIOException(io);
-      }
-      throw (RuntimeException) ex;
-    }
+  /** The event as one line of JSON: {@link #toJsonUtf8} as a String. */
+  public String toJson(TlsEvent e) {
+    return new String(toJsonUtf8(e), StandardCharsets.UTF_8);
   }
 
   /** A growable byte array as an OutputStream, emptied by {@link #reset()}. */
@@ -223,53 +203,6 @@ public final class EventJson {
 
     byte[] toByteArray() {
       return Arrays.copyOf(buf, len);
-    }
-  }
-
-  /** A growable char array as a Writer, emptied by {@link #reset()}. */
-  private static final class CharBuffer extends Writer {
-    private char[] buf = new char[2048];
-    private int len;
-
-    void reset() {
-      len = 0;
-    }
-
-    private void room(int n) {
-      if (len + n > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
-      }
-    }
-
-    @Override
-    public void write(char[] c, int off, int n) {
-      room(n);
-      System.arraycopy(c, off, buf, len, n);
-      len += n;
-    }
-
-    @Override
-    public void write(String str, int off, int n) {
-      room(n);
-      str.getChars(off, off + n, buf, len);
-      len += n;
-    }
-
-    @Override
-    public void write(int c) {
-      room(1);
-      buf[len++] = (char) c;
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-
-    @Override
-    public String toString() {
-      return new String(buf, 0, len);
     }
   }
 

@@ -39,13 +39,22 @@ class EventJsonReuseTest {
   }
 
   @Test
-  void utf8BytesAreTheUtf8OfTheCharacterForm() {
+  void utf8BytesAreTheUtf8OfTheCharacterForm() throws Exception {
+    // The bytes a character generator and a UTF-8 encoder give (what events were before they
+    // went straight to UTF-8): a supplementary character as its four bytes, not as escapes.
     EventJson json = new EventJson();
     TlsEvent e = event(4000, null);
     e.filePath = "/captures/caf\u00e9-\u2713-\uD83D\uDE00.pcap"; // Latin-1, BMP and a surrogate pair
     e.observerName = "sensor \"one\"\n\u0001";
+    java.io.StringWriter chars = new java.io.StringWriter();
+    try (com.fasterxml.jackson.core.JsonGenerator g =
+        new com.fasterxml.jackson.core.JsonFactory().createGenerator(chars)) {
+      json.write(e, g);
+    }
+    byte[] reference = chars.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     for (int i = 0; i < 3; i++) {
       byte[] utf8 = json.toJsonUtf8(e);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(reference, utf8);
       assertEquals(json.toJson(e), new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
       org.junit.jupiter.api.Assertions.assertArrayEquals(
           json.toJson(e).getBytes(java.nio.charset.StandardCharsets.UTF_8), utf8);
