@@ -67,10 +67,8 @@ public final class DbOptions {
 
   /** The locations to load, in order; empty with --no-db. */
   public List<Path> locations() throws IOException {
+    validate();
     if (noDb) {
-      if (!db.isEmpty() || !extra.isEmpty()) {
-        throw new IllegalArgumentException("--no-db cannot be combined with --db or --db-extra");
-      }
       return List.of();
     }
     List<Path> out = new ArrayList<>();

@@ -45,11 +45,7 @@ public final class FlowTable {
     mask = slots.length - 1;
     for (Flow f : old) {
       if (f != null) {
-        int i = f.hash & mask;
-        while (slots[i] != null) {
-          i = (i + 1) & mask;
-        }
-        slots[i] = f;
+        place(f);
       }
     }
   }
@@ -126,14 +122,19 @@ public final class FlowTable {
     f.hash = hash;
     f.tunnelDepth = p.tunnelDepth;
     f.lastSeenNanos = nowNanos;
-    int i = hash & mask;
+    place(f);
+    size++;
+    linkTail(f);
+    return f;
+  }
+
+  /** Puts a flow in the first free slot of its probe chain. */
+  private void place(Flow f) {
+    int i = f.hash & mask;
     while (slots[i] != null) {
       i = (i + 1) & mask;
     }
     slots[i] = f;
-    size++;
-    linkTail(f);
-    return f;
   }
 
   /** Marks the flow as just used: moves it to the young end of the LRU list. */
