@@ -180,20 +180,12 @@ public final class HelloParser {
       return new ClientHello(version, ciphers, compression, NONE, NONE, NONE, null, List.of(),
           NONE, NONE, false);
     }
-    if (end - p < 2) {
-      return fail(report, "client_hello.extensions length: 1 byte left after compression"
-          + " methods, expected 0 or at least 2");
+    final int extEnd =
+        extensionsEnd(b, p, end, "client_hello", " after compression methods", report);
+    if (extEnd < 0) {
+      return null;
     }
-    int extLen = u16(b, p);
     p += 2;
-    if (extLen > end - p) {
-      return fail(report, "client_hello.extensions length " + extLen + " exceeds the "
-          + (end - p) + " bytes left");
-    }
-    final int extEnd = p + extLen;
-    if (extEnd < end) {
-      irregular(report, "client_hello: " + (end - extEnd) + " bytes after the extensions block");
-    }
     int count = countExtensions(b, p, extEnd, "client_hello", report);
     if (count < 0) {
       return null;
@@ -290,20 +282,11 @@ public final class HelloParser {
     if (p == end) {
       return new ServerHello(version, cipher, compression, NONE, 0, null, hrr);
     }
-    if (end - p < 2) {
-      return fail(report, "server_hello.extensions length: 1 byte left, expected 0 or at"
-          + " least 2");
+    final int extEnd = extensionsEnd(b, p, end, "server_hello", "", report);
+    if (extEnd < 0) {
+      return null;
     }
-    int extLen = u16(b, p);
     p += 2;
-    if (extLen > end - p) {
-      return fail(report, "server_hello.extensions length " + extLen + " exceeds the "
-          + (end - p) + " bytes left");
-    }
-    final int extEnd = p + extLen;
-    if (extEnd < end) {
-      irregular(report, "server_hello: " + (end - extEnd) + " bytes after the extensions block");
-    }
     int count = countExtensions(b, p, extEnd, "server_hello", report);
     if (count < 0) {
       return null;
@@ -340,6 +323,34 @@ public final class HelloParser {
    *
    * @return the number of extensions, or -1 when an extension overruns the block
    */
+  /**
+   * The end of the extensions block whose 2-byte length is at {@code p}, the last field of a hello
+   * that ends at {@code end}; or -1 after reporting why the block cannot be read. Bytes after the
+   * block are reported as irregular.
+   *
+   * @param msg the message name in reports ("client_hello", "server_hello")
+   * @param where what precedes the length field, for the report of a lone byte there
+   */
+  private static int extensionsEnd(
+      byte[] b, int p, int end, String msg, String where, Report report) {
+    if (end - p < 2) {
+      fail(report, msg + ".extensions length: 1 byte left" + where + ", expected 0 or at least 2");
+      return -1;
+    }
+    int extLen = u16(b, p);
+    p += 2;
+    if (extLen > end - p) {
+      fail(report, msg + ".extensions length " + extLen + " exceeds the " + (end - p)
+          + " bytes left");
+      return -1;
+    }
+    int extEnd = p + extLen;
+    if (extEnd < end) {
+      irregular(report, msg + ": " + (end - extEnd) + " bytes after the extensions block");
+    }
+    return extEnd;
+  }
+
   private static int countExtensions(byte[] b, int p, int end, String msg, Report report) {
     int count = 0;
     while (end - p >= 4) {
