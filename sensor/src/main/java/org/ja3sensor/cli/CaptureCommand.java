@@ -19,7 +19,7 @@ import org.ja3sensor.pipeline.ParallelRunner;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.sink.EventPublisher;
 import org.ja3sensor.sink.EventSink;
-import org.ja3sensor.source.LinkType;
+import org.ja3sensor.decode.LinkType;
 import org.ja3sensor.source.LiveCaptureException;
 import org.ja3sensor.source.LiveCaptureSource;
 import picocli.CommandLine.Command;

@@ -18,7 +18,7 @@ import org.ja3sensor.match.DatabaseException;
 import org.ja3sensor.match.MatchJson;
 import org.ja3sensor.match.Matcher;
 import org.ja3sensor.match.Problem;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Counters;
 import org.ja3sensor.pipeline.Pipeline;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.sink.EventPublisher;

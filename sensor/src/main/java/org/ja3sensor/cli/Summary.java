@@ -2,8 +2,8 @@ package org.ja3sensor.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
-import org.ja3sensor.pipeline.Anomaly;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
 
 /** The one-screen end-of-run summary printed on stderr. */
 final class Summary {

@@ -4,8 +4,8 @@ import static org.ja3sensor.decode.Bytes.u16;
 import static org.ja3sensor.decode.Bytes.u32;
 import static org.ja3sensor.decode.Bytes.u64;
 
-import org.ja3sensor.pipeline.Anomaly;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
 
 /**
  * IPv4, IPv6 (with extension headers) and TCP, for {@link PacketDecoder}. Each IP layer writes

@@ -3,9 +3,9 @@ package org.ja3sensor.decode;
 import static org.ja3sensor.decode.Bytes.isSnap;
 import static org.ja3sensor.decode.Bytes.u16;
 
-import org.ja3sensor.pipeline.Anomaly;
-import org.ja3sensor.pipeline.Counters;
-import org.ja3sensor.source.LinkType;
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
+import org.ja3sensor.decode.LinkType;
 
 /**
  * Link, network and transport decode: from a raw frame to the innermost TCP segment. Every read

@@ -4,8 +4,8 @@ import static org.ja3sensor.decode.Bytes.isSnap;
 import static org.ja3sensor.decode.Bytes.u16;
 import static org.ja3sensor.decode.Bytes.u24;
 
-import org.ja3sensor.pipeline.Anomaly;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
 
 /**
  * Encapsulations used to carry mirrored traffic, for {@link PacketDecoder}: GRE (with ERSPAN

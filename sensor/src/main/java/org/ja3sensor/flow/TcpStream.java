@@ -1,7 +1,7 @@
 package org.ja3sensor.flow;
 
-import org.ja3sensor.pipeline.Anomaly;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
 import org.ja3sensor.tls.TlsStreamParser;
 
 /**

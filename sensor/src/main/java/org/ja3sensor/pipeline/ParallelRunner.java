@@ -1,5 +1,8 @@
 package org.ja3sensor.pipeline;
 
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

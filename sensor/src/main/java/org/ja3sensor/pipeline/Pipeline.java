@@ -1,5 +1,8 @@
 package org.ja3sensor.pipeline;
 
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
+
 import org.ja3sensor.decode.DecodedPacket;
 import org.ja3sensor.decode.PacketDecoder;
 import org.ja3sensor.event.TlsEvent;

@@ -1,8 +1,8 @@
 package org.ja3sensor.source;
 
 import java.io.IOException;
-import org.ja3sensor.pipeline.Anomaly;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
 
 /**
  * What the pcap and pcapng readers share: the input window, the stop flag, the counters and the

@@ -10,7 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Counters;
 
 /**
  * Opens capture files: pcap (either byte order, micro- or nanosecond) or pcapng, told apart by

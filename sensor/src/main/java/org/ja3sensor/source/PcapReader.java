@@ -1,8 +1,8 @@
 package org.ja3sensor.source;
 
 import java.io.IOException;
-import org.ja3sensor.pipeline.Anomaly;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
 
 /**
  * Classic pcap (libpcap savefile): a 24-byte file header, then records of a 16-byte header and the

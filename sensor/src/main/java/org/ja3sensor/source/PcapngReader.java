@@ -2,8 +2,8 @@ package org.ja3sensor.source;
 
 import java.io.IOException;
 import java.util.Arrays;
-import org.ja3sensor.pipeline.Anomaly;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
 
 /**
  * pcapng: a sequence of blocks (type, total length, body, total length again) grouped in sections,

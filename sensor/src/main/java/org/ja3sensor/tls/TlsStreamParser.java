@@ -1,8 +1,8 @@
 package org.ja3sensor.tls;
 
 import java.util.Objects;
-import org.ja3sensor.pipeline.Anomaly;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
 
 /**
  * Finds and parses the hello of one direction of a TCP stream. It is fed the stream's bytes in

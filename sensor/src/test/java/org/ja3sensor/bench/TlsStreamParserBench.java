@@ -1,7 +1,7 @@
 package org.ja3sensor.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Counters;
 import org.ja3sensor.tls.ClientHello;
 import org.ja3sensor.tls.ServerHello;
 import org.ja3sensor.tls.TlsStreamParser;

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.ja3sensor.source.LinkType;
+import org.ja3sensor.decode.LinkType;
 import org.ja3sensor.source.LiveCaptureException;
 import org.ja3sensor.source.LiveCaptureSource;
 import org.junit.jupiter.api.Test;

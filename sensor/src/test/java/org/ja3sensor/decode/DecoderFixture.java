@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import org.ja3sensor.pipeline.Anomaly;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
 
 /** A decoder with fresh counters, the standard test segments and assertions about outcomes. */
 class DecoderFixture {

@@ -96,10 +96,10 @@ class IpAddressesTest {
   @Test
   void decodedPacketAddressesFormat() {
     DecoderFixture f = new DecoderFixture();
-    assertTrue(f.decode(org.ja3sensor.source.LinkType.RAW, DecoderFixture.ip6seg()));
+    assertTrue(f.decode(org.ja3sensor.decode.LinkType.RAW, DecoderFixture.ip6seg()));
     assertEquals("2001:db8::1", IpAddresses.format(f.out.srcHi, f.out.srcLo));
     assertEquals("2001:db8:0:1::443", IpAddresses.format(f.out.dstHi, f.out.dstLo));
-    assertTrue(f.decode(org.ja3sensor.source.LinkType.RAW, DecoderFixture.ip4seg()));
+    assertTrue(f.decode(org.ja3sensor.decode.LinkType.RAW, DecoderFixture.ip4seg()));
     assertEquals("10.0.0.1", IpAddresses.format(f.out.srcHi, f.out.srcLo));
     assertEquals("93.184.216.34", IpAddresses.format(f.out.dstHi, f.out.dstLo));
   }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Counters;
 import org.junit.jupiter.api.Test;
 
 /** The per-packet path allocates nothing, whatever the encapsulation or the outcome. */

@@ -19,9 +19,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.ja3sensor.pipeline.Anomaly;
-import org.ja3sensor.pipeline.Counters;
-import org.ja3sensor.source.LinkType;
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
+import org.ja3sensor.decode.LinkType;
 import org.junit.jupiter.api.Test;
 
 /**

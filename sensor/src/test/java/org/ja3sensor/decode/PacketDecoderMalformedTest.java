@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import org.ja3sensor.pipeline.Anomaly;
-import org.ja3sensor.source.LinkType;
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.decode.LinkType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.ja3sensor.event.TlsEvent;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Counters;
 import org.ja3sensor.pipeline.Pipeline;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.source.CaptureFiles;

@@ -1,5 +1,8 @@
 package org.ja3sensor.pipeline;
 
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package org.ja3sensor.source;
 
+import org.ja3sensor.decode.LinkType;
+
 import static org.ja3sensor.source.CaptureBuilder.frame;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +19,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Counters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

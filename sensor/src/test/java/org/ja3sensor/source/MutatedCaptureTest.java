@@ -1,5 +1,7 @@
 package org.ja3sensor.source;
 
+import org.ja3sensor.decode.LinkType;
+
 import static org.ja3sensor.source.CaptureBuilder.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

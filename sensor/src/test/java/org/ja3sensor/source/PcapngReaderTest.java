@@ -1,5 +1,7 @@
 package org.ja3sensor.source;
 
+import org.ja3sensor.decode.LinkType;
+
 import static org.ja3sensor.source.CaptureBuilder.frame;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import org.ja3sensor.pipeline.Anomaly;
+import org.ja3sensor.core.Anomaly;
 import org.junit.jupiter.api.Test;
 
 class PcapngReaderTest {

@@ -1,5 +1,7 @@
 package org.ja3sensor.source;
 
+import org.ja3sensor.decode.LinkType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.ja3sensor.Tshark;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Counters;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

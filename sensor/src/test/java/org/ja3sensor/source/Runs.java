@@ -7,8 +7,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Random;
-import org.ja3sensor.pipeline.Anomaly;
-import org.ja3sensor.pipeline.Counters;
+import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
 
 /** Runs a reader over an in-memory capture and keeps everything it produced. */
 final class Runs {

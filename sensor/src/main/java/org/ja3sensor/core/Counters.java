@@ -1,4 +1,4 @@
-package org.ja3sensor.pipeline;
+package org.ja3sensor.core;
 
 /**
  * Counters of one pipeline (one worker thread). Written only by the owning thread; the summary

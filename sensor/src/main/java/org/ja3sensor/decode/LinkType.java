@@ -1,4 +1,4 @@
-package org.ja3sensor.source;
+package org.ja3sensor.decode;
 
 /** libpcap LINKTYPE_* values understood by the decoder. */
 public final class LinkType {

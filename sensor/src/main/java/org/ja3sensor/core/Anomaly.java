@@ -1,4 +1,4 @@
-package org.ja3sensor.pipeline;
+package org.ja3sensor.core;
 
 import java.util.Locale;
 
