@@ -7,16 +7,18 @@ import org.ja3sensor.decode.DecodedPacket;
  * backward-shift deletion, no tombstones) plus a doubly linked list in least-recently-used order,
  * so that finding a flow is one hash lookup and evicting the idlest flow is O(1). Not thread-safe:
  * owned by one pipeline thread.
+ *
+ * @param <S> the session type of the flows
  */
-public final class FlowTable {
+public final class FlowTable<S> {
   /** Slots of the hash table: starts small and doubles up to {@link #maxSlots} (load at most 1/2). */
-  private Flow[] slots;
+  private Flow<S>[] slots;
   private int mask;
   private final int maxSlots;
   private final int maxFlows;
   private int size;
-  private Flow lruHead; // least recently used
-  private Flow lruTail; // most recently used
+  private Flow<S> lruHead; // least recently used
+  private Flow<S> lruTail; // most recently used
 
   public FlowTable(int maxFlows) {
     if (maxFlows < 1) {
@@ -25,7 +27,7 @@ public final class FlowTable {
     this.maxFlows = maxFlows;
     maxSlots = Integer.highestOneBit(Math.max(4, maxFlows) * 2 - 1) << 1; // >= 2 * maxFlows
     int cap = Math.min(maxSlots, INITIAL_SLOTS);
-    slots = new Flow[cap];
+    slots = newSlots(cap);
     mask = cap - 1;
   }
 
@@ -40,10 +42,10 @@ public final class FlowTable {
     if ((size + 1) * 2 <= slots.length || slots.length >= maxSlots) {
       return;
     }
-    Flow[] old = slots;
-    slots = new Flow[old.length * 2];
+    Flow<S>[] old = slots;
+    slots = newSlots(old.length * 2);
     mask = slots.length - 1;
-    for (Flow f : old) {
+    for (Flow<S> f : old) {
       if (f != null) {
         place(f);
       }
@@ -59,16 +61,16 @@ public final class FlowTable {
   }
 
   /** The least recently used flow, or null. */
-  public Flow oldest() {
+  public Flow<S> oldest() {
     return lruHead;
   }
 
   /** Finds the flow of a segment (either direction), or null. */
-  public Flow find(DecodedPacket p, int hash) {
+  public Flow<S> find(DecodedPacket p, int hash) {
     int i = hash & mask;
-    Flow f;
+    Flow<S> f;
     while ((f = slots[i]) != null) {
-      if (f.hash == hash && matches(f, p)) {
+      if (f.key.hash == hash && f.key.matches(p)) {
         return f;
       }
       i = (i + 1) & mask;
@@ -76,51 +78,15 @@ public final class FlowTable {
     return null;
   }
 
-  /** 0 when the segment was sent by endpoint A of {@code f}, 1 when by B. */
-  public static int sideOf(Flow f, DecodedPacket p) {
-    return f.aPort == p.srcPort && f.aLo == p.srcLo && f.aHi == p.srcHi
-            && f.bPort == p.dstPort && f.bLo == p.dstLo && f.bHi == p.dstHi
-        ? 0
-        : 1;
-  }
-
-  private static boolean matches(Flow f, DecodedPacket p) {
-    if (f.aPort == p.srcPort && f.bPort == p.dstPort
-        && f.aLo == p.srcLo && f.bLo == p.dstLo && f.aHi == p.srcHi && f.bHi == p.dstHi) {
-      return true;
-    }
-    return f.aPort == p.dstPort && f.bPort == p.srcPort
-        && f.aLo == p.dstLo && f.bLo == p.srcLo && f.aHi == p.dstHi && f.bHi == p.srcHi;
-  }
-
   /**
    * Inserts a new flow for the segment. The caller must make room first when {@link #isFull()}.
    */
-  public Flow insert(DecodedPacket p, int hash, long nowNanos) {
+  public Flow<S> insert(DecodedPacket p, int hash, long nowNanos) {
     if (size >= maxFlows) {
       throw new IllegalStateException("flow table full");
     }
     growIfHalfFull();
-    Flow f = new Flow();
-    boolean srcIsA = compare(p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort) <= 0;
-    if (srcIsA) {
-      f.aHi = p.srcHi;
-      f.aLo = p.srcLo;
-      f.aPort = p.srcPort;
-      f.bHi = p.dstHi;
-      f.bLo = p.dstLo;
-      f.bPort = p.dstPort;
-    } else {
-      f.aHi = p.dstHi;
-      f.aLo = p.dstLo;
-      f.aPort = p.dstPort;
-      f.bHi = p.srcHi;
-      f.bLo = p.srcLo;
-      f.bPort = p.srcPort;
-    }
-    f.ipv6 = p.ipv6;
-    f.hash = hash;
-    f.tunnelDepth = p.tunnelDepth;
+    Flow<S> f = new Flow<>(new FlowKey(p, hash), p.tunnelDepth);
     f.lastSeenNanos = nowNanos;
     place(f);
     size++;
@@ -129,8 +95,8 @@ public final class FlowTable {
   }
 
   /** Puts a flow in the first free slot of its probe chain. */
-  private void place(Flow f) {
-    int i = f.hash & mask;
+  private void place(Flow<S> f) {
+    int i = f.key.hash & mask;
     while (slots[i] != null) {
       i = (i + 1) & mask;
     }
@@ -138,7 +104,7 @@ public final class FlowTable {
   }
 
   /** Marks the flow as just used: moves it to the young end of the LRU list. */
-  public void touch(Flow f, long nowNanos) {
+  public void touch(Flow<S> f, long nowNanos) {
     if (nowNanos - f.lastSeenNanos > 0) {
       f.lastSeenNanos = nowNanos;
     }
@@ -149,8 +115,8 @@ public final class FlowTable {
   }
 
   /** Removes a flow from the table. */
-  public void remove(Flow f) {
-    int i = f.hash & mask;
+  public void remove(Flow<S> f) {
+    int i = f.key.hash & mask;
     while (slots[i] != f) {
       if (slots[i] == null) {
         return; // not in the table
@@ -162,11 +128,11 @@ public final class FlowTable {
     int j = i;
     while (true) {
       j = (j + 1) & mask;
-      Flow g = slots[j];
+      Flow<S> g = slots[j];
       if (g == null) {
         break;
       }
-      int home = g.hash & mask;
+      int home = g.key.hash & mask;
       // g may move into the hole if its home is not cyclically within (hole, j].
       boolean homeInRange = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
       if (!homeInRange) {
@@ -179,7 +145,7 @@ public final class FlowTable {
     unlink(f);
   }
 
-  private void linkTail(Flow f) {
+  private void linkTail(Flow<S> f) {
     f.lruPrev = lruTail;
     f.lruNext = null;
     if (lruTail != null) {
@@ -190,7 +156,7 @@ public final class FlowTable {
     lruTail = f;
   }
 
-  private void unlink(Flow f) {
+  private void unlink(Flow<S> f) {
     if (f.lruPrev != null) {
       f.lruPrev.lruNext = f.lruNext;
     } else {
@@ -205,15 +171,8 @@ public final class FlowTable {
     f.lruNext = null;
   }
 
-  private static int compare(long hi1, long lo1, int p1, long hi2, long lo2, int p2) {
-    int c = Long.compareUnsigned(hi1, hi2);
-    if (c != 0) {
-      return c;
-    }
-    c = Long.compareUnsigned(lo1, lo2);
-    if (c != 0) {
-      return c;
-    }
-    return Integer.compare(p1, p2);
+  @SuppressWarnings("unchecked")
+  private static <S> Flow<S>[] newSlots(int n) {
+    return (Flow<S>[]) new Flow<?>[n];
   }
 }

@@ -2,18 +2,18 @@ package org.ja3sensor.flow;
 
 import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
-import org.ja3sensor.tls.TlsStreamParser;
 
 /**
- * One direction of a TCP connection, reassembled only as far as its handshake needs. In-order
- * bytes go straight to the {@link TlsStreamParser} without being copied here; only segments that
+ * One direction of a TCP connection, reassembled only as far as the layer above needs. In-order
+ * bytes go straight to the {@link StreamConsumer} without being copied here; only segments that
  * arrive ahead of a hole are copied, into a small bounded queue, until the hole is filled.
  * Sequence numbers are compared modulo 2^32 (wraparound safe). Retransmissions are dropped;
  * overlaps are trimmed to their new part (first copy wins, as most stacks and Suricata's default
  * policy do).
  *
- * <p>Once the parser reports DONE or GAVE_UP the stream keeps only a few counters, used to tell a
- * retransmission from a new connection that reuses the 4-tuple.
+ * <p>Once the consumer wants no more bytes the stream is DONE and keeps only a few counters, used
+ * to tell a retransmission from a new connection that reuses the 4-tuple. Owned by the {@link
+ * TcpTracker}.
  */
 public final class TcpStream {
   /** Reassembly state. */
@@ -33,7 +33,8 @@ public final class TcpStream {
   /** Sequence number where this direction's hello began (first payload fed), for reuse checks. */
   int startSeq;
 
-  public TlsStreamParser parser;
+  /** Receives the in-order bytes; null until the direction carries payload. */
+  public StreamConsumer consumer;
 
   // Out-of-order queue: segments ahead of nextSeq, unsorted (small).
   private int[] oooSeq;
@@ -60,15 +61,18 @@ public final class TcpStream {
     nextSeq = 0;
     highSeq = 0;
     startSeq = 0;
-    parser = null;
+    consumer = null;
     clearQueue();
   }
 
-  /** Frees the queue and the parser; the stream is DONE. */
+  /** Frees the queue and the consumer (telling it of a hole left); the stream is DONE. */
   public void release() {
-    if (parser != null) {
-      parser.release();
-      parser = null;
+    if (consumer != null) {
+      if (state != DONE && oooCount > 0) {
+        consumer.onGap();
+      }
+      consumer.release();
+      consumer = null;
     }
     clearQueue();
     state = DONE;
@@ -83,7 +87,7 @@ public final class TcpStream {
 
   /** Bytes currently held by this stream. */
   public int bufferedBytes() {
-    return oooBytes + (parser != null ? parser.bufferedBytes() : 0);
+    return oooBytes + (consumer != null ? consumer.bufferedBytes() : 0);
   }
 
   /** True when out-of-order data is waiting for a hole that was never filled. */
@@ -120,19 +124,19 @@ public final class TcpStream {
   }
 
   /**
-   * Delivers the payload of one segment.
+   * Delivers the payload of one segment to the consumer (which must be set).
    *
-   * @return the parser status after the call ({@link TlsStreamParser#NEED_MORE}, DONE, GAVE_UP)
+   * @return true while the consumer wants more bytes
    */
-  public int accept(
+  public boolean accept(
       int seq,
       byte[] buf,
       int off,
       int len,
+      long tsNanos,
       int maxQueueSegments,
       int maxBytes,
-      Counters counters,
-      TlsStreamParser.Listener listener) {
+      Counters counters) {
     if (!seqKnown) {
       // Picked up without the SYN: this segment anchors the stream.
       seqKnown = true;
@@ -152,17 +156,17 @@ public final class TcpStream {
       if (rel >= maxBytes) {
         // Far beyond anything a hello needs: not handshake data we could use.
         counters.anomaly(Anomaly.REASSEMBLY_FLOW_CAP);
-        return TlsStreamParser.NEED_MORE;
+        return true;
       }
       enqueue(seq, buf, off, len, maxQueueSegments, maxBytes, counters);
-      return TlsStreamParser.NEED_MORE;
+      return true;
     }
     if (rel + len <= 0) {
-      return TlsStreamParser.NEED_MORE; // retransmission of bytes already delivered
+      return true; // retransmission of bytes already delivered
     }
     int skip = -rel;
-    int status = feed(buf, off + skip, len - skip, listener);
-    while (status == TlsStreamParser.NEED_MORE && oooCount > 0) {
+    boolean more = feed(buf, off + skip, len - skip, tsNanos);
+    while (more && oooCount > 0) {
       int i = nextReady();
       if (i < 0) {
         break;
@@ -172,15 +176,15 @@ public final class TcpStream {
       removeAt(i);
       int r = s - nextSeq;
       if (r + d.length > 0) {
-        status = feed(d, -r, d.length + r, listener);
+        more = feed(d, -r, d.length + r, tsNanos);
       }
     }
-    return status;
+    return more;
   }
 
-  private int feed(byte[] b, int off, int len, TlsStreamParser.Listener listener) {
+  private boolean feed(byte[] b, int off, int len, long tsNanos) {
     nextSeq += len;
-    return parser.feed(b, off, len, listener);
+    return consumer.onBytes(b, off, len, tsNanos);
   }
 
   /** Index of a queued segment that starts at or before nextSeq, or -1. */

@@ -2,61 +2,58 @@ package org.ja3sensor.pipeline;
 
 import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
-
 import org.ja3sensor.decode.DecodedPacket;
 import org.ja3sensor.decode.PacketDecoder;
 import org.ja3sensor.event.TlsEvent;
 import org.ja3sensor.flow.Flow;
-import org.ja3sensor.flow.FlowTable;
-import org.ja3sensor.flow.TcpStream;
+import org.ja3sensor.flow.FlowKey;
+import org.ja3sensor.flow.StreamConsumer;
+import org.ja3sensor.flow.TcpTracker;
 import org.ja3sensor.source.PacketHandler;
 import org.ja3sensor.tls.ClientHello;
 import org.ja3sensor.tls.ServerHello;
-import org.ja3sensor.tls.TlsStreamParser;
 
 /**
- * One processing pipeline (one thread): decode, flow table and reassembly, TLS hello parsing,
- * fingerprints, events. Single-threaded; live capture runs one per worker and sends both
- * directions of a flow to the same worker (see {@link #flowHash}).
+ * One processing pipeline (one thread): decode, TCP ({@link TcpTracker}: flow table,
+ * reassembly), TLS hello parsing ({@link TlsDirection} per direction), events. Single-threaded;
+ * live capture runs one per worker and sends both directions of a flow to the same worker (see
+ * {@link #flowHash}).
  *
  * <p>Per packet the work is: decode headers in place, one hash lookup, an LRU touch; payload is
  * looked at only while its direction still waits for its hello. An event is emitted when the
  * ServerHello is parsed (with the ClientHello seen before it), or when a flow with a hello closes,
- * is evicted, is reused by a new connection, or the input ends.
+ * is evicted, is reused by a new connection, or the input ends. This class holds the TLS rules:
+ * which side is the client, when a handshake makes an event, and what the event says.
  */
-public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
-  private static final long EXPIRE_CHECK_INTERVAL_NANOS = 1_000_000_000L;
-
+public final class Pipeline implements PacketHandler, TcpTracker.Application<TlsSession> {
   private final PipelineConfig config;
   private final Counters counters;
   private final EventListener listener;
   private final PacketDecoder decoder;
   private final DecodedPacket packet = new DecodedPacket();
-  private final FlowTable table;
+  private final TcpTracker<TlsSession> tcp;
 
   private String filePath;
   private String observerName;
   private String[] interfaceNames;
 
-  /** Bytes buffered by all streams (out-of-order queues and parser accumulators). */
-  private long buffered;
-
-  private long lastExpireCheck = Long.MIN_VALUE;
-
   /** See {@link #setDeferDerivedFields}. */
   private boolean deferDerivedFields;
-
-  // The segment being processed, for the parser callbacks.
-  private Flow current;
-  private int currentSide;
-  private long currentNanos;
 
   public Pipeline(PipelineConfig config, Counters counters, EventListener listener) {
     this.config = config;
     this.counters = counters;
     this.listener = listener;
     this.decoder = new PacketDecoder(counters);
-    this.table = new FlowTable(config.maxFlows());
+    this.tcp =
+        new TcpTracker<>(
+            counters,
+            this,
+            config.maxFlows(),
+            config.idleTimeoutNanos(),
+            config.maxHandshakeBytesPerFlow(),
+            config.reassemblyMemcap(),
+            config.maxOutOfOrderSegments());
   }
 
   /** Names written to events: input file, or sensor name and interface names by ifIndex. */
@@ -81,12 +78,12 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
 
   /** Bytes all streams buffer right now. */
   public long bufferedBytes() {
-    return buffered;
+    return tcp.bufferedBytes();
   }
 
   /** Flows in the table right now. */
   public int activeFlows() {
-    return table.size();
+    return tcp.activeFlows();
   }
 
   @Override
@@ -101,123 +98,45 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
 
   /** Processes a segment already decoded by the caller (the live-capture dispatcher). */
   public void onSegment(DecodedPacket p, long tsNanos, int ifIndex) {
-    if (tsNanos - lastExpireCheck >= EXPIRE_CHECK_INTERVAL_NANOS
-        || lastExpireCheck == Long.MIN_VALUE) {
-      lastExpireCheck = tsNanos;
-      expire(tsNanos);
-    }
-    int hash = flowHash(p);
-    Flow f = table.find(p, hash);
-    if (f == null) {
-      if ((p.payloadLen == 0 && !p.syn()) || p.rst()) {
-        return; // a pure ACK, FIN or RST of a flow we do not know teaches nothing
-      }
-      if (table.isFull()) {
-        counters.anomaly(Anomaly.FLOW_TABLE_FULL);
-        evict(table.oldest(), TlsEvent.Trigger.FLOW_EVICTED);
-      }
-      f = table.insert(p, hash, tsNanos);
-      f.ifIndex = ifIndex;
-      counters.flows++;
-      counters.flowsActive = table.size();
-    } else {
-      table.touch(f, tsNanos);
-    }
-    int side = FlowTable.sideOf(f, p);
-    TcpStream s = f.stream(side);
+    tcp.onSegment(p, tsNanos, ifIndex);
+  }
 
-    if (p.syn()) {
-      boolean newConnection =
-          s.synSeen ? s.isn != p.seq : s.state != TcpStream.IDLE && s.isOutsideSentRange(p.seq);
-      if (newConnection) {
-        reuse(f);
-      }
-      if (!s.synSeen) {
-        s.onSyn(p.seq);
-      }
-      if (!p.ackFlag()) {
-        f.initiatorSide = side;
-      }
-    }
-    if (p.payloadLen > 0) {
-      payload(f, side, s, p, tsNanos);
-    }
-    if (p.rst() || p.fin()) {
-      f.closed = true;
-      if (f.hasPendingEvent()) {
-        emit(f, TlsEvent.Trigger.FLOW_CLOSED);
-      }
-      release(s);
-      if (p.rst()) {
-        release(f.stream(1 - side));
-      }
+  // --- the TCP layer's callbacks ---
+
+  @Override
+  public TlsSession newSession() {
+    return new TlsSession();
+  }
+
+  @Override
+  public StreamConsumer openStream(Flow<TlsSession> flow, int side) {
+    return new TlsDirection(this, flow, side, counters, config);
+  }
+
+  /**
+   * A ClientHello on a direction whose hello was already found, outside what it sent before: the
+   * 4-tuple was reused (when the side may be the client).
+   */
+  @Override
+  public boolean startsConnection(Flow<TlsSession> f, int side, byte[] b, int off, int len) {
+    int clientSide = f.session.clientSide;
+    return (clientSide < 0 || clientSide == side) && looksLikeClientHello(b, off, len);
+  }
+
+  @Override
+  public void onEnd(Flow<TlsSession> f, TcpTracker.End why) {
+    if (f.session.hasPendingEvent()) {
+      emit(f, trigger(why));
     }
   }
 
-  private void payload(Flow f, int side, TcpStream s, DecodedPacket p, long tsNanos) {
-    if (s.state == TcpStream.DONE) {
-      if ((f.clientSide < 0 || f.clientSide == side)
-          && looksLikeClientHello(p.payload, p.payloadOff, p.payloadLen)
-          && s.isOutsideSentRange(p.seq)) {
-        // A new hello outside what this side already sent: the 4-tuple was reused without a SYN
-        // in the capture (busy clients reuse ports within seconds).
-        reuse(f);
-      } else {
-        s.noteSegment(p.seq, p.payloadLen);
-        return;
-      }
-    }
-    if (s.parser == null) {
-      s.parser =
-          new TlsStreamParser(counters, config.scanLimit(), config.maxHandshakeBytesPerFlow());
-    }
-    current = f;
-    currentSide = side;
-    currentNanos = tsNanos;
-    int status =
-        s.accept(
-            p.seq,
-            p.payload,
-            p.payloadOff,
-            p.payloadLen,
-            config.maxOutOfOrderSegments(),
-            config.maxHandshakeBytesPerFlow(),
-            counters,
-            this);
-    current = null;
-    if (status != TlsStreamParser.NEED_MORE) {
-      release(s);
-      return;
-    }
-    account(s);
-    if (buffered > config.reassemblyMemcap()) {
-      counters.anomaly(Anomaly.REASSEMBLY_MEMCAP);
-      release(s);
-    }
-  }
-
-  /** The 4-tuple carries a new connection: close the old handshake, start afresh. */
-  private void reuse(Flow f) {
-    if (f.hasPendingEvent()) {
-      emit(f, TlsEvent.Trigger.FLOW_REUSED);
-    }
-    release(f.fromA);
-    release(f.fromB);
-    f.resetHandshake();
-    counters.flows++; // a new connection, though the same table entry
-  }
-
-  private void release(TcpStream s) {
-    if (s.state != TcpStream.DONE && s.hasHole()) {
-      counters.anomaly(Anomaly.REASSEMBLY_GAP);
-    }
-    s.release();
-    account(s);
-  }
-
-  private void account(TcpStream s) {
-    buffered += s.bufferedBytes() - s.accountedBytes();
-    s.setAccountedBytes(s.bufferedBytes());
+  private static TlsEvent.Trigger trigger(TcpTracker.End why) {
+    return switch (why) {
+      case CLOSED -> TlsEvent.Trigger.FLOW_CLOSED;
+      case EVICTED -> TlsEvent.Trigger.FLOW_EVICTED;
+      case REUSED -> TlsEvent.Trigger.FLOW_REUSED;
+      case INPUT_END -> TlsEvent.Trigger.INPUT_END;
+    };
   }
 
   /** A TLS handshake record carrying a ClientHello starts at {@code off}. */
@@ -229,65 +148,61 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
         && b[off + 5] == 0x01;
   }
 
-  // --- parser callbacks (for the stream being fed: current, currentSide) ---
+  // --- hellos, from the directions' consumers ---
 
-  @Override
-  public void onClientHello(ClientHello hello) {
-    Flow f = current;
-    if (f.clientHello != null || f.sslv2ClientHello) {
-      if (f.clientSide != currentSide) {
+  void onClientHello(Flow<TlsSession> f, int side, ClientHello hello, long tsNanos) {
+    TlsSession h = f.session;
+    if (h.hasClientHello()) {
+      if (h.clientSide != side) {
         counters.anomaly(Anomaly.TLS_ROLE_CONFLICT);
       }
       return;
     }
-    if (f.clientSide >= 0 && f.clientSide != currentSide) {
+    if (h.clientSide >= 0 && h.clientSide != side) {
       counters.anomaly(Anomaly.TLS_ROLE_CONFLICT);
       return;
     }
     counters.clientHellos++;
-    f.clientHello = hello;
-    f.clientSide = currentSide;
-    f.clientHelloNanos = currentNanos;
-    f.inputName = filePath;
-    if (f.serverHello != null) {
+    h.clientHello = hello;
+    h.clientSide = side;
+    h.clientHelloNanos = tsNanos;
+    h.inputName = filePath;
+    if (h.serverHello != null) {
       emit(f, TlsEvent.Trigger.SERVER_HELLO);
     }
   }
 
-  @Override
-  public void onSslv2ClientHello() {
-    Flow f = current;
-    if (f.clientHello != null || f.sslv2ClientHello
-        || (f.clientSide >= 0 && f.clientSide != currentSide)) {
+  void onSslv2ClientHello(Flow<TlsSession> f, int side, long tsNanos) {
+    TlsSession h = f.session;
+    if (h.hasClientHello() || (h.clientSide >= 0 && h.clientSide != side)) {
       counters.anomaly(Anomaly.TLS_ROLE_CONFLICT);
       return;
     }
-    f.sslv2ClientHello = true;
-    f.clientSide = currentSide;
-    f.clientHelloNanos = currentNanos;
-    f.inputName = filePath;
+    h.sslv2ClientHello = true;
+    h.clientSide = side;
+    h.clientHelloNanos = tsNanos;
+    h.inputName = filePath;
   }
 
-  @Override
-  public void onServerHello(ServerHello hello) {
-    Flow f = current;
-    if (f.serverHello != null) {
+  void onServerHello(Flow<TlsSession> f, int side, ServerHello hello, long tsNanos) {
+    TlsSession h = f.session;
+    if (h.serverHello != null) {
       return;
     }
-    if (f.clientSide == currentSide) {
+    if (h.clientSide == side) {
       counters.anomaly(Anomaly.TLS_ROLE_CONFLICT);
       return;
     }
     counters.serverHellos++;
-    f.serverHello = hello;
-    f.serverHelloNanos = currentNanos;
-    if (f.clientSide < 0) {
-      f.clientSide = 1 - currentSide;
+    h.serverHello = hello;
+    h.serverHelloNanos = tsNanos;
+    if (h.clientSide < 0) {
+      h.clientSide = 1 - side;
     }
-    if (f.inputName == null) {
-      f.inputName = filePath;
+    if (h.inputName == null) {
+      h.inputName = filePath;
     }
-    if (f.clientHello != null || f.sslv2ClientHello) {
+    if (h.hasClientHello()) {
       emit(f, TlsEvent.Trigger.SERVER_HELLO);
     }
   }
@@ -296,42 +211,26 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
 
   /** Evicts flows idle since before {@code nowNanos - idleTimeout}; call now and then. */
   public void expire(long nowNanos) {
-    Flow f;
-    while ((f = table.oldest()) != null
-        && nowNanos - f.lastSeenNanos > config.idleTimeoutNanos()) {
-      counters.flowsIdleEvicted++;
-      evict(f, TlsEvent.Trigger.FLOW_EVICTED);
-    }
+    tcp.expire(nowNanos);
   }
 
   /** The input ended: emits the events of every flow with a hello and empties the table. */
   public void finish() {
-    Flow f;
-    while ((f = table.oldest()) != null) {
-      evict(f, TlsEvent.Trigger.INPUT_END);
-    }
+    tcp.finish();
   }
 
-  private void evict(Flow f, TlsEvent.Trigger trigger) {
-    if (f.hasPendingEvent()) {
-      emit(f, trigger);
-    }
-    release(f.fromA);
-    release(f.fromB);
-    table.remove(f);
-    counters.flowsActive = table.size();
-  }
-
-  private void emit(Flow f, TlsEvent.Trigger trigger) {
-    f.emitted = true;
-    int client = f.clientSide >= 0 ? f.clientSide : Math.max(f.initiatorSide, 0);
+  private void emit(Flow<TlsSession> f, TlsEvent.Trigger trigger) {
+    TlsSession h = f.session;
+    h.emitted = true;
+    int client = h.clientSide >= 0 ? h.clientSide : Math.max(f.initiatorSide, 0);
     boolean aIsClient = client == 0;
-    long cHi = aIsClient ? f.aHi() : f.bHi();
-    long cLo = aIsClient ? f.aLo() : f.bLo();
-    int cPort = aIsClient ? f.aPort() : f.bPort();
-    long sHi = aIsClient ? f.bHi() : f.aHi();
-    long sLo = aIsClient ? f.bLo() : f.aLo();
-    int sPort = aIsClient ? f.bPort() : f.aPort();
+    FlowKey k = f.key;
+    long cHi = aIsClient ? k.aHi() : k.bHi();
+    long cLo = aIsClient ? k.aLo() : k.bLo();
+    int cPort = aIsClient ? k.aPort() : k.bPort();
+    long sHi = aIsClient ? k.bHi() : k.aHi();
+    long sLo = aIsClient ? k.bLo() : k.aLo();
+    int sPort = aIsClient ? k.bPort() : k.aPort();
 
     TlsEvent e = new TlsEvent();
     e.trigger = trigger;
@@ -341,17 +240,16 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
     e.serverHi = sHi;
     e.serverLo = sLo;
     e.serverPort = sPort;
-    e.ipv6 = f.ipv6;
+    e.ipv6 = k.ipv6;
     e.tunnelDepth = f.tunnelDepth;
-    e.timestampNanos =
-        (f.clientHello != null || f.sslv2ClientHello) ? f.clientHelloNanos : f.serverHelloNanos;
-    e.sslv2ClientHello = f.sslv2ClientHello;
-    e.clientHello = f.clientHello;
-    e.serverHello = f.serverHello;
+    e.timestampNanos = h.hasClientHello() ? h.clientHelloNanos : h.serverHelloNanos;
+    e.sslv2ClientHello = h.sslv2ClientHello;
+    e.clientHello = h.clientHello;
+    e.serverHello = h.serverHello;
     if (!deferDerivedFields) {
       e.deriveFields();
     }
-    e.filePath = f.inputName != null ? f.inputName : filePath;
+    e.filePath = h.inputName != null ? h.inputName : filePath;
     e.observerName = observerName;
     if (interfaceNames != null && f.ifIndex >= 0 && f.ifIndex < interfaceNames.length) {
       e.ingressInterface = interfaceNames[f.ifIndex];
@@ -362,13 +260,6 @@ public final class Pipeline implements PacketHandler, TlsStreamParser.Listener {
 
   /** Direction-independent hash of a segment's flow (same value for both directions). */
   public static int flowHash(DecodedPacket p) {
-    long a = p.srcHi * 31 + p.srcLo + p.srcPort;
-    long b = p.dstHi * 31 + p.dstLo + p.dstPort;
-    long x = a ^ b;
-    long y = a + b;
-    long h = x * 0x9E3779B97F4A7C15L + y;
-    h ^= (h >>> 29);
-    h *= 0xBF58476D1CE4E5B9L;
-    return (int) (h ^ (h >>> 32));
+    return FlowKey.hash(p);
   }
 }

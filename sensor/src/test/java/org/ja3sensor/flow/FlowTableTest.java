@@ -29,12 +29,12 @@ class FlowTableTest {
 
   @Test
   void bothDirectionsFindTheSameFlow() {
-    FlowTable t = new FlowTable(10);
+    FlowTable<Object> t = new FlowTable<Object>(10);
     DecodedPacket c2s = seg(0x0a000001, 40000, 0x0a000002, 443);
-    Flow f = t.insert(c2s, 7, 1);
+    Flow<Object> f = t.insert(c2s, 7, 1);
     assertSame(f, t.find(c2s, 7));
     assertSame(f, t.find(reverse(c2s), 7));
-    assertEquals(1 - FlowTable.sideOf(f, c2s), FlowTable.sideOf(f, reverse(c2s)));
+    assertEquals(1 - f.key.sideOf(c2s), f.key.sideOf(reverse(c2s)));
     assertNull(t.find(seg(0x0a000001, 40001, 0x0a000002, 443), 7));
   }
 
@@ -44,9 +44,9 @@ class FlowTableTest {
     // end of the slot array.
     Random rnd = new Random(42);
     for (int round = 0; round < 50; round++) {
-      FlowTable t = new FlowTable(64);
+      FlowTable<Object> t = new FlowTable<Object>(64);
       List<DecodedPacket> pkts = new ArrayList<>();
-      List<Flow> flows = new ArrayList<>();
+      List<Flow<Object>> flows = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         DecodedPacket p = seg(0x01020304, 1000 + i, 0x05060708, 443);
         int hash = (i % 3 == 0) ? -1 : rnd.nextInt(); // -1 lands on the last slot
@@ -59,7 +59,7 @@ class FlowTableTest {
         flows.remove(victim);
         pkts.remove(victim);
         for (int i = 0; i < flows.size(); i++) {
-          assertSame(flows.get(i), t.find(pkts.get(i), flows.get(i).hash), "round " + round);
+          assertSame(flows.get(i), t.find(pkts.get(i), flows.get(i).key.hash()), "round " + round);
         }
       }
       assertEquals(flows.size(), t.size());
@@ -71,9 +71,9 @@ class FlowTableTest {
     // The slot array starts at INITIAL_SLOTS and doubles at half load: 20,000 flows means several
     // rehashes, with removals (backward shift) before and after them and colliding hashes.
     Random rnd = new Random(7);
-    FlowTable t = new FlowTable(100_000);
+    FlowTable<Object> t = new FlowTable<Object>(100_000);
     List<DecodedPacket> pkts = new ArrayList<>();
-    List<Flow> flows = new ArrayList<>();
+    List<Flow<Object>> flows = new ArrayList<>();
     for (int i = 0; i < 20_000; i++) {
       DecodedPacket p = seg(0x0a000000 + i, 1024 + (i % 50_000), 0x0b000001, 443);
       int hash = i % 7 == 0 ? 12345 : rnd.nextInt();
@@ -88,10 +88,10 @@ class FlowTableTest {
     assertTrue(FlowTable.INITIAL_SLOTS * 4 < flows.size() * 2, "the table had to grow");
     assertEquals(flows.size(), t.size());
     for (int i = 0; i < flows.size(); i++) {
-      assertSame(flows.get(i), t.find(pkts.get(i), flows.get(i).hash), "flow " + i);
-      assertSame(flows.get(i), t.find(reverse(pkts.get(i)), flows.get(i).hash), "flow " + i);
+      assertSame(flows.get(i), t.find(pkts.get(i), flows.get(i).key.hash()), "flow " + i);
+      assertSame(flows.get(i), t.find(reverse(pkts.get(i)), flows.get(i).key.hash()), "flow " + i);
     }
-    for (Flow f : flows) {
+    for (Flow<Object> f : flows) {
       t.remove(f);
     }
     assertEquals(0, t.size());
@@ -100,10 +100,10 @@ class FlowTableTest {
 
   @Test
   void leastRecentlyUsedOrder() {
-    FlowTable t = new FlowTable(3);
-    Flow a = t.insert(seg(1, 1, 2, 2), 1, 10);
-    Flow b = t.insert(seg(1, 2, 2, 2), 2, 11);
-    Flow c = t.insert(seg(1, 3, 2, 2), 3, 12);
+    FlowTable<Object> t = new FlowTable<Object>(3);
+    Flow<Object> a = t.insert(seg(1, 1, 2, 2), 1, 10);
+    Flow<Object> b = t.insert(seg(1, 2, 2, 2), 2, 11);
+    Flow<Object> c = t.insert(seg(1, 3, 2, 2), 3, 12);
     assertTrue(t.isFull());
     assertThrows(IllegalStateException.class, () -> t.insert(seg(1, 4, 2, 2), 4, 13));
     assertSame(a, t.oldest());

@@ -1,9 +1,9 @@
 package org.ja3sensor.tls;
 
 import static org.ja3sensor.tls.Hellos.bytes;
-import static org.ja3sensor.tls.TlsStreamParser.DONE;
-import static org.ja3sensor.tls.TlsStreamParser.GAVE_UP;
-import static org.ja3sensor.tls.TlsStreamParser.NEED_MORE;
+import static org.ja3sensor.tls.RecordReader.DONE;
+import static org.ja3sensor.tls.RecordReader.GAVE_UP;
+import static org.ja3sensor.tls.RecordReader.NEED_MORE;
 import static org.ja3sensor.tls.TlsVectors.concat;
 import static org.ja3sensor.tls.TlsVectors.message;
 import static org.ja3sensor.tls.TlsVectors.record;
@@ -26,36 +26,49 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * TlsStreamParser on the corpus vectors, fed whole, split in two at every offset, byte by byte
+ * RecordReader on the corpus vectors, fed whole, split in two at every offset, byte by byte
  * and re-framed into records of other sizes; then one test per malformation and a fuzz test.
  */
-class TlsStreamParserTest {
+class RecordReaderTest {
 
   static final int SCAN = 16 * 1024;
   static final int CAP = 128 * 1024;
 
   /** What a parser reported: the hello's fingerprint string, final status, anomalies. */
-  static final class Outcome implements TlsStreamParser.Listener {
+  static final class Outcome {
     final Counters counters = new Counters();
     final List<String> hellos = new ArrayList<>();
     final List<Object> records = new ArrayList<>();
     int status = NEED_MORE;
     int maxBuffered;
 
-    @Override
-    public void onClientHello(ClientHello hello) {
+    /** Feeds the reader and records what it found when it finishes. */
+    int feed(RecordReader p, byte[] b, int off, int len) {
+      boolean before = p.status() == NEED_MORE;
+      int st = p.feed(b, off, len);
+      if (before && st == DONE) {
+        if (p.clientHello() != null) {
+          onClientHello(p.clientHello());
+        } else if (p.serverHello() != null) {
+          onServerHello(p.serverHello());
+        } else if (p.sslv2ClientHello()) {
+          onSslv2ClientHello();
+        }
+      }
+      return st;
+    }
+
+    void onClientHello(ClientHello hello) {
       hellos.add("CH " + Ja3.ja3String(hello));
       records.add(hello);
     }
 
-    @Override
-    public void onServerHello(ServerHello hello) {
+    void onServerHello(ServerHello hello) {
       hellos.add("SH " + Ja3.ja3sString(hello) + (hello.helloRetryRequest() ? " HRR" : ""));
       records.add(hello);
     }
 
-    @Override
-    public void onSslv2ClientHello() {
+    void onSslv2ClientHello() {
       hellos.add("SSLv2");
     }
 
@@ -73,11 +86,11 @@ class TlsStreamParserTest {
   /** Feeds the stream in chunks ending at the given cut offsets (ascending), then the rest. */
   static Outcome feed(byte[] stream, int scanLimit, int cap, int... cuts) {
     Outcome o = new Outcome();
-    TlsStreamParser p = new TlsStreamParser(o.counters, scanLimit, cap);
+    RecordReader p = new RecordReader(o.counters, scanLimit, cap);
     int from = 0;
     for (int i = 0; i <= cuts.length && o.status == NEED_MORE; i++) {
       int to = i < cuts.length ? cuts[i] : stream.length;
-      o.status = p.feed(stream, from, to - from, o);
+      o.status = o.feed(p, stream, from, to - from);
       o.maxBuffered = Math.max(o.maxBuffered, p.bufferedBytes());
       from = to;
     }
@@ -234,11 +247,11 @@ class TlsStreamParserTest {
     byte[] s = TlsVectors.load("fragmented_ch").stream();
     Counters c = new Counters();
     Outcome o = new Outcome();
-    TlsStreamParser p = new TlsStreamParser(c, SCAN, CAP);
-    assertEquals(NEED_MORE, p.feed(s, 0, 5000, o));
+    RecordReader p = new RecordReader(c, SCAN, CAP);
+    assertEquals(NEED_MORE, o.feed(p, s, 0, 5000));
     int held = p.bufferedBytes();
     assertTrue(held >= 5000 - 9 && held <= 16258, "held " + held);
-    assertEquals(DONE, p.feed(s, 5000, s.length - 5000, o));
+    assertEquals(DONE, o.feed(p, s, 5000, s.length - 5000));
     assertEquals(0, p.bufferedBytes());
   }
 
@@ -246,9 +259,9 @@ class TlsStreamParserTest {
   void nothingIsDeliveredTwiceAndFeedingAfterTheEndIsHarmless() {
     byte[] s = TlsVectors.load("chrome_ch").stream();
     Outcome o = new Outcome();
-    TlsStreamParser p = new TlsStreamParser(o.counters, SCAN, CAP);
-    assertEquals(DONE, p.feed(s, 0, s.length, o));
-    assertEquals(DONE, p.feed(s, 0, s.length, o));
+    RecordReader p = new RecordReader(o.counters, SCAN, CAP);
+    assertEquals(DONE, o.feed(p, s, 0, s.length));
+    assertEquals(DONE, o.feed(p, s, 0, s.length));
     assertEquals(1, o.hellos.size());
     assertEquals(DONE, p.status());
   }
@@ -257,12 +270,12 @@ class TlsStreamParserTest {
   void releaseDropsTheAccumulator() {
     byte[] s = TlsVectors.load("huge_ch").stream();
     Outcome o = new Outcome();
-    TlsStreamParser p = new TlsStreamParser(o.counters, SCAN, CAP);
-    assertEquals(NEED_MORE, p.feed(s, 0, 3000, o));
+    RecordReader p = new RecordReader(o.counters, SCAN, CAP);
+    assertEquals(NEED_MORE, o.feed(p, s, 0, 3000));
     assertTrue(p.bufferedBytes() > 0);
     p.release();
     assertEquals(0, p.bufferedBytes());
-    assertEquals(GAVE_UP, p.feed(s, 3000, s.length - 3000, o));
+    assertEquals(GAVE_UP, o.feed(p, s, 3000, s.length - 3000));
     assertEquals(0, o.hellos.size());
   }
 
@@ -468,12 +481,12 @@ class TlsStreamParserTest {
       int cap = rnd.nextBoolean() ? CAP : 1 + rnd.nextInt(20_000);
       int scan = rnd.nextInt(4) == 0 ? 0 : 1 + rnd.nextInt(SCAN);
       Outcome o = new Outcome();
-      TlsStreamParser p = new TlsStreamParser(o.counters, scan, cap);
+      RecordReader p = new RecordReader(o.counters, scan, cap);
       int off = 0;
       while (off < s.length && o.status == NEED_MORE) {
         int n = Math.min(s.length - off, rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(8)
             : 1 + rnd.nextInt(2000));
-        o.status = p.feed(s, off, n, o);
+        o.status = o.feed(p, s, off, n);
         assertTrue(p.bufferedBytes() <= cap, "buffered " + p.bufferedBytes() + " > cap " + cap);
         off += n;
       }

@@ -5,11 +5,11 @@ import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
 
 /**
- * Finds and parses the hello of one direction of a TCP stream. It is fed the stream's bytes in
- * order, in chunks of any size (one TCP segment's payload, or less), and keeps only what the
- * handshake needs: a few bytes of record header and the handshake message being assembled, up
- * to a cap. Handshake messages spanning several records and records spanning several chunks are
- * both handled. TLS is recognised by content, at the start of the stream or after a plaintext
+ * The record layer of one direction of a TCP stream: finds TLS by content and follows its records,
+ * handing the bytes of handshake records to a {@link HandshakeAssembler} (which assembles and
+ * parses the hello). It is fed the stream's bytes in order, in chunks of any size (one TCP
+ * segment's payload, or less), and keeps only a few bytes of record header; records spanning
+ * several chunks are handled. TLS is recognised at the start of the stream or after a plaintext
  * prefix (STARTTLS, HTTP CONNECT, SOCKS), within a scan limit.
  *
  * <p>What it does with the bytes of one direction:
@@ -17,52 +17,38 @@ import org.ja3sensor.core.Counters;
  * <ul>
  *   <li>At the start of the stream: a record header of content type 22 (handshake) with version
  *       major 3 commits it to reading TLS records; an SSLv2-format ClientHello is reported through
- *       {@link Listener#onSslv2ClientHello()} (no JA3 exists for it) and ends the work; a
- *       ChangeCipherSpec or ApplicationData record (a stream picked up mid-connection), a fatal
- *       or encrypted Alert (a refusal) ends it without a hello. A plaintext warning Alert is
- *       skipped: servers send unrecognized_name (112) just before their ServerHello.
+ *       {@link #sslv2ClientHello()} (no JA3 exists for it) and ends the work; a ChangeCipherSpec or
+ *       ApplicationData record (a stream picked up mid-connection), a fatal or encrypted Alert (a
+ *       refusal) ends it without a hello. A plaintext warning Alert is skipped: servers send
+ *       unrecognized_name (112) just before their ServerHello.
  *   <li>Anything else is taken for a plaintext prefix: the first {@code scanLimit} bytes are
  *       searched for a validated candidate record header (content type 22, version 0x0300 to
  *       0x0304, record length 6 to 18432, handshake type 1 or 2, handshake length at least that
  *       of the smallest hello, hello version major 3 or a TLS 1.3 draft). Only the last 10 bytes
  *       are carried from one chunk to the next; the plaintext itself is not kept.
- *   <li>In records: HelloRequest messages are skipped; the first ClientHello or ServerHello
- *       (either may come from either direction: the flow stage decides roles) is assembled, up to
- *       {@code maxHandshakeBytes}, across records and chunks, parsed, and handed to the listener.
- *       A message contained in one record and one chunk is parsed in place, without a copy.
+ *   <li>In records: the bodies of handshake records go to the assembler, which finds the first
+ *       ClientHello or ServerHello (either may come from either direction: the caller decides
+ *       roles). A record of another type before the hello ends the work.
  * </ul>
  *
- * <p>Every problem is counted as an {@link Anomaly} in the {@link Counters} given at
- * construction: an impossible record header ({@code TLS_RECORD_INVALID}), a handshake message
- * above the cap ({@code TLS_HANDSHAKE_TOO_LARGE}), a hello that does not parse or whose length
- * lies ({@code TLS_CLIENT_HELLO_MALFORMED}, {@code TLS_SERVER_HELLO_MALFORMED}), a first message
- * that is no hello ({@code TLS_UNEXPECTED_HANDSHAKE}), an SSLv2 hello ({@code
- * SSLV2_CLIENT_HELLO}), a hello with tolerated defects ({@code TLS_HELLO_IRREGULAR}). Hellos are
- * not counted here (the listener's owner does). Nothing thrown escapes for any stream content.
+ * <p>When {@link #feed} returns {@link #DONE}, the hello is available from {@link #clientHello()},
+ * {@link #serverHello()} or {@link #sslv2ClientHello()}. Every problem is counted as an {@link
+ * Anomaly} in the {@link Counters} given at construction: an impossible record header ({@code
+ * TLS_RECORD_INVALID}), an SSLv2 hello ({@code SSLV2_CLIENT_HELLO}), and what the assembler counts.
+ * Hellos are not counted here (the caller does). Nothing thrown escapes for any stream content.
  *
- * <p>Buffer ownership: the chunk passed to {@link #feed} is only read during the call. The
- * parser owns its accumulator (at most {@code maxHandshakeBytes}, allocated only for a message
- * that spans records or chunks) and a 19-byte scratch array; after {@link #DONE} or {@link
- * #GAVE_UP} it holds neither. One instance per direction; not thread-safe.
+ * <p>Buffer ownership: the chunk passed to {@link #feed} is only read during the call. The reader
+ * owns a 15-byte scratch array and its assembler; after {@link #DONE} or {@link #GAVE_UP} it holds
+ * no buffer. One instance per direction; not thread-safe.
  */
-public final class TlsStreamParser {
-
-  /** Receives what the parser finds. */
-  public interface Listener {
-    void onClientHello(ClientHello hello);
-
-    void onServerHello(ServerHello hello);
-
-    /** An SSLv2-format ClientHello: no JA3 is defined for it. */
-    void onSslv2ClientHello();
-  }
+public final class RecordReader {
 
   /** More bytes are needed. */
-  public static final int NEED_MORE = 0;
+  public static final int NEED_MORE = HandshakeAssembler.NEED_MORE;
   /** The hello of this direction was found (or the handshake ended): feed nothing more. */
-  public static final int DONE = 1;
+  public static final int DONE = HandshakeAssembler.DONE;
   /** No TLS handshake within the scan limit, or the stream broke: feed nothing more. */
-  public static final int GAVE_UP = 2;
+  public static final int GAVE_UP = HandshakeAssembler.GAVE_UP;
 
   /** Largest record body: 2^14 plaintext plus the 2048 bytes TLSCiphertext allows. */
   static final int MAX_RECORD_LENGTH = 16384 + 2048;
@@ -70,36 +56,32 @@ public final class TlsStreamParser {
   private static final int CANDIDATE = 11;
   /** Bytes the stream-start rules look at. */
   private static final int START_PROBE = 5;
-  /** First size of an accumulator; it doubles up to the message length. */
-  private static final int INITIAL_ACCUMULATOR = 2048;
 
   private static final int CT_CHANGE_CIPHER_SPEC = 20;
   private static final int CT_ALERT = 21;
   private static final int CT_HANDSHAKE = 22;
   private static final int CT_APPLICATION_DATA = 23;
   private static final int ALERT_WARNING = 1;
-  private static final int HT_HELLO_REQUEST = 0;
-  private static final int HT_CLIENT_HELLO = 1;
-  private static final int HT_SERVER_HELLO = 2;
+  private static final int HT_CLIENT_HELLO = HandshakeAssembler.HT_CLIENT_HELLO;
+  private static final int HT_SERVER_HELLO = HandshakeAssembler.HT_SERVER_HELLO;
 
   // Layout of the scratch array.
   private static final int CARRY = 0; // scan carry, CANDIDATE - 1 bytes
   private static final int REC_HDR = CANDIDATE - 1; // record header, 5 bytes
-  private static final int HS_HDR = REC_HDR + 5; // handshake header, 4 bytes
 
   private static final int MODE_SCAN = 0;
   private static final int MODE_RECORDS = 1;
 
   private final Counters counters;
   private final int scanLimit;
-  private final int maxHandshakeBytes;
+  private final HandshakeAssembler assembler;
 
   private int status = NEED_MORE;
   private int mode = MODE_SCAN;
   /** Bytes of this direction fed so far. */
   private long position;
 
-  private byte[] scratch = new byte[HS_HDR + 4];
+  private byte[] scratch = new byte[REC_HDR + 5];
   /** Scan mode: bytes kept at scratch[CARRY..], the last ones fed. */
   private int carryLen;
 
@@ -110,12 +92,7 @@ public final class TlsStreamParser {
   /** Record mode: content type of the current record (handshake, or a warning alert). */
   private int recType;
 
-  /** Bytes of the current handshake message header read so far (4 while its body is read). */
-  private int hsHdrLen;
-  private int hsType;
-  private int hsLen;
-  private byte[] acc;
-  private int accLen;
+  private boolean sslv2ClientHello;
 
   /**
    * @param counters where anomalies are counted
@@ -124,7 +101,7 @@ public final class TlsStreamParser {
    * @param maxHandshakeBytes largest hello accepted; a larger one is {@code
    *     TLS_HANDSHAKE_TOO_LARGE}
    */
-  public TlsStreamParser(Counters counters, int scanLimit, int maxHandshakeBytes) {
+  public RecordReader(Counters counters, int scanLimit, int maxHandshakeBytes) {
     this.counters = Objects.requireNonNull(counters, "counters");
     if (scanLimit < 0 || maxHandshakeBytes < 0) {
       throw new IllegalArgumentException(
@@ -132,16 +109,15 @@ public final class TlsStreamParser {
               + ": expected values >= 0");
     }
     this.scanLimit = scanLimit;
-    this.maxHandshakeBytes = maxHandshakeBytes;
+    this.assembler = new HandshakeAssembler(counters, maxHandshakeBytes);
   }
 
   /**
    * Feeds the next in-order bytes of this direction.
    *
-   * @param listener receives the hello; called at most once over the parser's life
    * @return {@link #NEED_MORE}, {@link #DONE} or {@link #GAVE_UP}
    */
-  public int feed(byte[] b, int off, int len, Listener listener) {
+  public int feed(byte[] b, int off, int len) {
     Objects.checkFromIndexSize(off, len, b.length);
     if (status != NEED_MORE || len == 0) {
       return status;
@@ -149,16 +125,31 @@ public final class TlsStreamParser {
     long start = position;
     position += len;
     if (mode == MODE_SCAN) {
-      scan(b, off, len, start, listener);
+      scan(b, off, len, start);
     } else {
-      records(b, off, len, listener);
+      records(b, off, len);
     }
     return status;
   }
 
-  /** Bytes this parser holds right now (its accumulator), for the reassembly memory cap. */
+  /** Bytes this reader holds right now (the assembler's accumulator), for the memory cap. */
   public int bufferedBytes() {
-    return acc == null ? 0 : acc.length;
+    return assembler.bufferedBytes();
+  }
+
+  /** The ClientHello found (status DONE), else null. */
+  public ClientHello clientHello() {
+    return assembler.clientHello();
+  }
+
+  /** The ServerHello found (status DONE), else null. */
+  public ServerHello serverHello() {
+    return assembler.serverHello();
+  }
+
+  /** True when the stream began with an SSLv2-format ClientHello (status DONE; no JA3). */
+  public boolean sslv2ClientHello() {
+    return sslv2ClientHello;
   }
 
   /**
@@ -183,7 +174,7 @@ public final class TlsStreamParser {
    * Looks at every position of the window (carry followed by the chunk) that starts within the
    * scan limit; {@code start} is the stream position of the chunk's first byte.
    */
-  private void scan(byte[] b, int off, int len, long start, Listener listener) {
+  private void scan(byte[] b, int off, int len, long start) {
     final int total = carryLen + len;
     final long base = start - carryLen; // stream position of window index 0
     int i = 0;
@@ -193,9 +184,9 @@ public final class TlsStreamParser {
         if (total < START_PROBE) {
           break;
         }
-        int r = streamStart(b, off, listener);
+        int r = streamStart(b, off);
         if (r == START_TLS) {
-          enterRecords(b, off, len, 0, listener);
+          enterRecords(b, off, len, 0);
           return;
         }
         if (r != START_UNKNOWN) {
@@ -225,7 +216,7 @@ public final class TlsStreamParser {
         i = j - off + carryLen;
       }
       if (at(b, off, i) == CT_HANDSHAKE && isCandidate(b, off, i)) {
-        enterRecords(b, off, len, i, listener);
+        enterRecords(b, off, len, i);
         return;
       }
       i++;
@@ -238,7 +229,7 @@ public final class TlsStreamParser {
   private static final int START_DECIDED = 2;
 
   /** The rules for the first bytes of a stream (window index 0; at least 5 bytes present). */
-  private int streamStart(byte[] b, int off, Listener listener) {
+  private int streamStart(byte[] b, int off) {
     int b0 = at(b, off, 0);
     int b1 = at(b, off, 1);
     int b2 = at(b, off, 2);
@@ -260,8 +251,8 @@ public final class TlsStreamParser {
       boolean version = (major == 0 && minor == 2) || (major == 3 && minor <= 4);
       if (b2 == 1 && version && length >= 9) {
         counters.anomaly(Anomaly.SSLV2_CLIENT_HELLO);
+        sslv2ClientHello = true;
         finish(DONE);
-        listener.onSslv2ClientHello();
         return START_DECIDED;
       }
     }
@@ -311,25 +302,25 @@ public final class TlsStreamParser {
   }
 
   /** Switches to reading records at window index i and feeds them the rest of the window. */
-  private void enterRecords(byte[] b, int off, int len, int i, Listener listener) {
+  private void enterRecords(byte[] b, int off, int len, int i) {
     mode = MODE_RECORDS;
     int c = carryLen;
     carryLen = 0;
     if (i < c) {
       // The record reader writes only at scratch[REC_HDR..], never over the carry.
-      records(scratch, CARRY + i, c - i, listener);
+      records(scratch, CARRY + i, c - i);
       if (status == NEED_MORE) {
-        records(b, off, len, listener);
+        records(b, off, len);
       }
     } else {
       int skip = i - c;
-      records(b, off + skip, len - skip, listener);
+      records(b, off + skip, len - skip);
     }
   }
 
   // --- records ---
 
-  private void records(byte[] b, int off, int len, Listener listener) {
+  private void records(byte[] b, int off, int len) {
     while (len > 0 && status == NEED_MORE) {
       if (recLeft == 0) {
         int take = Math.min(5 - recHdrLen, len);
@@ -354,7 +345,7 @@ public final class TlsStreamParser {
           recLeft -= n;
         } else {
           recLeft -= n;
-          handshake(b, off, n, listener);
+          handshake(b, off, n);
         }
         off += n;
         len -= n;
@@ -374,7 +365,7 @@ public final class TlsStreamParser {
       giveUp();
       return false;
     }
-    if (type == CT_ALERT && length == 2 && hsHdrLen == 0) {
+    if (type == CT_ALERT && length == 2 && !assembler.inMessage()) {
       // A plaintext alert between messages: servers send a warning (e.g. unrecognized_name)
       // before their ServerHello. The level byte decides (see records()).
       recType = CT_ALERT;
@@ -382,12 +373,9 @@ public final class TlsStreamParser {
       return true;
     }
     if (type != CT_HANDSHAKE) {
-      if (hsHdrLen == 4) {
-        // The hello's length promised more handshake bytes than came before this record.
-        counters.anomaly(helloAnomaly(hsType));
-      } else if (hsHdrLen > 0) {
-        counters.anomaly(Anomaly.TLS_RECORD_INVALID);
-      }
+      // A hello whose length promised more handshake bytes than came before this record is
+      // counted by the assembler.
+      assembler.interrupted();
       giveUp(); // no hello before the handshake ended or the stream turned to other records
       return false;
     }
@@ -398,113 +386,12 @@ public final class TlsStreamParser {
 
   // --- handshake messages ---
 
-  /** Consumes n handshake bytes of the current record. */
-  private void handshake(byte[] b, int off, int n, Listener listener) {
-    while (n > 0 && status == NEED_MORE) {
-      if (hsHdrLen < 4) {
-        if (hsHdrLen == 0 && n >= 4) {
-          int t = b[off] & 0xff;
-          int l = ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
-          if ((t == HT_CLIENT_HELLO || t == HT_SERVER_HELLO) && l <= n - 4
-              && l <= maxHandshakeBytes) {
-            deliver(t, b, off + 4, l, listener); // whole message in this record and chunk
-            return;
-          }
-        }
-        int take = Math.min(4 - hsHdrLen, n);
-        System.arraycopy(b, off, scratch, HS_HDR + hsHdrLen, take);
-        hsHdrLen += take;
-        off += take;
-        n -= take;
-        if (hsHdrLen < 4) {
-          return;
-        }
-        if (!handshakeHeader(listener)) {
-          return;
-        }
-      } else {
-        int take = Math.min(hsLen - accLen, n);
-        if (accLen + take > acc.length) {
-          byte[] bigger = new byte[Math.min(hsLen, Math.max(acc.length * 2, accLen + take))];
-          System.arraycopy(acc, 0, bigger, 0, accLen);
-          acc = bigger;
-        }
-        System.arraycopy(b, off, acc, accLen, take);
-        accLen += take;
-        off += take;
-        n -= take;
-        if (accLen == hsLen) {
-          deliver(hsType, acc, 0, hsLen, listener);
-          return;
-        }
-      }
+  /** Hands n handshake bytes of the current record to the assembler. */
+  private void handshake(byte[] b, int off, int n) {
+    int st = assembler.accept(b, off, n);
+    if (st != NEED_MORE) {
+      finish(st);
     }
-  }
-
-  /** Checks the handshake header in scratch; returns true to read the message body. */
-  private boolean handshakeHeader(Listener listener) {
-    hsType = scratch[HS_HDR] & 0xff;
-    hsLen = ((scratch[HS_HDR + 1] & 0xff) << 16) | ((scratch[HS_HDR + 2] & 0xff) << 8)
-        | (scratch[HS_HDR + 3] & 0xff);
-    if (hsType == HT_HELLO_REQUEST && hsLen == 0) {
-      hsHdrLen = 0; // HelloRequest: nothing to read, the hello may follow
-      return true;
-    }
-    if (hsType != HT_CLIENT_HELLO && hsType != HT_SERVER_HELLO) {
-      counters.anomaly(Anomaly.TLS_UNEXPECTED_HANDSHAKE);
-      giveUp();
-      return false;
-    }
-    if (hsLen > maxHandshakeBytes) {
-      counters.anomaly(Anomaly.TLS_HANDSHAKE_TOO_LARGE);
-      giveUp();
-      return false;
-    }
-    if (hsLen == 0) {
-      deliver(hsType, scratch, HS_HDR + 4, 0, listener); // an empty hello: malformed
-      return false;
-    }
-    acc = new byte[Math.min(hsLen, INITIAL_ACCUMULATOR)];
-    accLen = 0;
-    return true;
-  }
-
-  /** Parses a complete hello body and reports it; the parser is finished either way. */
-  private void deliver(int type, byte[] b, int off, int len, Listener listener) {
-    HelloParser.Report report = new HelloParser.Report();
-    if (type == HT_CLIENT_HELLO) {
-      ClientHello hello = HelloParser.parseClientHello(b, off, len, report);
-      if (hello == null) {
-        counters.anomaly(Anomaly.TLS_CLIENT_HELLO_MALFORMED);
-        giveUp();
-        return;
-      }
-      noteIrregular(report);
-      finish(DONE);
-      listener.onClientHello(hello);
-    } else {
-      ServerHello hello = HelloParser.parseServerHello(b, off, len, report);
-      if (hello == null) {
-        counters.anomaly(Anomaly.TLS_SERVER_HELLO_MALFORMED);
-        giveUp();
-        return;
-      }
-      noteIrregular(report);
-      finish(DONE);
-      listener.onServerHello(hello);
-    }
-  }
-
-  private void noteIrregular(HelloParser.Report report) {
-    if (report.irregularities() > 0) {
-      counters.anomaly(Anomaly.TLS_HELLO_IRREGULAR);
-    }
-  }
-
-  private static Anomaly helloAnomaly(int type) {
-    return type == HT_SERVER_HELLO
-        ? Anomaly.TLS_SERVER_HELLO_MALFORMED
-        : Anomaly.TLS_CLIENT_HELLO_MALFORMED;
   }
 
   private void giveUp() {
@@ -517,12 +404,10 @@ public final class TlsStreamParser {
   }
 
   private void dropBuffers() {
-    acc = null;
-    accLen = 0;
+    assembler.release();
     scratch = null;
     carryLen = 0;
     recHdrLen = 0;
     recLeft = 0;
-    hsHdrLen = 0;
   }
 }

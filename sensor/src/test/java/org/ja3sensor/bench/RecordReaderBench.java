@@ -2,9 +2,7 @@ package org.ja3sensor.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.ja3sensor.core.Counters;
-import org.ja3sensor.tls.ClientHello;
-import org.ja3sensor.tls.ServerHello;
-import org.ja3sensor.tls.TlsStreamParser;
+import org.ja3sensor.tls.RecordReader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -16,7 +14,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * TlsStreamParser from the first byte of a direction to the delivered ClientHello, fed in
+ * RecordReader from the first byte of a direction to the delivered ClientHello, fed in
  * 1460-byte TCP segments: a hello that spans several TLS records (the s2n-tls fragmented_ch.pcap
  * hello in its 3 records, and the Chrome hello re-framed into 100-byte records), and the Chrome
  * hello in one record and one segment (parsed in place).
@@ -24,7 +22,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-public class TlsStreamParserBench {
+public class RecordReaderBench {
 
   @Param({"fragmented_ch_3_records", "chrome_ch_100_byte_records", "chrome_ch_1_record"})
   public String stream;
@@ -45,25 +43,12 @@ public class TlsStreamParserBench {
 
   @Benchmark
   public int feedSegments(Blackhole bh) {
-    TlsStreamParser p = new TlsStreamParser(counters, 16 * 1024, 128 * 1024);
-    TlsStreamParser.Listener l = new TlsStreamParser.Listener() {
-      @Override
-      public void onClientHello(ClientHello hello) {
-        bh.consume(hello);
-      }
-
-      @Override
-      public void onServerHello(ServerHello hello) {
-        bh.consume(hello);
-      }
-
-      @Override
-      public void onSslv2ClientHello() {}
-    };
-    int status = TlsStreamParser.NEED_MORE;
-    for (int off = 0; off < bytes.length && status == TlsStreamParser.NEED_MORE; off += 1460) {
-      status = p.feed(bytes, off, Math.min(1460, bytes.length - off), l);
+    RecordReader p = new RecordReader(counters, 16 * 1024, 128 * 1024);
+    int status = RecordReader.NEED_MORE;
+    for (int off = 0; off < bytes.length && status == RecordReader.NEED_MORE; off += 1460) {
+      status = p.feed(bytes, off, Math.min(1460, bytes.length - off));
     }
+    bh.consume(p.clientHello());
     return status;
   }
 }

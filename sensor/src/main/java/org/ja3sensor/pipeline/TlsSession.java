@@ -1,0 +1,33 @@
+package org.ja3sensor.pipeline;
+
+import org.ja3sensor.tls.ClientHello;
+import org.ja3sensor.tls.ServerHello;
+
+/**
+ * The TLS handshake of one TCP connection, as far as the pipeline follows it: the hellos seen,
+ * when, and which side is the client. The session of a {@link org.ja3sensor.flow.Flow}; replaced
+ * when the 4-tuple is reused by a new connection. Owned by the pipeline thread.
+ */
+final class TlsSession {
+  /** 0 when A is the client, 1 when B is, -1 while unknown. */
+  int clientSide = -1;
+
+  ClientHello clientHello;
+  long clientHelloNanos;
+  boolean sslv2ClientHello;
+  ServerHello serverHello;
+  long serverHelloNanos;
+  /** The event of this handshake was emitted. */
+  boolean emitted;
+  /** Input the first hello was seen in (read), or null. */
+  String inputName;
+
+  /** True when something was seen that deserves an event not yet emitted. */
+  boolean hasPendingEvent() {
+    return !emitted && (clientHello != null || serverHello != null || sslv2ClientHello);
+  }
+
+  boolean hasClientHello() {
+    return clientHello != null || sslv2ClientHello;
+  }
+}
