@@ -10,9 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.ja3sensor.event.EventJson;
 import org.ja3sensor.match.DatabaseException;
-import org.ja3sensor.match.MatchJson;
 import org.ja3sensor.match.Matcher;
 import org.ja3sensor.match.Problem;
 import org.ja3sensor.pipeline.ParallelRunner;
@@ -215,8 +213,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       warn.accept(e.getMessage());
       return 2;
     }
-    EventJson json = new EventJson().addExtension(new MatchJson());
-    EventPublisher publisher = new EventPublisher(json, sink, matcher::enrich);
+    EventPublisher publisher = new EventPublisher(sink, matcher);
     // stdout is flushed once a second so that events show up promptly; the Kafka producer
     // delivers on its own, and its flush() waits for acknowledgements (up to seconds while the
     // broker is down), which must not hold up the emitter: it is flushed by close() at the end.

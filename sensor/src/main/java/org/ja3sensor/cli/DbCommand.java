@@ -21,6 +21,7 @@ import org.ja3sensor.match.DatabaseLoader;
 import org.ja3sensor.match.DbFormat;
 import org.ja3sensor.match.Enrichment;
 import org.ja3sensor.match.Entry;
+import org.ja3sensor.match.MatchResult;
 import org.ja3sensor.match.Matcher;
 import org.ja3sensor.match.Problem;
 import org.ja3sensor.match.Snapshot;
@@ -186,21 +187,20 @@ public final class DbCommand implements Callable<Integer> {
 
     private static void simulate(PrintWriter out, String what, Matcher m, TlsEvent e) {
       e.timestampNanos = System.currentTimeMillis() * 1_000_000L; // staleness as of today
-      m.enrich(e);
-      e.policyFlags = 0;
+      MatchResult r = m.match(e);
       out.println();
-      if (e.enrichments.isEmpty()) {
+      if (r.enrichments.isEmpty()) {
         out.printf("For %s alone, today: no match.%n", what);
         return;
       }
-      AlertVerdict v = e.verdict;
+      AlertVerdict v = r.verdict;
       if (v != null) {
         out.printf("For %s alone, today: ALERT, rule %s \"%s\", risk score %d, severity %d.%n", what,
             v.rule().entry().id(), v.rule().entry().label(), v.riskScore(), v.severity());
       } else {
         out.printf("For %s alone, today: no alert (enrichment only).%n", what);
       }
-      for (Enrichment x : e.enrichments) {
+      for (Enrichment x : r.enrichments) {
         out.printf("  %-8s score %3d  %s%s%s%s  [%s]%n", x.entry().disposition().label(),
             x.score(), x.entry().label(),
             x.conflict() != null ? "  conflict: " + x.conflict() : "",

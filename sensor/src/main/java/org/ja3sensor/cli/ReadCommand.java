@@ -13,9 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.ja3sensor.event.EventJson;
 import org.ja3sensor.match.DatabaseException;
-import org.ja3sensor.match.MatchJson;
 import org.ja3sensor.match.Matcher;
 import org.ja3sensor.match.Problem;
 import org.ja3sensor.core.Counters;
@@ -113,8 +111,7 @@ public final class ReadCommand implements Callable<Integer> {
         new EmitterThread(
             () -> {
               matcher[0] = db.openMatcher(false);
-              EventJson json = new EventJson().addExtension(new MatchJson());
-              publisher[0] = new EventPublisher(json, sink, matcher[0]::enrich);
+              publisher[0] = new EventPublisher(sink, matcher[0]);
               return publisher[0];
             },
             this::stopReading,

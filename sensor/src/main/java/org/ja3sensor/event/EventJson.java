@@ -9,9 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.ja3sensor.tls.ClientHello;
 import org.ja3sensor.tls.ServerHello;
 
@@ -37,22 +35,22 @@ public final class EventJson {
           .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
           .build();
 
-  /** Writes extra top-level fields (the matcher's enrichment); may be absent. */
+  /**
+   * What travels beside an event and goes into its JSON (the matcher's result): given per event
+   * to {@link #toJsonUtf8(TlsEvent, Extension)}.
+   */
   public interface Extension {
-    void write(TlsEvent event, JsonGenerator g) throws IOException;
+    /** True makes the event an alert (event.kind). */
+    boolean alert();
+
+    /** Writes extra top-level fields, after EventJson's own. */
+    void write(JsonGenerator g) throws IOException;
 
     /**
      * Writes extra fields at the end of an object EventJson writes itself: {@code "event"} or
      * {@code "tls"}. Nothing by default.
      */
-    default void writeInto(String object, TlsEvent event, JsonGenerator g) throws IOException {}
-  }
-
-  private final List<Extension> extensions = new ArrayList<>();
-
-  public EventJson addExtension(Extension e) {
-    extensions.add(e);
-    return this;
+    default void writeInto(String object, JsonGenerator g) throws IOException {}
   }
 
   /**
@@ -150,13 +148,18 @@ public final class EventJson {
    * a String to bytes, were most of the cost of an event before the JIT had compiled it. Safe to
    * call from several threads (serialised).
    */
-  public synchronized byte[] toJsonUtf8(TlsEvent e) {
+  public byte[] toJsonUtf8(TlsEvent e) {
+    return toJsonUtf8(e, null);
+  }
+
+  /** As {@link #toJsonUtf8(TlsEvent)}, with what travels beside the event (may be null). */
+  public synchronized byte[] toJsonUtf8(TlsEvent e, Extension x) {
     try {
       if (generator == null) {
         generator = FACTORY.createGenerator(utf8, JsonEncoding.UTF8);
       }
       utf8.reset();
-      write(e, generator);
+      write(e, x, generator);
       generator.flush();
       return utf8.toByteArray();
     } catch (IOException ex) {
@@ -170,7 +173,12 @@ public final class EventJson {
 
   /** The event as one line of JSON: {@link #toJsonUtf8} as a String. */
   public String toJson(TlsEvent e) {
-    return new String(toJsonUtf8(e), StandardCharsets.UTF_8);
+    return toJson(e, null);
+  }
+
+  /** As {@link #toJson(TlsEvent)}, with what travels beside the event (may be null). */
+  public String toJson(TlsEvent e, Extension x) {
+    return new String(toJsonUtf8(e, x), StandardCharsets.UTF_8);
   }
 
   /** A growable byte array as an OutputStream, emptied by {@link #reset()}. */
@@ -206,12 +214,12 @@ public final class EventJson {
     }
   }
 
-  public void write(TlsEvent e, JsonGenerator g) throws IOException {
+  public void write(TlsEvent e, Extension x, JsonGenerator g) throws IOException {
     g.writeStartObject();
     g.writeStringField("@timestamp", timestamp(e.timestampNanos));
 
     g.writeObjectFieldStart("event");
-    g.writeStringField("kind", e.alert ? "alert" : "event");
+    g.writeStringField("kind", x != null && x.alert() ? "alert" : "event");
     g.writeArrayFieldStart("category");
     g.writeString("network");
     g.writeEndArray();
@@ -220,8 +228,8 @@ public final class EventJson {
     g.writeEndArray();
     g.writeStringField("dataset", DATASET);
     g.writeStringField("module", "ja3sensor");
-    for (Extension x : extensions) {
-      x.writeInto("event", e, g);
+    if (x != null) {
+      x.writeInto("event", g);
     }
     g.writeEndObject();
 
@@ -241,7 +249,7 @@ public final class EventJson {
     g.writeStringField("community_id", e.communityId);
     g.writeEndObject();
 
-    writeTls(e, g);
+    writeTls(e, x, g);
 
     if (e.filePath != null) {
       g.writeObjectFieldStart("log");
@@ -272,13 +280,13 @@ public final class EventJson {
     }
     g.writeEndObject();
 
-    for (Extension x : extensions) {
-      x.write(e, g);
+    if (x != null) {
+      x.write(g);
     }
     g.writeEndObject();
   }
 
-  private void writeTls(TlsEvent e, JsonGenerator g) throws IOException {
+  private void writeTls(TlsEvent e, Extension x, JsonGenerator g) throws IOException {
     g.writeObjectFieldStart("tls");
     ServerHello sh = e.serverHello;
     ClientHello ch = e.clientHello;
@@ -331,8 +339,8 @@ public final class EventJson {
       }
       g.writeEndObject();
     }
-    for (Extension x : extensions) {
-      x.writeInto("tls", e, g);
+    if (x != null) {
+      x.writeInto("tls", g);
     }
     g.writeEndObject();
   }

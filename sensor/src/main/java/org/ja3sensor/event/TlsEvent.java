@@ -1,18 +1,14 @@
 package org.ja3sensor.event;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.ja3sensor.decode.IpAddresses;
 import org.ja3sensor.fingerprint.Ja3;
-import org.ja3sensor.match.AlertVerdict;
-import org.ja3sensor.match.Enrichment;
 import org.ja3sensor.tls.ClientHello;
 import org.ja3sensor.tls.ServerHello;
 
 /**
  * One TLS handshake as observed: what becomes one JSON line. Built by the pipeline when the
- * handshake is complete (or the flow ends), enriched by the matcher, then serialised by {@link
- * EventJson}. Plain mutable holder, created once per handshake (not per packet).
+ * handshake is complete (or the flow ends), then serialised by {@link EventJson}; what the
+ * matcher finds travels beside it ({@link EventJson.Extension}), not in it. Plain mutable holder, created once per handshake (not per packet).
  */
 public final class TlsEvent {
   /** Why the event was emitted at this moment. */
@@ -73,12 +69,6 @@ public final class TlsEvent {
   public String observerName;
   public String ingressInterface;
 
-  /**
-   * What the fingerprint database knows about this handshake, most significant first; filled by
-   * the matcher.
-   */
-  public final List<Enrichment> enrichments = new ArrayList<>();
-
   /** Set once {@link #deriveFields()} has run. */
   private boolean derived;
 
@@ -119,13 +109,4 @@ public final class TlsEvent {
       ja3sHash = Ja3.md5Hex(ja3sString);
     }
   }
-
-  /** True when the matcher decided this handshake is an alert (event.kind = alert). */
-  public boolean alert;
-
-  /** TLS policy findings, bits of {@link org.ja3sensor.match.PolicyFlag}; set by the matcher. */
-  public int policyFlags;
-
-  /** Why the event is an alert (rule, score, database version); null unless {@link #alert}. */
-  public AlertVerdict verdict;
 }

@@ -2,18 +2,17 @@ package org.ja3sensor.match;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import org.ja3sensor.event.EventJson;
-import org.ja3sensor.event.TlsEvent;
 
 /**
- * Writes what the {@link Matcher} found into the ECS event: {@code threat.enrichments} (every
+ * Writes what the {@link Matcher} found ({@link MatchResult}) into the ECS event: {@code threat.enrichments} (every
  * matching entry), {@code rule.*} and {@code event.severity}/{@code event.risk_score} (alerts),
  * {@code tls.policy_flags}. Field list in docs/events.md, section "Matching and alerts".
  */
-public final class MatchJson implements EventJson.Extension {
+public final class MatchJson {
+  private MatchJson() {}
 
-  @Override
-  public void write(TlsEvent e, JsonGenerator g) throws IOException {
+  /** Top-level fields, after those EventJson writes. */
+  static void write(MatchResult e, JsonGenerator g) throws IOException {
     if (!e.enrichments.isEmpty()) {
       g.writeObjectFieldStart("threat");
       g.writeArrayFieldStart("enrichments");
@@ -39,8 +38,8 @@ public final class MatchJson implements EventJson.Extension {
     }
   }
 
-  @Override
-  public void writeInto(String object, TlsEvent e, JsonGenerator g) throws IOException {
+  /** Fields at the end of EventJson's {@code "event"} and {@code "tls"} objects. */
+  static void writeInto(String object, MatchResult e, JsonGenerator g) throws IOException {
     if ("event".equals(object) && e.verdict != null) {
       g.writeNumberField("severity", e.verdict.severity());
       g.writeNumberField("risk_score", (float) e.verdict.riskScore());

@@ -66,26 +66,24 @@ public final class Matcher implements AutoCloseable {
   }
 
   /**
-   * Sets the event's {@code policyFlags}, {@code enrichments}, {@code alert} and {@code verdict}
-   * from the current snapshot (replacing earlier values).
+   * What the current snapshot says of the event: policy flags, enrichments, alert and verdict.
+   * The event is only read.
    */
-  public void enrich(TlsEvent e) {
-    enrich(e, holder.current());
+  public MatchResult match(TlsEvent e) {
+    return match(e, holder.current());
   }
 
-  /** As {@link #enrich(TlsEvent)} with a given snapshot. */
-  public void enrich(TlsEvent e, Snapshot s) {
-    e.enrichments.clear();
-    e.alert = false;
-    e.verdict = null;
+  /** As {@link #match(TlsEvent)} with a given snapshot. */
+  public MatchResult match(TlsEvent e, Snapshot s) {
+    MatchResult r = new MatchResult();
     int flags = TlsPolicy.flags(e);
-    e.policyFlags = flags;
+    r.policyFlags = flags;
 
     String sni = null;
     if (e.clientHello != null && e.clientHello.serverName() != null) {
       sni = SniPattern.normalize(e.clientHello.serverName());
     }
-    List<Enrichment> out = e.enrichments;
+    List<Enrichment> out = r.enrichments;
     if (e.ja3Hash != null) {
       collect(out, s.ja3(e.ja3Hash), e.ja3Hash, sni, e);
     }
@@ -112,15 +110,16 @@ public final class Matcher implements AutoCloseable {
       collect(out, s.policy(flag), flag.label, sni, e);
     }
     if (out.isEmpty()) {
-      return;
+      return r;
     }
     decide(out, e.timestampNanos / 1_000_000_000L);
     out.sort(ORDER);
     Enrichment rule = out.get(0);
     if (rule.alerting) {
-      e.alert = true;
-      e.verdict = new AlertVerdict(rule, rule.score, severity(rule), s.version());
+      r.alert = true;
+      r.verdict = new AlertVerdict(rule, rule.score, severity(rule), s.version());
     }
+    return r;
   }
 
   private static void collect(List<Enrichment> out, Entry[] entries, String atomic, String sni,

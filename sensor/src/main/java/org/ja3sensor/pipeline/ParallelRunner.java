@@ -14,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.ja3sensor.decode.DecodedPacket;
 import org.ja3sensor.decode.PacketDecoder;
+import org.ja3sensor.event.EventListener;
 import org.ja3sensor.event.TlsEvent;
 import org.ja3sensor.source.LiveCaptureSource;
 import org.ja3sensor.source.PacketHandler;

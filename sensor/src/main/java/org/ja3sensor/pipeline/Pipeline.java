@@ -4,6 +4,7 @@ import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
 import org.ja3sensor.decode.DecodedPacket;
 import org.ja3sensor.decode.PacketDecoder;
+import org.ja3sensor.event.EventListener;
 import org.ja3sensor.event.TlsEvent;
 import org.ja3sensor.flow.Flow;
 import org.ja3sensor.flow.FlowKey;

@@ -5,7 +5,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.ja3sensor.event.TlsEvent;
-import org.ja3sensor.pipeline.EventListener;
+import org.ja3sensor.event.EventListener;
 
 /**
  * Moves the per-event work off the packet thread: events go through a bounded queue to one thread

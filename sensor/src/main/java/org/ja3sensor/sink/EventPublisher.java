@@ -2,41 +2,39 @@ package org.ja3sensor.sink;
 
 import java.io.IOException;
 import org.ja3sensor.event.EventJson;
+import org.ja3sensor.event.EventListener;
 import org.ja3sensor.event.TlsEvent;
-import org.ja3sensor.pipeline.EventListener;
+import org.ja3sensor.match.MatchResult;
+import org.ja3sensor.match.Matcher;
 
 /**
- * Serialises each event and hands it to the sink. The record key is the JA3 hash (else the JA3S
- * hash) so that a consumer can aggregate per client fingerprint. A sink failure is remembered (the
- * command exits non-zero) but does not stop packet processing.
+ * The emitter's work on each event, the same for {@code read} and {@code capture}: derives its
+ * string fields, matches it against the fingerprint database (the {@link MatchResult} travels
+ * beside the event into the JSON), serialises it and hands it to the sink. The record key is the
+ * JA3 hash (else the JA3S hash) so that a consumer can aggregate per client fingerprint. A sink
+ * failure is remembered (the command exits non-zero) but does not stop packet processing. Runs on
+ * one thread (the emitter thread); owns its JSON writer.
  */
 public final class EventPublisher implements EventListener {
-  /** Runs on each event before it is serialised (the fingerprint matcher). */
-  public interface Enricher {
-    void enrich(TlsEvent event);
-  }
-
-  private final EventJson json;
+  private final EventJson json = new EventJson();
   private final EventSink sink;
-  private final Enricher enricher;
+  private final Matcher matcher;
   private IOException failure;
   private long failed;
 
-  public EventPublisher(EventJson json, EventSink sink, Enricher enricher) {
-    this.json = json;
+  /** @param matcher the fingerprint matcher, or null for none */
+  public EventPublisher(EventSink sink, Matcher matcher) {
     this.sink = sink;
-    this.enricher = enricher;
+    this.matcher = matcher;
   }
 
   @Override
   public void onEvent(TlsEvent event) {
     event.deriveFields(); // no-op when the pipeline derived them already
-    if (enricher != null) {
-      enricher.enrich(event);
-    }
+    MatchResult match = matcher != null ? matcher.match(event) : null;
     String key = event.ja3Hash != null ? event.ja3Hash : event.ja3sHash;
     try {
-      sink.publish(json.toJsonUtf8(event), key, event.alert);
+      sink.publish(json.toJsonUtf8(event, match), key, match != null && match.alert);
     } catch (IOException e) {
       failed++;
       if (failure == null) {

@@ -14,7 +14,7 @@ import org.ja3sensor.match.Entry;
 import org.ja3sensor.match.EntryBuilder;
 import org.ja3sensor.match.EntryType;
 import org.ja3sensor.match.DatabaseLoader;
-import org.ja3sensor.match.MatchJson;
+import org.ja3sensor.match.MatchResult;
 import org.ja3sensor.match.Matcher;
 import org.ja3sensor.match.ShippedDatabase;
 import org.ja3sensor.match.Snapshot;
@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Cost of {@link Matcher#enrich} per event against the shipped database (plus 1,000 server-name
+ * Cost of {@link Matcher#match} per event against the shipped database (plus 1,000 server-name
  * entries), beside the cost of
  * serialising the same event (which {@code read} pays for every event anyway).
  *
@@ -100,7 +100,7 @@ public class MatcherBenchmark {
           .confidence(50).source("bench").build());
     }
     matcher = new Matcher(DatabaseHolder.of(EntryBuilder.snapshot("bench", entries)));
-    json = new EventJson().addExtension(new MatchJson());
+    json = new EventJson();
     miss = event("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210",
         "www.example.com");
     // SSLBL "Adware" + ET + Salesforce "Google Chrome": three enrichments, a conflict, an alert
@@ -126,33 +126,33 @@ public class MatcherBenchmark {
 
   @Benchmark
   public void enrichMiss(Blackhole bh) {
-    matcher.enrich(miss);
-    bh.consume(miss.alert);
+    MatchResult missM = matcher.match(miss);
+    bh.consume(missM.alert);
   }
 
   @Benchmark
   public void enrichSniWalkMiss(Blackhole bh) {
-    matcher.enrich(sniMiss);
-    bh.consume(sniMiss.alert);
+    MatchResult sniMissM = matcher.match(sniMiss);
+    bh.consume(sniMissM.alert);
   }
 
   @Benchmark
   public void enrichJa3AlertWithConflict(Blackhole bh) {
-    matcher.enrich(ja3Hit);
-    bh.consume(ja3Hit.verdict);
+    MatchResult ja3HitM = matcher.match(ja3Hit);
+    bh.consume(ja3HitM.verdict);
   }
 
   @Benchmark
   public void enrichPairAlert(Blackhole bh) {
-    matcher.enrich(pairHit);
-    bh.consume(pairHit.verdict);
+    MatchResult pairHitM = matcher.match(pairHit);
+    bh.consume(pairHitM.verdict);
   }
 
   @Benchmark
   public void enrichMix(Blackhole bh) {
     TlsEvent e = mix[next++ & 1023];
-    matcher.enrich(e);
-    bh.consume(e.alert);
+    MatchResult eM = matcher.match(e);
+    bh.consume(eM.alert);
   }
 
   /** What read pays per event anyway: the JSON line of a plain (unmatched) event. */
@@ -164,6 +164,6 @@ public class MatcherBenchmark {
   /** The JSON line of an alert (enrichments, rule, severity). */
   @Benchmark
   public String serializeJa3Alert() {
-    return json.toJson(ja3Hit);
+    return json.toJson(ja3Hit, matcher.match(ja3Hit));
   }
 }

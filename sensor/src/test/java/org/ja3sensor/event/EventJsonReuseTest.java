@@ -49,7 +49,7 @@ class EventJsonReuseTest {
     java.io.StringWriter chars = new java.io.StringWriter();
     try (com.fasterxml.jackson.core.JsonGenerator g =
         new com.fasterxml.jackson.core.JsonFactory().createGenerator(chars)) {
-      json.write(e, g);
+      json.write(e, null, g);
     }
     byte[] reference = chars.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     for (int i = 0; i < 3; i++) {
@@ -78,19 +78,29 @@ class EventJsonReuseTest {
   @Test
   void aFailingExtensionSpoilsOnlyItsOwnEvent() {
     boolean[] fail = {false};
-    EventJson json = new EventJson().addExtension((e, g) -> {
-      if (fail[0]) {
-        throw new IllegalStateException("extension broke");
+    EventJson json = new EventJson();
+    EventJson.Extension x = new EventJson.Extension() {
+      @Override
+      public boolean alert() {
+        return false;
       }
-      g.writeStringField("x", "y");
-    });
-    String before = json.toJson(event(1, null));
-    byte[] beforeUtf8 = json.toJsonUtf8(event(1, null));
+
+      @Override
+      public void write(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+        if (fail[0]) {
+          throw new IllegalStateException("extension broke");
+        }
+        g.writeStringField("x", "y");
+      }
+    };
+    String before = json.toJson(event(1, null), x);
+    byte[] beforeUtf8 = json.toJsonUtf8(event(1, null), x);
     fail[0] = true;
-    assertThrows(IllegalStateException.class, () -> json.toJson(event(2, null)));
-    assertThrows(IllegalStateException.class, () -> json.toJsonUtf8(event(2, null)));
+    assertThrows(IllegalStateException.class, () -> json.toJson(event(2, null), x));
+    assertThrows(IllegalStateException.class, () -> json.toJsonUtf8(event(2, null), x));
     fail[0] = false;
-    assertEquals(before, json.toJson(event(1, null)));
-    org.junit.jupiter.api.Assertions.assertArrayEquals(beforeUtf8, json.toJsonUtf8(event(1, null)));
+    assertEquals(before, json.toJson(event(1, null), x));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        beforeUtf8, json.toJsonUtf8(event(1, null), x));
   }
 }

@@ -43,10 +43,8 @@ class DatabaseHolderTest {
     return id + ",ja3," + ja3 + "," + label + ",malware,alert,60\n";
   }
 
-  private static TlsEvent matched(Matcher m, String ja3) {
-    TlsEvent e = Events.event(ja3, null, null);
-    m.enrich(e);
-    return e;
+  private static MatchResult matched(Matcher m, String ja3) {
+    return m.match(Events.event(ja3, null, null));
   }
 
   @Test
@@ -63,7 +61,7 @@ class DatabaseHolderTest {
       assertTrue(r.changed());
       assertFalse(r.rejected());
       assertNotEquals(before.version(), h.current().version());
-      TlsEvent e = matched(m, B);
+      MatchResult e = matched(m, B);
       assertTrue(e.alert);
       assertEquals(h.current().version(), e.verdict.databaseVersion());
       assertEquals(1, h.reloadCount());
@@ -196,13 +194,13 @@ class DatabaseHolderTest {
           try {
             TlsEvent e = Events.event(A, null, null);
             while (System.nanoTime() < deadline) {
-              m.enrich(e);
+              MatchResult eM = m.match(e);
               lookups.incrementAndGet();
-              if (!e.alert) {
+              if (!eM.alert) {
                 inconsistent.set("no alert");
               }
-              String label = e.verdict.rule().entry().label();
-              String v = e.verdict.databaseVersion();
+              String label = eM.verdict.rule().entry().label();
+              String v = eM.verdict.databaseVersion();
               boolean ok = label.equals("Label-A") && v.equals(vA)
                   || label.equals("Label-B") && v.equals(vB);
               if (!ok) {

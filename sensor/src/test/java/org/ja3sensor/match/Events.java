@@ -70,7 +70,7 @@ final class Events {
         .source("local");
   }
 
-  static Enrichment find(TlsEvent e, String id) {
+  static Enrichment find(MatchResult e, String id) {
     for (Enrichment x : e.enrichments) {
       if (x.entry().id().equals(id)) {
         return x;

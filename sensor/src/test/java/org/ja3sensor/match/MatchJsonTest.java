@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 class MatchJsonTest {
   static final String A = MatcherTest.A;
   static final String B = MatcherTest.B;
-  private final EventJson json = new EventJson().addExtension(new MatchJson());
+  private final EventJson json = new EventJson();
 
-  private JsonNode write(TlsEvent e) throws Exception {
-    return new ObjectMapper().readTree(json.toJson(e));
+  private JsonNode write(TlsEvent e, MatchResult r) throws Exception {
+    return new ObjectMapper().readTree(json.toJson(e, r));
   }
 
   @Test
@@ -40,8 +40,8 @@ class MatchJsonTest {
                 .build(),
             info("chrome", EntryType.JA3, A, Category.BROWSER).label("Chrome 99").build());
     TlsEvent e = event(A, B, "x.example");
-    m.enrich(e);
-    JsonNode j = write(e);
+    MatchResult eM = m.match(e);
+    JsonNode j = write(e, eM);
     assertEquals("alert", j.at("/event/kind").asText());
     assertEquals(73, j.at("/event/severity").asInt());
     assertEquals(75.0, j.at("/event/risk_score").asDouble());
@@ -76,8 +76,8 @@ class MatchJsonTest {
   void enrichmentWithoutAlertHasNoRuleNorSeverity() throws Exception {
     Matcher m = matcher(info("chrome", EntryType.JA3, A, Category.BROWSER).build());
     TlsEvent e = event(A, null, null);
-    m.enrich(e);
-    JsonNode j = write(e);
+    MatchResult eM = m.match(e);
+    JsonNode j = write(e, eM);
     assertEquals("event", j.at("/event/kind").asText());
     assertTrue(j.at("/event/severity").isMissingNode());
     assertTrue(j.at("/rule").isMissingNode());
@@ -87,20 +87,20 @@ class MatchJsonTest {
   @Test
   void plainEventHasNoMatchFields() throws Exception {
     TlsEvent e = event(A, B, null);
-    matcher().enrich(e);
-    JsonNode j = write(e);
+    MatchResult eM = matcher().match(e);
+    JsonNode j = write(e, eM);
     assertTrue(j.at("/threat").isMissingNode());
     assertTrue(j.at("/rule").isMissingNode());
     assertTrue(j.at("/tls/policy_flags").isMissingNode());
-    assertNull(e.verdict);
+    assertNull(eM.verdict);
   }
 
   @Test
   void policyFlagsInsideTls() throws Exception {
     TlsEvent e = event(A, null, null);
     e.clientHello = Events.hello(0x0303, new int[] {0x0000, 0xc02f}, new int[0], null);
-    matcher().enrich(e);
-    JsonNode j = write(e);
+    MatchResult eM = matcher().match(e);
+    JsonNode j = write(e, eM);
     JsonNode flags = j.at("/tls/policy_flags");
     assertEquals(2, flags.size());
     assertEquals("client_offers_null_cipher", flags.get(0).asText());

@@ -29,40 +29,40 @@ class MatcherTest {
   void singleJa3AlertCarriesRuleScoreSeverityAndVersion() {
     Matcher m = matcher(alert("bad", EntryType.JA3, A, 60).build());
     TlsEvent e = event(A, B, "example.com");
-    m.enrich(e);
-    assertTrue(e.alert);
-    assertEquals(1, e.enrichments.size());
-    assertEquals("bad", e.verdict.rule().entry().id());
-    assertEquals(60, e.verdict.riskScore());
-    assertEquals(47, e.verdict.severity());
-    assertEquals("testversion1", e.verdict.databaseVersion());
-    assertEquals(A, e.enrichments.get(0).atomic());
+    MatchResult eM = m.match(e);
+    assertTrue(eM.alert);
+    assertEquals(1, eM.enrichments.size());
+    assertEquals("bad", eM.verdict.rule().entry().id());
+    assertEquals(60, eM.verdict.riskScore());
+    assertEquals(47, eM.verdict.severity());
+    assertEquals("testversion1", eM.verdict.databaseVersion());
+    assertEquals(A, eM.enrichments.get(0).atomic());
   }
 
   @Test
   void noMatchLeavesTheEventPlain() {
     Matcher m = matcher(alert("bad", EntryType.JA3, A, 60).build());
     TlsEvent e = event(C, B, "example.com");
-    m.enrich(e);
-    assertFalse(e.alert);
-    assertTrue(e.enrichments.isEmpty());
-    assertNull(e.verdict);
-    assertEquals(0, e.policyFlags);
+    MatchResult eM = m.match(e);
+    assertFalse(eM.alert);
+    assertTrue(eM.enrichments.isEmpty());
+    assertNull(eM.verdict);
+    assertEquals(0, eM.policyFlags);
   }
 
   @Test
   void pairMatchesOnlyBothOnTheSameFlow() {
     Matcher m = matcher(alert("pair", EntryType.JA3_JA3S, A, 75).pair(B).build());
     TlsEvent both = event(A, B, null);
-    m.enrich(both);
-    assertTrue(both.alert);
-    assertEquals(A + "+" + B, both.enrichments.get(0).atomic());
+    MatchResult bothM = m.match(both);
+    assertTrue(bothM.alert);
+    assertEquals(A + "+" + B, bothM.enrichments.get(0).atomic());
 
     for (TlsEvent e : List.of(event(A, C, null), event(D, B, null), event(A, null, null),
         event(null, B, null))) {
-      m.enrich(e);
-      assertFalse(e.alert, e.ja3Hash + "/" + e.ja3sHash);
-      assertTrue(e.enrichments.isEmpty());
+      MatchResult eM = m.match(e);
+      assertFalse(eM.alert, e.ja3Hash + "/" + e.ja3sHash);
+      assertTrue(eM.enrichments.isEmpty());
     }
   }
 
@@ -72,8 +72,8 @@ class MatcherTest {
     for (String ja3 : List.of(A, A2)) {
       for (String ja3s : List.of(B, B2)) {
         TlsEvent e = event(ja3, ja3s, null);
-        m.enrich(e);
-        assertTrue(e.alert, ja3 + "+" + ja3s);
+        MatchResult eM = m.match(e);
+        assertTrue(eM.alert, ja3 + "+" + ja3s);
       }
     }
   }
@@ -85,11 +85,11 @@ class MatcherTest {
             alert("single", EntryType.JA3, A, 90).build(),
             alert("pair", EntryType.JA3_JA3S, A, 70).pair(B).build());
     TlsEvent e = event(A, B, null);
-    m.enrich(e);
-    assertEquals("pair", e.verdict.rule().entry().id());
-    assertEquals(2, e.enrichments.size());
-    assertEquals("pair", e.enrichments.get(0).entry().id(), "the rule is listed first");
-    assertTrue(find(e, "single").alerting());
+    MatchResult eM = m.match(e);
+    assertEquals("pair", eM.verdict.rule().entry().id());
+    assertEquals(2, eM.enrichments.size());
+    assertEquals("pair", eM.enrichments.get(0).entry().id(), "the rule is listed first");
+    assertTrue(find(eM, "single").alerting());
   }
 
   @Test
@@ -109,8 +109,8 @@ class MatcherTest {
 
   private static void assertMatches(Matcher m, String sni, String... ids) {
     TlsEvent e = event(C, null, sni);
-    m.enrich(e);
-    List<String> got = e.enrichments.stream().map(x -> x.entry().id()).sorted().toList();
+    MatchResult eM = m.match(e);
+    List<String> got = eM.enrichments.stream().map(x -> x.entry().id()).sorted().toList();
     assertEquals(List.of(ids), got, "server name " + sni);
   }
 
@@ -121,20 +121,20 @@ class MatcherTest {
             alert("et-scanner", EntryType.JA3, A, 40).category(Category.TOOL).build(),
             allow("acronis", EntryType.JA3, A).scopeSni("*.acronis.com").build());
     TlsEvent there = event(A, B, "backup.acronis.com");
-    m.enrich(there);
-    assertFalse(there.alert);
-    assertEquals(2, there.enrichments.size(), "the allow suppresses the alert, not the enrichment");
-    assertEquals("acronis", find(there, "et-scanner").suppressedBy());
-    assertFalse(find(there, "et-scanner").alerting());
+    MatchResult thereM = m.match(there);
+    assertFalse(thereM.alert);
+    assertEquals(2, thereM.enrichments.size(), "the allow suppresses the alert, not the enrichment");
+    assertEquals("acronis", find(thereM, "et-scanner").suppressedBy());
+    assertFalse(find(thereM, "et-scanner").alerting());
 
     TlsEvent elsewhere = event(A, B, "example.org");
-    m.enrich(elsewhere);
-    assertTrue(elsewhere.alert);
-    assertEquals(1, elsewhere.enrichments.size(), "out-of-scope allow entry does not match");
+    MatchResult elsewhereM = m.match(elsewhere);
+    assertTrue(elsewhereM.alert);
+    assertEquals(1, elsewhereM.enrichments.size(), "out-of-scope allow entry does not match");
 
     TlsEvent noSni = event(A, B, null);
-    m.enrich(noSni);
-    assertTrue(noSni.alert, "a server-name scope needs a server name");
+    MatchResult noSniM = m.match(noSni);
+    assertTrue(noSniM.alert, "a server-name scope needs a server name");
   }
 
   @Test
@@ -145,21 +145,21 @@ class MatcherTest {
             allow("to-lab", EntryType.JA3, A).scopeDestination("198.51.100.0/24").build(),
             allow("from-v6", EntryType.JA3, A).scopeSource("2001:db8::/32").build());
     TlsEvent toLab = event(A, null, null);
-    m.enrich(toLab);
-    assertFalse(toLab.alert);
-    assertEquals("to-lab", find(toLab, "bad").suppressedBy());
+    MatchResult toLabM = m.match(toLab);
+    assertFalse(toLabM.alert);
+    assertEquals("to-lab", find(toLabM, "bad").suppressedBy());
 
     TlsEvent other = event(A, null, null);
     other.serverIp = "203.0.113.5";
-    m.enrich(other);
-    assertTrue(other.alert);
+    MatchResult otherM = m.match(other);
+    assertTrue(otherM.alert);
 
     TlsEvent v6 = event(A, null, null);
     v6.serverIp = "2001:db9::1";
     v6.clientIp = "2001:db8:1::7";
-    m.enrich(v6);
-    assertFalse(v6.alert);
-    assertEquals("from-v6", find(v6, "bad").suppressedBy());
+    MatchResult v6M = m.match(v6);
+    assertFalse(v6M.alert);
+    assertEquals("from-v6", find(v6M, "bad").suppressedBy());
   }
 
   @Test
@@ -171,17 +171,17 @@ class MatcherTest {
             alert("pair-bad", EntryType.JA3_JA3S, A, 75).pair(B).build(),
             allow("library", EntryType.JA3, A).category(Category.LIBRARY).build());
     TlsEvent e = event(A, C, "evil.example");
-    m.enrich(e);
-    assertEquals("library", find(e, "ja3-bad").suppressedBy());
-    assertNull(find(e, "sni-bad").suppressedBy());
-    assertTrue(e.alert);
-    assertEquals("sni-bad", e.verdict.rule().entry().id());
+    MatchResult eM = m.match(e);
+    assertEquals("library", find(eM, "ja3-bad").suppressedBy());
+    assertNull(find(eM, "sni-bad").suppressedBy());
+    assertTrue(eM.alert);
+    assertEquals("sni-bad", eM.verdict.rule().entry().id());
 
     TlsEvent p = event(A, B, null);
-    m.enrich(p);
-    assertTrue(p.alert);
-    assertEquals("pair-bad", p.verdict.rule().entry().id());
-    assertNull(find(p, "pair-bad").suppressedBy());
+    MatchResult pM = m.match(p);
+    assertTrue(pM.alert);
+    assertEquals("pair-bad", pM.verdict.rule().entry().id());
+    assertNull(find(pM, "pair-bad").suppressedBy());
   }
 
   @Test
@@ -193,11 +193,11 @@ class MatcherTest {
             alert("pair-bad", EntryType.JA3_JA3S, A, 75).pair(B).build(),
             allow("known", EntryType.JA3, A).scopeSni("update.example.com").build());
     TlsEvent e = event(A, B, "update.example.com");
-    m.enrich(e);
-    assertEquals("known", find(e, "ja3-bad").suppressedBy());
-    assertEquals("known", find(e, "ja3s-bad").suppressedBy());
-    assertNull(find(e, "pair-bad").suppressedBy());
-    assertEquals("pair-bad", e.verdict.rule().entry().id());
+    MatchResult eM = m.match(e);
+    assertEquals("known", find(eM, "ja3-bad").suppressedBy());
+    assertEquals("known", find(eM, "ja3s-bad").suppressedBy());
+    assertNull(find(eM, "pair-bad").suppressedBy());
+    assertEquals("pair-bad", eM.verdict.rule().entry().id());
   }
 
   @Test
@@ -208,12 +208,12 @@ class MatcherTest {
             alert("pair-bad", EntryType.JA3_JA3S, A, 75).pair(B).build(),
             allow("pair-ok", EntryType.JA3_JA3S, A).pair(B).build());
     TlsEvent e = event(A, B, null);
-    m.enrich(e);
-    assertFalse(e.alert);
-    assertEquals(3, e.enrichments.size());
+    MatchResult eM = m.match(e);
+    assertFalse(eM.alert);
+    assertEquals(3, eM.enrichments.size());
     TlsEvent other = event(A, C, null);
-    m.enrich(other);
-    assertTrue(other.alert, "the pair allow does not cover another server");
+    MatchResult otherM = m.match(other);
+    assertTrue(otherM.alert, "the pair allow does not cover another server");
   }
 
   @Test
@@ -224,20 +224,20 @@ class MatcherTest {
             alert("et", EntryType.JA3, A, 40).category(Category.ADWARE).build(),
             info("salesforce", EntryType.JA3, A, Category.APPLICATION).label("Google Chrome").build());
     TlsEvent e = event(A, null, null);
-    m.enrich(e);
-    assertEquals(3, e.enrichments.size());
-    Enrichment sslbl = find(e, "sslbl");
-    Enrichment et = find(e, "et");
+    MatchResult eM = m.match(e);
+    assertEquals(3, eM.enrichments.size());
+    Enrichment sslbl = find(eM, "sslbl");
+    Enrichment et = find(eM, "et");
     assertEquals(Enrichment.MALICIOUS_VS_BENIGN, sslbl.conflict());
     assertEquals(60 - Matcher.CONFLICT_PENALTY, sslbl.score());
     assertEquals(40 - Matcher.CONFLICT_PENALTY, et.score());
     assertTrue(sslbl.alerting());
     assertFalse(et.alerting(), "below the minimum alert score after the conflict");
-    assertTrue(e.alert);
-    assertEquals("sslbl", e.verdict.rule().entry().id());
-    assertEquals(30, e.verdict.riskScore());
-    assertEquals(21, e.verdict.severity());
-    assertNull(find(e, "salesforce").conflict());
+    assertTrue(eM.alert);
+    assertEquals("sslbl", eM.verdict.rule().entry().id());
+    assertEquals(30, eM.verdict.riskScore());
+    assertEquals(21, eM.verdict.severity());
+    assertNull(find(eM, "salesforce").conflict());
   }
 
   @Test
@@ -247,40 +247,40 @@ class MatcherTest {
             alert("bad-client", EntryType.JA3, A, 60).build(),
             info("generic-server", EntryType.JA3S, B, Category.SERVER).build());
     TlsEvent e = event(A, B, null);
-    m.enrich(e);
-    assertNull(find(e, "bad-client").conflict());
-    assertEquals(60, e.verdict.riskScore());
+    MatchResult eM = m.match(e);
+    assertNull(find(eM, "bad-client").conflict());
+    assertEquals(60, eM.verdict.riskScore());
   }
 
   @Test
   void staleEntriesWeighLessAtTheEventsTime() {
     Matcher m = matcher(alert("old", EntryType.JA3, A, 60).lastSeen("2019-01-01").build());
     TlsEvent recent = event(A, null, null); // 2024-06-01: 5 full years later
-    m.enrich(recent);
-    assertEquals(Matcher.MAX_STALE_PENALTY, find(recent, "old").stalePenalty());
-    assertEquals(40, recent.verdict.riskScore());
+    MatchResult recentM = m.match(recent);
+    assertEquals(Matcher.MAX_STALE_PENALTY, find(recentM, "old").stalePenalty());
+    assertEquals(40, recentM.verdict.riskScore());
 
     TlsEvent twoYears = event(A, null, null);
     twoYears.timestampNanos = Instant.parse("2021-02-01T00:00:00Z").getEpochSecond() * 1_000_000_000L;
-    m.enrich(twoYears);
-    assertEquals(5, find(twoYears, "old").stalePenalty());
+    MatchResult twoYearsM = m.match(twoYears);
+    assertEquals(5, find(twoYearsM, "old").stalePenalty());
 
     TlsEvent then = event(A, null, null);
     then.timestampNanos = Instant.parse("2019-06-01T00:00:00Z").getEpochSecond() * 1_000_000_000L;
-    m.enrich(then);
-    assertEquals(0, find(then, "old").stalePenalty());
-    assertEquals(60, then.verdict.riskScore());
+    MatchResult thenM = m.match(then);
+    assertEquals(0, find(thenM, "old").stalePenalty());
+    assertEquals(60, thenM.verdict.riskScore());
   }
 
   @Test
   void minimumAlertScore() {
     Entry weak = alert("weak", EntryType.JA3, A, 15).build();
     TlsEvent e = event(A, null, null);
-    new Matcher(DatabaseHolder.of(EntryBuilder.snapshot("v", List.of(weak)))).enrich(e);
-    assertFalse(e.alert);
-    assertEquals(1, e.enrichments.size());
-    new Matcher(DatabaseHolder.of(EntryBuilder.snapshot("v", List.of(weak))), 10, false).enrich(e);
-    assertTrue(e.alert);
+    MatchResult eM = new Matcher(DatabaseHolder.of(EntryBuilder.snapshot("v", List.of(weak)))).match(e);
+    assertFalse(eM.alert);
+    assertEquals(1, eM.enrichments.size());
+    eM = new Matcher(DatabaseHolder.of(EntryBuilder.snapshot("v", List.of(weak))), 10, false).match(e);
+    assertTrue(eM.alert);
   }
 
   @Test
@@ -288,8 +288,8 @@ class MatcherTest {
     Entry off = alert("off", EntryType.JA3, A, 90).disposition(Disposition.DISABLED).build();
     Snapshot s = EntryBuilder.snapshot("v", List.of(off));
     TlsEvent e = event(A, null, null);
-    new Matcher(DatabaseHolder.of(s)).enrich(e);
-    assertTrue(e.enrichments.isEmpty());
+    MatchResult eM = new Matcher(DatabaseHolder.of(s)).match(e);
+    assertTrue(eM.enrichments.isEmpty());
     assertEquals(List.of(off), s.find(A.toUpperCase()));
   }
 
@@ -299,14 +299,14 @@ class MatcherTest {
     e.clientHello = Events.hello(0x0301, new int[] {0x0005, 0x0035}, new int[0], "legacy.example");
     e.serverHello = new org.ja3sensor.tls.ServerHello(0x0301, 0x0005, 0, new int[0], 0, null, false);
     Matcher none = matcher();
-    none.enrich(e);
+    MatchResult eM = none.match(e);
     int expected =
         PolicyFlag.CLIENT_OFFERS_ONLY_TLS11_OR_LOWER.bit()
             | PolicyFlag.CLIENT_OFFERS_RC4_CIPHER.bit()
             | PolicyFlag.SERVER_SELECTED_TLS11_OR_LOWER.bit()
             | PolicyFlag.SERVER_SELECTED_RC4_CIPHER.bit();
-    assertEquals(expected, e.policyFlags);
-    assertFalse(e.alert);
+    assertEquals(expected, eM.policyFlags);
+    assertFalse(eM.alert);
 
     Matcher m =
         matcher(
@@ -316,27 +316,27 @@ class MatcherTest {
             allow("legacy-box", EntryType.POLICY, "server_selected_rc4_cipher")
                 .scopeDestination("10.9.9.9")
                 .build());
-    m.enrich(e);
-    assertTrue(e.alert);
-    assertEquals("rc4", e.verdict.rule().entry().id());
-    assertEquals("server_selected_rc4_cipher", e.verdict.rule().atomic());
-    assertEquals(47, e.verdict.severity(), "policy alerts are at most medium");
+    eM = m.match(e);
+    assertTrue(eM.alert);
+    assertEquals("rc4", eM.verdict.rule().entry().id());
+    assertEquals("server_selected_rc4_cipher", eM.verdict.rule().atomic());
+    assertEquals(47, eM.verdict.severity(), "policy alerts are at most medium");
 
     e.serverIp = "10.9.9.9";
-    m.enrich(e);
-    assertFalse(e.alert, "allowed for that server");
-    assertNotNull(find(e, "legacy-box"));
+    eM = m.match(e);
+    assertFalse(eM.alert, "allowed for that server");
+    assertNotNull(find(eM, "legacy-box"));
   }
 
   @Test
-  void enrichReplacesEarlierResults() {
+  void eachMatchIsComputedAfresh() {
     Matcher m = matcher(alert("bad", EntryType.JA3, A, 60).build());
     TlsEvent e = event(A, null, null);
-    m.enrich(e);
+    MatchResult eM = m.match(e);
     e.ja3Hash = C;
-    m.enrich(e);
-    assertFalse(e.alert);
-    assertTrue(e.enrichments.isEmpty());
-    assertNull(e.verdict);
+    eM = m.match(e);
+    assertFalse(eM.alert);
+    assertTrue(eM.enrichments.isEmpty());
+    assertNull(eM.verdict);
   }
 }

@@ -77,22 +77,20 @@ class ShippedDatabaseTest {
     }
   }
 
-  private static TlsEvent match(String ja3, String ja3s) {
-    TlsEvent e = Events.event(ja3, ja3s, null);
-    new Matcher(DatabaseHolder.of(shipped)).enrich(e);
-    return e;
+  private static MatchResult match(String ja3, String ja3s) {
+    return new Matcher(DatabaseHolder.of(shipped)).match(Events.event(ja3, ja3s, null));
   }
 
   @Test
   void libraryDefaultWithAMalwareLabelDoesNotAlertAloneButItsPairDoes() {
     // SSLBL "Tofsee" on the common Windows JA3 4d7a28d6 (sources README 4.2)
-    TlsEvent alone = match("4d7a28d6f2263ed61de88ca66eb011e3", null);
+    MatchResult alone = match("4d7a28d6f2263ed61de88ca66eb011e3", null);
     assertFalse(alone.alert);
     Enrichment tofsee = Events.find(alone, "sslbl:4d7a28d6f2263ed61de88ca66eb011e3");
     assertNotNull(tofsee, "the malware label stays visible");
     assertEquals("library:windows-common-4d7a28d6", tofsee.suppressedBy());
     // ... but Emotet's JA3+JA3S pair (Salesforce README) alerts
-    TlsEvent pair = match("4d7a28d6f2263ed61de88ca66eb011e3", "80b3a14bccc8598a1f3bbe83e71f735f");
+    MatchResult pair = match("4d7a28d6f2263ed61de88ca66eb011e3", "80b3a14bccc8598a1f3bbe83e71f735f");
     assertTrue(pair.alert);
     assertEquals("derived-c2-reference:emotet", pair.verdict.rule().entry().id());
   }
@@ -100,7 +98,7 @@ class ShippedDatabaseTest {
   @Test
   void maliciousVersusBenignLabelsAreBothShownWithALowerScore() {
     // SSLBL "Adware" vs Salesforce "Google Chrome" (label-conflicts.csv)
-    TlsEvent e = match("bc6c386f480ee97b9d9e52d472b772d8", null);
+    MatchResult e = match("bc6c386f480ee97b9d9e52d472b772d8", null);
     Enrichment adware = Events.find(e, "sslbl:bc6c386f480ee97b9d9e52d472b772d8");
     assertEquals(Enrichment.MALICIOUS_VS_BENIGN, adware.conflict());
     assertNotNull(Events.find(e, "salesforce:bc6c386f480ee97b9d9e52d472b772d8"));
@@ -109,20 +107,20 @@ class ShippedDatabaseTest {
 
   @Test
   void genericTls13Ja3sAloneNeverAlertsButTheCobaltStrikePairDoes() {
-    TlsEvent server = match(null, "eb1d94daa7e0344597e756a1fb6e7054");
+    MatchResult server = match(null, "eb1d94daa7e0344597e756a1fb6e7054");
     assertFalse(server.alert);
     assertFalse(server.enrichments.isEmpty());
-    TlsEvent cs = match("eb88d0b3e1961a0562f006e5ce2a0b87", "eb1d94daa7e0344597e756a1fb6e7054");
+    MatchResult cs = match("eb88d0b3e1961a0562f006e5ce2a0b87", "eb1d94daa7e0344597e756a1fb6e7054");
     assertTrue(cs.alert);
     assertTrue(cs.verdict.rule().entry().type().isPair());
     assertTrue(cs.verdict.rule().entry().label().contains("Cobalt Strike"));
-    TlsEvent otherClient = match(MatcherTest.C, "eb1d94daa7e0344597e756a1fb6e7054");
+    MatchResult otherClient = match(MatcherTest.C, "eb1d94daa7e0344597e756a1fb6e7054");
     assertFalse(otherClient.alert);
   }
 
   @Test
   void browserFingerprintIsContextOnly() {
-    TlsEvent e = match("cd08e31494f9531f560d64c695473da9", null); // Chrome 98-109 (curl-impersonate)
+    MatchResult e = match("cd08e31494f9531f560d64c695473da9", null); // Chrome 98-109 (curl-impersonate)
     assertFalse(e.alert);
     assertEquals(Category.BROWSER, e.enrichments.get(0).entry().category());
     assertNull(e.verdict);

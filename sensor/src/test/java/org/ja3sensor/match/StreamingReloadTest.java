@@ -77,9 +77,9 @@ class StreamingReloadTest {
           while (round.get() < stopAfter.get()) {
             int r = round.get();
             Pipeline p = new Pipeline(PipelineConfig.defaults(), new Counters(), (TlsEvent e) -> {
-              matcher.enrich(e);
-              seen.add(new Seen(r, e.ja3Hash, e.alert ? e.verdict.rule().entry().id() : null,
-                  e.alert ? e.verdict.databaseVersion() : null));
+              MatchResult eM = matcher.match(e);
+              seen.add(new Seen(r, e.ja3Hash, eM.alert ? eM.verdict.rule().entry().id() : null,
+                  eM.alert ? eM.verdict.databaseVersion() : null));
             });
             try (PacketSource s = CaptureFiles.open(chrome.toString(), new Counters())) {
               p.setContext(chrome.toString(), null, null);

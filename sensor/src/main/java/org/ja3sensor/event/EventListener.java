@@ -1,6 +1,4 @@
-package org.ja3sensor.pipeline;
-
-import org.ja3sensor.event.TlsEvent;
+package org.ja3sensor.event;
 
 /** Receives each completed handshake event from a pipeline, on the pipeline's thread. */
 @FunctionalInterface
