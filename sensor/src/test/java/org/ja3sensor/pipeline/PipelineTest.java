@@ -122,40 +122,6 @@ class PipelineTest {
   }
 
   @Test
-  void helloSplitOutOfOrderWithRetransmissionsAndOverlaps() {
-    byte[] ch = Hellos.clientHelloRecord("split.example", 1800);
-    int isn = 0x7fff0000;
-    send(true, 40001, isn, DecodedPacket.SYN, null, 0, 0, SEC);
-    int a = 500;
-    int b = 1300;
-    int base = isn + 1;
-    // third part first, then second part overlapping the first by 100 bytes, then first, then a
-    // retransmission of the first.
-    send(true, 40001, base + b, DecodedPacket.ACK, ch, b, ch.length - b, SEC + 1);
-    send(true, 40001, base + a - 100, DecodedPacket.ACK, ch, a - 100, b - a + 100, SEC + 2);
-    assertTrue(events.isEmpty());
-    send(true, 40001, base, DecodedPacket.ACK, ch, 0, a, SEC + 3);
-    send(true, 40001, base, DecodedPacket.ACK, ch, 0, a, SEC + 4);
-    sendAll(false, 40001, 77, Hellos.serverHelloRecord(), SEC + 5);
-    assertEquals(1, events.size());
-    assertEquals(Hellos.CLIENT_JA3, events.get(0).ja3String);
-    assertEquals(SEC + 3, events.get(0).timestampNanos);
-    assertEquals(0, pipeline.bufferedBytes());
-  }
-
-  @Test
-  void sequenceNumbersWrapAround() {
-    byte[] ch = Hellos.clientHelloRecord("wrap.example", 1000);
-    int isn = 0xfffffe00; // the hello crosses 2^32
-    send(true, 40002, isn, DecodedPacket.SYN, null, 0, 0, SEC);
-    send(true, 40002, isn + 1 + 700, DecodedPacket.ACK, ch, 700, ch.length - 700, SEC);
-    send(true, 40002, isn + 1, DecodedPacket.ACK, ch, 0, 700, SEC);
-    sendAll(false, 40002, 5, Hellos.serverHelloRecord(), SEC);
-    assertEquals(1, events.size());
-    assertEquals(Hellos.CLIENT_JA3, events.get(0).ja3String);
-  }
-
-  @Test
   void flowPickedUpWithoutSyn() {
     byte[] ch = Hellos.clientHelloRecord("nosyn.example", 0);
     sendAll(true, 40003, 123456, ch, SEC);
