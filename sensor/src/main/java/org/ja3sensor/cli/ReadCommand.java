@@ -20,7 +20,7 @@ import org.ja3sensor.core.Counters;
 import org.ja3sensor.pipeline.Pipeline;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.sink.EventPublisher;
-import org.ja3sensor.sink.EmitterThread;
+import org.ja3sensor.event.EmitterThread;
 import org.ja3sensor.sink.EventSink;
 import org.ja3sensor.source.CaptureFiles;
 import org.ja3sensor.source.PacketSource;

@@ -6,14 +6,12 @@ import org.ja3sensor.core.Counters;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.ja3sensor.decode.DecodedPacket;
 import org.ja3sensor.decode.PacketDecoder;
+import org.ja3sensor.event.EmitterThread;
 import org.ja3sensor.event.EventListener;
 import org.ja3sensor.event.TlsEvent;
 import org.ja3sensor.source.LiveCaptureSource;
@@ -28,6 +26,7 @@ import org.ja3sensor.source.PacketSource;
  *  capture thread per source ──decode, flow hash──► SegmentRing[source][worker] (bounded, drop when full)
  *  worker thread per pipeline ◄── its rings, oldest record first; expire() on wall-clock ticks
  *  emitter thread ◄── bounded event queue ◄── every worker's events; calls the downstream listener
+ *                     (the {@link EmitterThread} read uses too, in its tolerant form)
  * </pre>
  *
  * <p>The capture thread decodes each frame once (link, IP, TCP) with its own {@link
@@ -85,19 +84,14 @@ public final class ParallelRunner {
 
   private final Capture[] captures;
   private final Worker[] workers;
-  private final BlockingQueue<TlsEvent> events;
   private final AtomicLong captured = new AtomicLong();
+
+  /** The shared emitter ({@link EmitterThread#tolerant}); started by {@link #run}. */
+  private volatile EmitterThread emitter;
 
   private volatile boolean stopRequested;
   private volatile boolean producersDone;
-  private volatile boolean workersDone;
-  private volatile boolean emitterAlive = true;
-
-  // Written by the emitter thread only.
-  private volatile long eventsPublished;
-  private volatile long downstreamErrors;
   // Written by worker threads (several): atomic.
-  private final AtomicLong eventsLost = new AtomicLong();
   private final AtomicLong workerErrors = new AtomicLong();
 
   /**
@@ -129,7 +123,6 @@ public final class ParallelRunner {
     this.downstream = downstream;
     this.flush = flush;
     this.warnings = warnings;
-    this.events = new ArrayBlockingQueue<>(settings.eventQueue());
 
     String[] interfaceNames = new String[sources.size()];
     for (int i = 0; i < interfaceNames.length; i++) {
@@ -168,10 +161,16 @@ public final class ParallelRunner {
   public Totals run() throws InterruptedException {
     List<Thread> captureThreads = new ArrayList<>();
     List<Thread> workerThreads = new ArrayList<>();
+    emitter =
+        EmitterThread.tolerant(
+            downstream,
+            flush,
+            settings.flushIntervalMillis() * 1_000_000L,
+            warnings,
+            settings.eventQueue());
     for (int i = 0; i < workers.length; i++) {
       workerThreads.add(start("ja3sensor-worker-" + i, workers[i]));
     }
-    Thread emitter = start("ja3sensor-emitter", this::emitLoop);
     for (Capture c : captures) {
       captureThreads.add(start("ja3sensor-capture-" + c.source.name(), c));
     }
@@ -189,8 +188,13 @@ public final class ParallelRunner {
     for (Thread t : workerThreads) {
       t.join();
     }
-    workersDone = true;
-    emitter.join();
+    try {
+      emitter.close();
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      warnings.accept("event output stopped: " + e);
+    }
     return totals();
   }
 
@@ -377,68 +381,7 @@ public final class ParallelRunner {
 
   /** The pipelines' listener (worker threads): hands the event to the emitter. */
   private void enqueueEvent(TlsEvent e) {
-    try {
-      while (!events.offer(e, 100, TimeUnit.MILLISECONDS)) {
-        if (!emitterAlive) {
-          eventsLost.incrementAndGet();
-          return;
-        }
-      }
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-      eventsLost.incrementAndGet();
-    }
-  }
-
-  private void emitLoop() {
-    long flushEvery = settings.flushIntervalMillis() * 1_000_000L;
-    long lastFlush = System.nanoTime();
-    boolean dirty = false;
-    try {
-      while (true) {
-        TlsEvent e;
-        try {
-          e = events.poll(50, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-        if (e != null) {
-          try {
-            downstream.onEvent(e);
-            eventsPublished++;
-            dirty = true;
-          } catch (RuntimeException ex) {
-            if (downstreamErrors++ < 10) {
-              warnings.accept("event output failed: " + ex.getMessage());
-            }
-          }
-        } else if (workersDone && events.isEmpty()) {
-          break;
-        }
-        long now = System.nanoTime();
-        if (dirty && flush != null && now - lastFlush >= flushEvery) {
-          runFlush();
-          dirty = false;
-          lastFlush = now;
-        }
-      }
-      if (flush != null) {
-        runFlush();
-      }
-    } finally {
-      emitterAlive = false;
-    }
-  }
-
-  private void runFlush() {
-    try {
-      flush.run();
-    } catch (RuntimeException ex) {
-      if (downstreamErrors++ < 10) {
-        warnings.accept("event output flush failed: " + ex.getMessage());
-      }
-    }
+    emitter.onEvent(e);
   }
 
   // ------------------------------------------------------------------ counters
@@ -534,9 +477,12 @@ public final class ParallelRunner {
     for (Worker w : workers) {
       w.counters.addTo(t.counters);
     }
-    t.eventsPublished = eventsPublished;
-    t.outputErrors = downstreamErrors;
-    t.eventsLost = eventsLost.get();
+    EmitterThread em = emitter;
+    if (em != null) {
+      t.eventsPublished = em.publishedEvents();
+      t.outputErrors = em.outputErrors();
+      t.eventsLost = em.droppedEvents();
+    }
     t.workerErrors = workerErrors.get();
     return t;
   }

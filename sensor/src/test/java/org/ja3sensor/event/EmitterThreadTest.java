@@ -1,4 +1,4 @@
-package org.ja3sensor.sink;
+package org.ja3sensor.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.ja3sensor.event.TlsEvent;
 import org.ja3sensor.tls.ServerHello;
 import org.junit.jupiter.api.Test;
 
@@ -98,5 +97,31 @@ class EmitterThreadTest {
     Exception thrown = assertThrows(IllegalStateException.class, em::close);
     assertEquals("sink broke", thrown.getMessage());
     assertEquals(1, stops.get());
+  }
+
+  @Test
+  void theTolerantEmitterCountsFailuresGoesOnAndFlushesAtTheEnd() throws Exception {
+    List<Integer> got = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    AtomicInteger flushes = new AtomicInteger();
+    EmitterThread em = EmitterThread.tolerant(e -> {
+      if (e.clientPort % 2 == 1) {
+        throw new IllegalStateException("odd port " + e.clientPort);
+      }
+      got.add(e.clientPort);
+    }, flushes::incrementAndGet, 0, warnings::add, 4);
+    for (int i = 0; i < 30; i++) {
+      em.onEvent(event(i));
+    }
+    em.close();
+    assertEquals(15, got.size());
+    assertEquals(0, got.get(0));
+    assertEquals(28, got.get(14));
+    assertEquals(15, em.publishedEvents());
+    assertEquals(15, em.outputErrors());
+    assertEquals(10, warnings.size(), "the first ten failures are reported");
+    assertEquals("event output failed: odd port 1", warnings.get(0));
+    assertTrue(flushes.get() >= 1);
+    assertEquals(0, em.droppedEvents());
   }
 }
