@@ -10,22 +10,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.ja3sensor.match.DatabaseException;
+import org.ja3sensor.db.DatabaseException;
+import org.ja3sensor.db.Problem;
+import org.ja3sensor.decode.LinkType;
 import org.ja3sensor.match.Matcher;
-import org.ja3sensor.match.Problem;
 import org.ja3sensor.pipeline.ParallelRunner;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.sink.EventPublisher;
 import org.ja3sensor.sink.EventSink;
-import org.ja3sensor.decode.LinkType;
 import org.ja3sensor.source.LiveCaptureException;
 import org.ja3sensor.source.LiveCaptureSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ja3sensor capture -i IFACE}: fingerprint live traffic (a SPAN/TAP port) until stopped.

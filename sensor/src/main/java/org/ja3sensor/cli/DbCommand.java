@@ -12,28 +12,28 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ja3sensor.db.DatabaseException;
+import org.ja3sensor.db.DatabaseHolder;
+import org.ja3sensor.db.DatabaseLoader;
+import org.ja3sensor.db.DbFormat;
+import org.ja3sensor.db.Entry;
+import org.ja3sensor.db.Problem;
+import org.ja3sensor.db.Snapshot;
+import org.ja3sensor.db.importer.ImportException;
+import org.ja3sensor.db.importer.ImportFormat;
 import org.ja3sensor.event.TlsEvent;
 import org.ja3sensor.match.AlertVerdict;
 import org.ja3sensor.match.DatabaseCheck;
-import org.ja3sensor.match.DatabaseException;
-import org.ja3sensor.match.DatabaseHolder;
-import org.ja3sensor.match.DatabaseLoader;
-import org.ja3sensor.match.DbFormat;
 import org.ja3sensor.match.Enrichment;
-import org.ja3sensor.match.Entry;
 import org.ja3sensor.match.MatchResult;
 import org.ja3sensor.match.Matcher;
-import org.ja3sensor.match.Problem;
-import org.ja3sensor.match.Snapshot;
-import org.ja3sensor.match.importer.ImportException;
-import org.ja3sensor.match.importer.ImportFormat;
 import org.ja3sensor.tls.ClientHello;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code ja3sensor db ...}: inspect, validate and build the fingerprint database. */
 @Command(

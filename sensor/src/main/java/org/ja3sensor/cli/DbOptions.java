@@ -5,11 +5,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.ja3sensor.match.DatabaseException;
-import org.ja3sensor.match.DatabaseHolder;
+import org.ja3sensor.db.DatabaseException;
+import org.ja3sensor.db.DatabaseHolder;
+import org.ja3sensor.db.ShippedDatabase;
+import org.ja3sensor.db.Snapshot;
 import org.ja3sensor.match.Matcher;
-import org.ja3sensor.match.ShippedDatabase;
-import org.ja3sensor.match.Snapshot;
 import picocli.CommandLine.Option;
 
 /**

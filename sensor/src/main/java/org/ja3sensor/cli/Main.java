@@ -1,9 +1,9 @@
 package org.ja3sensor.cli;
 
 import java.util.Arrays;
-import org.ja3sensor.match.ShippedDatabase;
-import picocli.CommandLine;
+import org.ja3sensor.db.ShippedDatabase;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code ja3sensor} command: passive TLS fingerprinting (JA3/JA3S). */
 @Command(

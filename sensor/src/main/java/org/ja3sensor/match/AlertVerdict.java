@@ -1,5 +1,7 @@
 package org.ja3sensor.match;
 
+import org.ja3sensor.db.Snapshot;
+
 /**
  * Why an event is an alert: the deciding entry (the rule), the risk score and ECS severity, and
  * the version of the database that matched.

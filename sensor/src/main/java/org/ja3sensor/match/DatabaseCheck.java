@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ja3sensor.db.Disposition;
+import org.ja3sensor.db.Entry;
+import org.ja3sensor.db.EntryType;
+import org.ja3sensor.db.Snapshot;
 
 /**
  * What {@code ja3sensor db check} reports beyond validity: duplicates (the same source listing the

@@ -1,5 +1,8 @@
 package org.ja3sensor.match;
 
+import org.ja3sensor.db.Entry;
+import org.ja3sensor.db.EntryType;
+
 /**
  * One database entry that matched one event, with what the matcher concluded about it for this
  * event: its score after the conflict and staleness rules, whether an allow entry suppressed it,

@@ -2,6 +2,8 @@ package org.ja3sensor.match;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import org.ja3sensor.db.Entry;
+import org.ja3sensor.db.PolicyFlag;
 
 /**
  * Writes what the {@link Matcher} found ({@link MatchResult}) into the ECS event: {@code threat.enrichments} (every

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.ja3sensor.db.PolicyFlag;
 import org.ja3sensor.event.EventJson;
 
 /**

@@ -2,6 +2,13 @@ package org.ja3sensor.match;
 
 import java.util.Comparator;
 import java.util.List;
+import org.ja3sensor.db.DatabaseHolder;
+import org.ja3sensor.db.Disposition;
+import org.ja3sensor.db.Entry;
+import org.ja3sensor.db.EntryType;
+import org.ja3sensor.db.PolicyFlag;
+import org.ja3sensor.db.Snapshot;
+import org.ja3sensor.db.SniPattern;
 import org.ja3sensor.event.TlsEvent;
 
 /**

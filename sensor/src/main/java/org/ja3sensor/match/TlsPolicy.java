@@ -1,5 +1,6 @@
 package org.ja3sensor.match;
 
+import org.ja3sensor.db.PolicyFlag;
 import org.ja3sensor.event.TlsEvent;
 import org.ja3sensor.fingerprint.Ja3;
 import org.ja3sensor.tls.ClientHello;

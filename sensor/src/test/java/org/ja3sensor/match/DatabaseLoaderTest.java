@@ -9,6 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.ja3sensor.db.Category;
+import org.ja3sensor.db.DatabaseException;
+import org.ja3sensor.db.DatabaseLoader;
+import org.ja3sensor.db.DbFormat;
+import org.ja3sensor.db.Disposition;
+import org.ja3sensor.db.Entry;
+import org.ja3sensor.db.EntryBuilder;
+import org.ja3sensor.db.EntryType;
+import org.ja3sensor.db.Problem;
+import org.ja3sensor.db.Snapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

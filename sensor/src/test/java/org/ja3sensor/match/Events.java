@@ -2,6 +2,12 @@ package org.ja3sensor.match;
 
 import java.time.Instant;
 import java.util.List;
+import org.ja3sensor.db.Category;
+import org.ja3sensor.db.DatabaseHolder;
+import org.ja3sensor.db.Disposition;
+import org.ja3sensor.db.Entry;
+import org.ja3sensor.db.EntryBuilder;
+import org.ja3sensor.db.EntryType;
 import org.ja3sensor.event.TlsEvent;
 import org.ja3sensor.tls.ClientHello;
 import org.ja3sensor.tls.ServerHello;

@@ -15,8 +15,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.ja3sensor.match.importer.ImportException;
-import org.ja3sensor.match.importer.ImportFormat;
+import org.ja3sensor.db.Category;
+import org.ja3sensor.db.CsvReader;
+import org.ja3sensor.db.DatabaseLoader;
+import org.ja3sensor.db.DbFormat;
+import org.ja3sensor.db.Disposition;
+import org.ja3sensor.db.Entry;
+import org.ja3sensor.db.EntryType;
+import org.ja3sensor.db.Snapshot;
+import org.ja3sensor.db.importer.ImportException;
+import org.ja3sensor.db.importer.ImportFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -11,6 +11,8 @@ import static org.ja3sensor.match.Events.matcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.ja3sensor.db.Category;
+import org.ja3sensor.db.EntryType;
 import org.ja3sensor.event.EventJson;
 import org.ja3sensor.event.TlsEvent;
 import org.junit.jupiter.api.Test;

@@ -14,6 +14,14 @@ import static org.ja3sensor.match.Events.matcher;
 
 import java.time.Instant;
 import java.util.List;
+import org.ja3sensor.db.Category;
+import org.ja3sensor.db.DatabaseHolder;
+import org.ja3sensor.db.Disposition;
+import org.ja3sensor.db.Entry;
+import org.ja3sensor.db.EntryBuilder;
+import org.ja3sensor.db.EntryType;
+import org.ja3sensor.db.PolicyFlag;
+import org.ja3sensor.db.Snapshot;
 import org.ja3sensor.event.TlsEvent;
 import org.junit.jupiter.api.Test;
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.ja3sensor.db.PolicyFlag;
 import org.ja3sensor.event.TlsEvent;
 import org.ja3sensor.tls.ServerHello;
 import org.junit.jupiter.api.Test;

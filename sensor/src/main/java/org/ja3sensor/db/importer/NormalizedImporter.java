@@ -1,4 +1,4 @@
-package org.ja3sensor.match.importer;
+package org.ja3sensor.db.importer;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -13,12 +13,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.ja3sensor.match.Category;
-import org.ja3sensor.match.CsvReader;
-import org.ja3sensor.match.Disposition;
-import org.ja3sensor.match.Entry;
-import org.ja3sensor.match.EntryBuilder;
-import org.ja3sensor.match.EntryType;
+import org.ja3sensor.db.Category;
+import org.ja3sensor.db.CsvReader;
+import org.ja3sensor.db.Disposition;
+import org.ja3sensor.db.Entry;
+import org.ja3sensor.db.EntryBuilder;
+import org.ja3sensor.db.EntryType;
 
 /**
  * The shared sources' {@code derived/indicators-normalized.csv} (columns {@code fp_type, value,

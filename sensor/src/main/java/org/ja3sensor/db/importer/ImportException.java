@@ -1,4 +1,4 @@
-package org.ja3sensor.match.importer;
+package org.ja3sensor.db.importer;
 
 /** An upstream file that does not have the expected format; the message names file and line. */
 public final class ImportException extends Exception {

@@ -1,4 +1,4 @@
-package org.ja3sensor.match.importer;
+package org.ja3sensor.db.importer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,11 +18,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.ja3sensor.match.Category;
-import org.ja3sensor.match.Disposition;
-import org.ja3sensor.match.Entry;
-import org.ja3sensor.match.EntryBuilder;
-import org.ja3sensor.match.EntryType;
+import org.ja3sensor.db.Category;
+import org.ja3sensor.db.Disposition;
+import org.ja3sensor.db.Entry;
+import org.ja3sensor.db.EntryBuilder;
+import org.ja3sensor.db.EntryType;
 
 /**
  * curl-impersonate {@code tests/signatures/*.yaml}: one real browser ClientHello per file

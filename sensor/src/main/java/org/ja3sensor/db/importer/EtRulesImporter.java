@@ -1,4 +1,4 @@
-package org.ja3sensor.match.importer;
+package org.ja3sensor.db.importer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.ja3sensor.match.Category;
-import org.ja3sensor.match.Disposition;
-import org.ja3sensor.match.Entry;
-import org.ja3sensor.match.EntryBuilder;
-import org.ja3sensor.match.EntryType;
+import org.ja3sensor.db.Category;
+import org.ja3sensor.db.Disposition;
+import org.ja3sensor.db.Entry;
+import org.ja3sensor.db.EntryBuilder;
+import org.ja3sensor.db.EntryType;
 
 /**
  * Emerging Threats Open {@code emerging-ja3.rules}: Suricata rules matching {@code ja3.hash} /

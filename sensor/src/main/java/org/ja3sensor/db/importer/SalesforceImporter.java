@@ -1,4 +1,4 @@
-package org.ja3sensor.match.importer;
+package org.ja3sensor.db.importer;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.ja3sensor.match.Category;
-import org.ja3sensor.match.CsvReader;
-import org.ja3sensor.match.Disposition;
-import org.ja3sensor.match.Entry;
-import org.ja3sensor.match.EntryBuilder;
-import org.ja3sensor.match.EntryType;
+import org.ja3sensor.db.Category;
+import org.ja3sensor.db.CsvReader;
+import org.ja3sensor.db.Disposition;
+import org.ja3sensor.db.Entry;
+import org.ja3sensor.db.EntryBuilder;
+import org.ja3sensor.db.EntryType;
 
 /**
  * salesforce/ja3 {@code lists/osx-nix-ja3.csv}: RFC 4180 rows {@code md5,"app,app,..."} after a

@@ -1,4 +1,4 @@
-package org.ja3sensor.match;
+package org.ja3sensor.db;
 
 /**
  * An error or warning found while loading the database, located by file and line (line 0: the

@@ -1,10 +1,10 @@
-package org.ja3sensor.match.importer;
+package org.ja3sensor.db.importer;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.ja3sensor.match.Entry;
+import org.ja3sensor.db.Entry;
 
 /** The upstream formats {@code ja3sensor db import} converts into database entries. */
 public enum ImportFormat {

@@ -1,4 +1,4 @@
-package org.ja3sensor.match;
+package org.ja3sensor.db;
 
 import java.util.Locale;
 
