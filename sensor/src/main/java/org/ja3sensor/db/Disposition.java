@@ -1,7 +1,6 @@
 package org.ja3sensor.db;
 
 import java.util.Locale;
-import org.ja3sensor.match.Enrichment;
 
 /** What a matching entry does to an event. Values of the {@code disposition} column. */
 public enum Disposition {
