@@ -15,7 +15,7 @@ public final class TlsEvent {
   public enum Trigger {
     /** Both hellos were seen. */
     SERVER_HELLO,
-    /** The flow closed (FIN/RST) before both hellos were seen. */
+    /** The connection closed (RST, or FIN from both sides) before both hellos were seen. */
     FLOW_CLOSED,
     /** The flow was evicted (idle timeout or table full). */
     FLOW_EVICTED,

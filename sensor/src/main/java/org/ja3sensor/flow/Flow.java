@@ -25,7 +25,7 @@ public final class Flow<S> {
 
   /** Side (0 = A, 1 = B) that sent a SYN without ACK (the initiator), -1 when not seen. */
   public int initiatorSide = -1;
-  /** FIN or RST seen. */
+  /** RST, or FIN from both sides, seen. */
   public boolean closed;
   /** Tunnel headers around the flow's first segment. */
   public final int tunnelDepth;

@@ -25,6 +25,8 @@ public final class TcpStream {
   /** A SYN of this direction was seen, with this initial sequence number. */
   public boolean synSeen;
   public int isn;
+  /** A FIN of this direction was seen: it sends no more (the other direction still may). */
+  public boolean finSeen;
   boolean seqKnown;
   /** Next expected sequence number (valid when seqKnown). */
   int nextSeq;
@@ -57,6 +59,7 @@ public final class TcpStream {
     state = IDLE;
     synSeen = false;
     isn = 0;
+    finSeen = false;
     seqKnown = false;
     nextSeq = 0;
     highSeq = 0;

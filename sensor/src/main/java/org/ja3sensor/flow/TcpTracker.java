@@ -24,8 +24,10 @@ import org.ja3sensor.decode.DecodedPacket;
  *       application recognises as a connection start ({@link Application#startsConnection}) and
  *       that lies outside the sent range. The old connection ends ({@link End#REUSED}) and the
  *       flow starts afresh.
- *   <li>FIN or RST: the connection ends ({@link End#CLOSED}); the sender's stream is released
- *       (both on RST).
+ *   <li>RST ends the connection ({@link End#CLOSED}) and releases both streams. A FIN releases
+ *       the sender's stream only: after a half-close the other side can still answer (a client
+ *       that sends its ClientHello and then FIN still gets its ServerHello), so the connection
+ *       ends when both sides have sent a FIN ({@link End#CLOSED}), or at eviction or input end.
  *   <li>Bytes buffered by all streams (out-of-order queues and consumers) above {@code memcap}:
  *       the direction that grew is abandoned, counted {@code REASSEMBLY_MEMCAP}. A direction
  *       released with a hole is counted {@code REASSEMBLY_GAP}.
@@ -40,7 +42,7 @@ import org.ja3sensor.decode.DecodedPacket;
 public final class TcpTracker<S> {
   /** Why a connection ended. */
   public enum End {
-    /** FIN or RST. */
+    /** RST, or FIN from both sides. */
     CLOSED,
     /** Evicted: idle timeout or table full. */
     EVICTED,
@@ -165,14 +167,24 @@ public final class TcpTracker<S> {
     if (p.payloadLen > 0) {
       payload(f, side, s, p, tsNanos);
     }
-    if (p.rst() || p.fin()) {
-      f.closed = true;
-      app.onEnd(f, End.CLOSED);
-      release(s);
-      if (p.rst()) {
-        release(f.stream(1 - side));
+    if (p.rst()) {
+      end(f, s, f.stream(1 - side));
+    } else if (p.fin()) {
+      s.finSeen = true;
+      if (f.stream(1 - side).finSeen) {
+        end(f, s, f.stream(1 - side));
+      } else {
+        release(s); // half-closed: the other side can still answer
       }
     }
+  }
+
+  /** RST, or FIN from both sides: the connection is over. */
+  private void end(Flow<S> f, TcpStream s, TcpStream other) {
+    f.closed = true;
+    app.onEnd(f, End.CLOSED);
+    release(s);
+    release(other);
   }
 
   private void payload(Flow<S> f, int side, TcpStream s, DecodedPacket p, long tsNanos) {

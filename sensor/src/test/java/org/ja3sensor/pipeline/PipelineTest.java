@@ -156,6 +156,51 @@ class PipelineTest {
   }
 
   @Test
+  void aHalfCloseBeforeTheServerAnswersStillGivesOneEventWithTheServerHello() {
+    // openssl s_time: ClientHello, then FIN from the client, then the server's answer
+    byte[] ch = Hellos.clientHelloRecord("halfclose.example", 0);
+    send(true, 40010, 10, DecodedPacket.SYN, null, 0, 0, SEC);
+    send(false, 40010, 70, DecodedPacket.SYN | DecodedPacket.ACK, null, 0, 0, SEC);
+    sendAll(true, 40010, 11, ch, SEC + 1);
+    send(true, 40010, 11 + ch.length, DecodedPacket.FIN | DecodedPacket.ACK, null, 0, 0, SEC + 2);
+    assertEquals(0, events.size(), "the server can still answer");
+    sendAll(false, 40010, 71, Hellos.serverHelloRecord(), SEC + 3);
+    assertEquals(1, events.size());
+    TlsEvent e = events.get(0);
+    assertEquals(TlsEvent.Trigger.SERVER_HELLO, e.trigger);
+    assertEquals(Hellos.SERVER_JA3S, e.ja3sString);
+    assertEquals("halfclose.example", e.clientHello.serverName());
+    send(false, 40010, 71 + 100, DecodedPacket.FIN | DecodedPacket.ACK, null, 0, 0, SEC + 4);
+    pipeline.finish();
+    assertEquals(1, events.size(), "one handshake, one event");
+  }
+
+  @Test
+  void finFromBothSidesEndsAHandshakeWithoutServerHello() {
+    byte[] ch = Hellos.clientHelloRecord("bothfin.example", 0);
+    send(true, 40011, 10, DecodedPacket.SYN, null, 0, 0, SEC);
+    sendAll(true, 40011, 11, ch, SEC + 1);
+    send(true, 40011, 11 + ch.length, DecodedPacket.FIN | DecodedPacket.ACK, null, 0, 0, SEC + 2);
+    assertEquals(0, events.size());
+    send(false, 40011, 70, DecodedPacket.FIN | DecodedPacket.ACK, null, 0, 0, SEC + 3);
+    assertEquals(1, events.size());
+    assertEquals(TlsEvent.Trigger.FLOW_CLOSED, events.get(0).trigger);
+    assertNull(events.get(0).ja3sString);
+  }
+
+  @Test
+  void aOneSidedFinEndsAtEvictionOrInputEnd() {
+    byte[] ch = Hellos.clientHelloRecord("onefin.example", 0);
+    send(true, 40012, 10, DecodedPacket.SYN, null, 0, 0, SEC);
+    sendAll(true, 40012, 11, ch, SEC + 1);
+    send(true, 40012, 11 + ch.length, DecodedPacket.FIN | DecodedPacket.ACK, null, 0, 0, SEC + 2);
+    assertEquals(0, events.size());
+    pipeline.finish();
+    assertEquals(1, events.size());
+    assertEquals(TlsEvent.Trigger.INPUT_END, events.get(0).trigger);
+  }
+
+  @Test
   void newSynOnTheSameFourTupleStartsANewHandshake() {
     handshake(40006, 1000, 5000, SEC, Hellos.clientHelloRecord("first.example", 0));
     handshake(40006, 900000, 7000, 3 * SEC, Hellos.clientHelloRecord("second.example", 0));
