@@ -42,8 +42,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Fingerprint the TLS handshakes in pcap/pcapng files.",
       "Writes one JSON event per handshake (ECS field names, one per line) to stdout and a summary"
-          + " to stderr. Several files are read in order as one capture (flows may continue from"
-          + " one file to the next); - reads stdin.",
+          + " to stderr. Several files are read in order; flows continue into the next file when"
+          + " it starts at or after the last packet of the one before (a rotated capture), else"
+          + " the flows so far are finished first (another capture); - reads stdin.",
       "",
       "Exit status: 0 all read; 1 a file could not be read (the events found before the error are"
           + " still written); 2 bad usage; 3 events could not be delivered."
@@ -156,7 +157,7 @@ public final class ReadCommand implements Callable<Integer> {
         readFiles++;
         try (PacketSource source = CaptureFiles.open(file, counters)) {
           currentSource = source;
-          pipeline.setContext(file, null, null);
+          pipeline.startFile(file);
           if (showProgress) {
             progressLine = new Progress(err, file, source.stats(), counters);
             progressLine.start();

@@ -41,6 +41,11 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
   /** See {@link #setDeferDerivedFields}. */
   private boolean deferDerivedFields;
 
+  /** The file {@link #startFile} announced, until its first packet; else null. */
+  private String nextFile;
+  /** Capture time of the last packet, or Long.MIN_VALUE before the first. */
+  private long lastPacketNanos = Long.MIN_VALUE;
+
   public Pipeline(PipelineConfig config, Counters counters, EventListener listener) {
     this.config = config;
     this.counters = counters;
@@ -62,6 +67,18 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
     this.filePath = filePath;
     this.observerName = observerName;
     this.interfaceNames = interfaceNames;
+  }
+
+  /**
+   * The packets that follow come from another capture file (read with several files). Flows go on
+   * into it only when its first packet is at or after the last packet so far, as in a capture
+   * rotated by {@code tcpdump -C/-G} (a handshake cut by the rotation still gives one event).
+   * When it starts earlier it is another capture of its own (the same capture again, a filtered
+   * copy, a second tap, an unrelated capture reusing 4-tuples): the flows so far are finished
+   * first (their events emitted, trigger input_end), as at the end of the input.
+   */
+  public void startFile(String filePath) {
+    nextFile = filePath;
   }
 
   /**
@@ -92,6 +109,14 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
       int linkType, long tsNanos, byte[] buf, int off, int capLen, int origLen, int ifIndex) {
     counters.packets++;
     counters.bytes += capLen;
+    if (nextFile != null) {
+      if (tsNanos < lastPacketNanos) {
+        finish(); // another capture, not the continuation of this one
+      }
+      filePath = nextFile;
+      nextFile = null;
+    }
+    lastPacketNanos = tsNanos;
     if (decoder.decode(linkType, buf, off, capLen, packet)) {
       onSegment(packet, tsNanos, ifIndex);
     }

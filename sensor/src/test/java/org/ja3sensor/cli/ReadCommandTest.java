@@ -68,6 +68,62 @@ class ReadCommandTest {
     assertTrue(both.err.contains("--no-db cannot be combined"), both.err);
   }
 
+  /** What identifies an event apart from the file it names: time, flow, fingerprints, trigger. */
+  static List<String> handshakes(List<JsonNode> events) {
+    return events.stream()
+        .map(e -> String.join(" ", CliRun.text(e, "@timestamp"),
+            CliRun.text(e, "network.community_id"), CliRun.text(e, "tls.client.ja3"),
+            CliRun.text(e, "tls.server.ja3s"), CliRun.text(e, "ja3sensor.trigger")))
+        .sorted()
+        .toList();
+  }
+
+  @Test
+  void aRotatedCaptureCutMidHandshakeGivesTheEventsOfTheWholeCapture() throws Exception {
+    // tcpdump -C/-G rotation: each file starts at or after the last packet of the one before, so
+    // flows continue into the next file. Five packets per file cut every handshake of the sample
+    // between its ClientHello (packet 4) and its ServerHello (packet 6).
+    Path whole = sample("curl-multi.pcap");
+    Process p = new ProcessBuilder("editcap", "-c", "5", whole.toString(),
+        tmp.resolve("part.pcap").toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), "editcap: " + out);
+    List<String> parts;
+    try (var s = Files.list(tmp)) {
+      parts = s.map(Path::toString).filter(n -> n.contains("part_")).sorted().toList();
+    }
+    assertTrue(parts.size() >= 3, parts.toString());
+    String[] args = new String[parts.size() + 2];
+    args[0] = "read";
+    args[1] = "-q";
+    for (int i = 0; i < parts.size(); i++) {
+      args[i + 2] = parts.get(i);
+    }
+    CliRun rotated = CliRun.run(args);
+    CliRun one = CliRun.run("read", "-q", whole.toString());
+    assertEquals(0, rotated.exitCode, rotated.toString());
+    List<String> want = handshakes(one.events());
+    assertEquals(4, want.size());
+    assertTrue(want.stream().allMatch(h -> h.endsWith(" server_hello")), want.toString());
+    assertEquals(want, handshakes(rotated.events()));
+  }
+
+  @Test
+  void theSameCaptureGivenTwiceGivesItsEventsTwice() {
+    // The second file starts before the first one's last packet: a capture of its own (a copy,
+    // a second tap), so the first file's flows are finished and the second starts afresh.
+    String f = sample("curl-multi.pcap").toString();
+    CliRun once = CliRun.run("read", "-q", f);
+    CliRun twice = CliRun.run("read", "-q", f, f);
+    assertEquals(0, twice.exitCode, twice.toString());
+    List<String> want = new java.util.ArrayList<>(handshakes(once.events()));
+    want.addAll(handshakes(once.events()));
+    java.util.Collections.sort(want);
+    assertEquals(want, handshakes(twice.events()));
+    CliRun summary = CliRun.run("read", f, f);
+    assertTrue(summary.err.contains("events     8"), summary.err);
+  }
+
   @Test
   void severalFilesInOneCall() {
     CliRun both = CliRun.run("read", "-q", sample("curl-tls12.pcap").toString(), sample("gnutls-cli.pcap").toString());
