@@ -157,6 +157,9 @@ public final class ReadCommand implements Callable<Integer> {
         readFiles++;
         try (PacketSource source = CaptureFiles.open(file, counters)) {
           currentSource = source;
+          if (stopping) {
+            source.stop(); // a signal came while the file was being opened
+          }
           pipeline.startFile(file);
           if (showProgress) {
             progressLine = new Progress(err, file, source.stats(), counters);
