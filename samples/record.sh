@@ -243,10 +243,19 @@ record java-httpclient $PORT_PYTHON java "$CLIENTS_DIR/Client.java" "https://127
 
 CHROME_PROFILE="$WORK/chromium-profile"
 mkdir -p "$CHROME_PROFILE"
-record chromium $PORT_OPENSSL chromium --headless --no-sandbox --disable-gpu --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$CHROME_PROFILE" --ignore-certificate-errors \
-  --dump-dom "https://127.0.0.1:$PORT_OPENSSL/"
+CHROMIUM=(chromium --headless --no-sandbox --disable-gpu --no-first-run
+  --disable-background-networking --disable-component-update --disable-sync
+  --user-data-dir="$CHROME_PROFILE" --ignore-certificate-errors)
+# Three runs of the browser, two connections each: one browser, a new extension order (so a new
+# JA3) on every connection, one JA3N and one JA4.
+echo "recording chromium"
+SAMPLES+=(chromium)
+SAMPLE_PORT[chromium]=$PORT_OPENSSL
+capture_start chromium
+for run in 1 2 3; do
+  run_client chromium "${CHROMIUM[@]}" --dump-dom "https://127.0.0.1:$PORT_OPENSSL/"
+done
+capture_stop chromium
 
 # --- expectations from tshark -----------------------------------------------------------------
 TSHARK_VERSION=$(tshark --version 2>/dev/null | head -1)

@@ -60,7 +60,7 @@ class Ja4EventFieldsTest {
         checked++;
       }
     }
-    assertEquals(2 + 4 + 1 + 1 + 1, checked);
+    assertEquals(6 + 4 + 1 + 1 + 1, checked);
   }
 
   @Test
@@ -68,7 +68,7 @@ class Ja4EventFieldsTest {
     CliRun r = CliRun.run("read", "--ja4-original",
         ReadCommandTest.sample("chromium.pcap").toString());
     assertEquals(0, r.exitCode, r.err);
-    assertEquals(2, r.events().size());
+    assertEquals(6, r.events().size());
     for (JsonNode e : r.events()) {
       String ro = CliRun.text(e, "tls.client.ja4_ro");
       String o = CliRun.text(e, "tls.client.ja4_o");
