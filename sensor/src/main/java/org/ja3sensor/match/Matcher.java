@@ -16,7 +16,8 @@ import org.ja3sensor.event.TlsEvent;
  * Matches events against the current database snapshot and decides alerts. Thread-safe and
  * lock-free: each call reads the holder's snapshot once and uses only that version, so a reload
  * never blocks or half-applies to an event. An event without any match costs a few hash lookups
- * and the policy scan, and allocates nothing.
+ * (one per fingerprint kind; for JA4 one per wildcard shape the database uses) and the policy
+ * scan, and allocates nothing but the masked JA4 keys when wildcard JA4 entries are loaded.
  *
  * <p>The decision, documented for users in docs/events.md ("Matching and alerts"):
  *
