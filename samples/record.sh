@@ -243,10 +243,19 @@ record java-httpclient $PORT_PYTHON java "$CLIENTS_DIR/Client.java" "https://127
 
 CHROME_PROFILE="$WORK/chromium-profile"
 mkdir -p "$CHROME_PROFILE"
-record chromium $PORT_OPENSSL chromium --headless --no-sandbox --disable-gpu --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$CHROME_PROFILE" --ignore-certificate-errors \
-  --dump-dom "https://127.0.0.1:$PORT_OPENSSL/"
+CHROMIUM=(chromium --headless --no-sandbox --disable-gpu --no-first-run
+  --disable-background-networking --disable-component-update --disable-sync
+  --user-data-dir="$CHROME_PROFILE" --ignore-certificate-errors)
+# Three runs of the browser, two connections each: one browser, a new extension order (so a new
+# JA3) on every connection, one JA3N and one JA4.
+echo "recording chromium"
+SAMPLES+=(chromium)
+SAMPLE_PORT[chromium]=$PORT_OPENSSL
+capture_start chromium
+for run in 1 2 3; do
+  run_client chromium "${CHROMIUM[@]}" --dump-dom "https://127.0.0.1:$PORT_OPENSSL/"
+done
+capture_stop chromium
 
 # --- expectations from tshark -----------------------------------------------------------------
 TSHARK_VERSION=$(tshark --version 2>/dev/null | head -1)
@@ -270,13 +279,17 @@ for name in "${SAMPLES[@]}"; do
     echo "# tshark: $TSHARK_VERSION"
     echo "# command: tshark -n -r $name.pcap -o tls.desegment_ssl_records:TRUE -o tcp.desegment_tcp_streams:TRUE -d tcp.port==$port,tls -Y 'tls.handshake.type==1||tls.handshake.type==2' -T fields$(printf ' -e %s' "${FIELDS[@]}")"
     echo "# one row per ClientHello (ja3) and ServerHello (ja3s, HelloRetryRequest included); client/server oriented from the message direction"
+    echo "# ja3n and ja4 rows (JA3N string and md5; JA4_r and JA4): samples/ja4_expected.py $name.pcap $port, computed from tshark's dissected ClientHello fields (tshark 4.0 has no JA4/JA3N)"
     printf 'frame\tstream\tclient_ip\tclient_port\tserver_ip\tserver_port\tkind\tfingerprint_string\tfingerprint_md5\n'
-    tshark_fields "$pcap" "$port" "${FIELDS[@]}" | awk -F'\t' -v OFS='\t' '
-      {
-        src = ($3 != "") ? $3 : $4; dst = ($6 != "") ? $6 : $7
-        if ($10 != "") print $1, $2, src, $5, dst, $8, "ja3", $10, $11
-        if ($12 != "") print $1, $2, dst, $8, src, $5, "ja3s", $12, $13
-      }'
+    {
+      tshark_fields "$pcap" "$port" "${FIELDS[@]}" | awk -F'\t' -v OFS='\t' '
+        {
+          src = ($3 != "") ? $3 : $4; dst = ($6 != "") ? $6 : $7
+          if ($10 != "") print $1, $2, src, $5, dst, $8, "ja3", $10, $11
+          if ($12 != "") print $1, $2, dst, $8, src, $5, "ja3s", $12, $13
+        }'
+      "$PYTHON" "$SAMPLES_DIR/ja4_expected.py" "$pcap" "$port" || die "$name: ja4_expected.py failed"
+    } | sort -t $'\t' -k1,1n -s
   } >"$tsv"
 done
 
@@ -291,7 +304,7 @@ for name in "${SAMPLES[@]}"; do
   size=$(stat -c %s "$pcap")
   [ "$size" -lt 1000000 ] || die "$name.pcap is $size bytes, expected under 1 MB"
   # every hash is a single md5 (two hellos in one frame would show up as "h1,h2")
-  bad=$(rows "$name" | awk -F'\t' 'length($9) != 32 || $9 !~ /^[0-9a-f]+$/ || $8 == ""' | head -3)
+  bad=$(rows "$name" | awk -F'\t' '$7 != "ja4" && (length($9) != 32 || $9 !~ /^[0-9a-f]+$/ || $8 == "")' | head -3)
   [ -z "$bad" ] || die "$name: malformed row(s) in tshark output: $bad"
   # every hello tshark dissected has its fingerprint row
   n_ch=$(tshark_fields "$pcap" "$port" tls.handshake.type | tr ',' '\n' | grep -cx 1 || true)
@@ -336,6 +349,16 @@ reused=$(rows curl-multi | awk -F'\t' '$7 == "ja3" && $4 == 40000 { print $2, $9
 segs=$(tshark -n -r "$OUT/chromium.pcap" -o tcp.desegment_tcp_streams:TRUE -d "tcp.port==$PORT_OPENSSL,tls" \
   -Y 'tls.handshake.type==1' -T fields -e tcp.segment.count 2>/dev/null | head -1)
 [ "${segs:-0}" -ge 2 ] || die "chromium: first ClientHello is in ${segs:-1} TCP segment(s), expected 2"
+# chromium: extension order permuted per connection: JA3s differ, one JA3N, one JA4
+for name in chromium; do
+  n=$(streams_with "$name" ja3 | wc -l)
+  [ "$(rows "$name" | awk -F'\t' '$7 == "ja3" { print $9 }' | sort -u | wc -l)" -eq "$n" ] \
+    || die "$name: two connections with the same JA3 (expected a permuted extension order)"
+  [ "$(rows "$name" | awk -F'\t' '$7 == "ja3n" { print $9 }' | sort -u | wc -l)" -eq 1 ] \
+    || die "$name: more than one JA3N"
+  [ "$(rows "$name" | awk -F'\t' '$7 == "ja4" { print $9 }' | sort -u | wc -l)" -eq 1 ] \
+    || die "$name: more than one JA4"
+done
 
 # --- versions ---------------------------------------------------------------------------------
 {

@@ -28,7 +28,10 @@ import picocli.CommandLine;
  * samples/record.sh). The expectations in {@code samples/<name>.expected.tsv} come from tshark, not
  * from this project: for every TCP connection (tshark's tcp.stream) the first ClientHello's JA3 and
  * the first ServerHello's JA3S. {@code read} must print exactly one event per such connection with
- * those values, and nothing else.
+ * those values, and nothing else. The JA3N and JA4 rows of the same files are computed from
+ * tshark's dissected ClientHello fields by {@code samples/ja4_expected.py} (an independent route:
+ * tshark 4.0 has no JA4), and chromium.pcap's connections, whose JA3s differ, must share one JA3N
+ * and one JA4.
  */
 class SamplesGoldenTest {
 
@@ -41,13 +44,16 @@ class SamplesGoldenTest {
   /** What one event says about one connection; null where the hello is absent. */
   record Handshake(
       String clientIp, int clientPort, String serverIp, int serverPort,
-      String ja3String, String ja3, String ja3sString, String ja3s) {
+      String ja3String, String ja3, String ja3sString, String ja3s,
+      String ja3nString, String ja3n, String ja4r, String ja4) {
 
     @Override
     public String toString() {
       return clientIp + "." + clientPort + " -> " + serverIp + "." + serverPort
           + "\n    ja3  " + ja3 + " " + ja3String
-          + "\n    ja3s " + ja3s + " " + ja3sString;
+          + "\n    ja3s " + ja3s + " " + ja3sString
+          + "\n    ja3n " + ja3n + " " + ja3nString
+          + "\n    ja4  " + ja4 + " " + ja4r;
     }
   }
 
@@ -65,6 +71,24 @@ class SamplesGoldenTest {
     assertTrue(pcaps.size() >= MIN_SAMPLES,
         "expected at least " + MIN_SAMPLES + " captures in " + dir + ", found " + pcaps.size());
     return pcaps.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> check(p)));
+  }
+
+  /**
+   * Chromium permutes its extensions per connection: the connections of chromium.pcap have
+   * different JA3s, one JA3N and one JA4 (by tshark's fields, and in our events).
+   */
+  @org.junit.jupiter.api.Test
+  void chromiumConnectionsShareJa3nAndJa4() throws IOException {
+    for (String name : List.of("chromium")) {
+      Path pcap = samplesDir().resolve(name + ".pcap");
+      List<Handshake> expected = readExpectations(pcap.resolveSibling(name + ".expected.tsv"));
+      assertTrue(expected.size() >= 2, name + ": connections " + expected.size());
+      assertEquals(expected.size(), expected.stream().map(Handshake::ja3).distinct().count(),
+          name + ": every connection its own JA3");
+      assertEquals(1, expected.stream().map(Handshake::ja3n).distinct().count(), name + ": JA3N");
+      assertEquals(1, expected.stream().map(Handshake::ja4).distinct().count(), name + ": JA4");
+      check(pcap); // and read gives the same values
+    }
   }
 
   private static void check(Path pcap) throws IOException {
@@ -115,11 +139,17 @@ class SamplesGoldenTest {
       rows.sort(Comparator.comparingInt(r -> Integer.parseInt(r[0])));
       String[] ch = first(rows, "ja3");
       String[] sh = first(rows, "ja3s");
+      String[] n = first(rows, "ja3n");
+      String[] j = first(rows, "ja4");
+      assertEquals(ch == null, n == null, tsv + ": a ja3n row for each first ClientHello");
+      assertEquals(ch == null, j == null, tsv + ": a ja4 row for each first ClientHello");
       String[] tuple = ch != null ? ch : sh;
       result.add(new Handshake(
           canonicalIp(tuple[2]), Integer.parseInt(tuple[3]), canonicalIp(tuple[4]), Integer.parseInt(tuple[5]),
           ch != null ? ch[7] : null, ch != null ? ch[8] : null,
-          sh != null ? sh[7] : null, sh != null ? sh[8] : null));
+          sh != null ? sh[7] : null, sh != null ? sh[8] : null,
+          n != null ? n[7] : null, n != null ? n[8] : null,
+          j != null ? j[7] : null, j != null ? j[8] : null));
     }
     return result;
   }
@@ -133,7 +163,9 @@ class SamplesGoldenTest {
         canonicalIp(text(e, "source.ip")), port(e, "source.port"),
         canonicalIp(text(e, "destination.ip")), port(e, "destination.port"),
         text(e, "tls.client.ja3_string"), text(e, "tls.client.ja3"),
-        text(e, "tls.server.ja3s_string"), text(e, "tls.server.ja3s"));
+        text(e, "tls.server.ja3s_string"), text(e, "tls.server.ja3s"),
+        text(e, "tls.client.ja3n_string"), text(e, "tls.client.ja3n"),
+        text(e, "tls.client.ja4_r"), text(e, "tls.client.ja4"));
   }
 
   private static String text(JsonNode event, String dottedPath) {

@@ -149,6 +149,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
   /** Output (stdout or Kafka) and the sensor name (--sensor-name, default the host name). */
   @Mixin OutputOptions output = new OutputOptions();
 
+  @Mixin FingerprintOptions fingerprints = new FingerprintOptions();
+
   /** The fingerprint database; reloaded when its files change and on SIGHUP. */
   @Mixin DbOptions db = new DbOptions();
 
@@ -213,7 +215,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       warn.accept(e.getMessage());
       return 2;
     }
-    EventPublisher publisher = new EventPublisher(sink, matcher);
+    EventPublisher publisher = new EventPublisher(sink, matcher)
+        .setJa4Original(fingerprints.ja4Original());
     // stdout is flushed once a second so that events show up promptly; the Kafka producer
     // delivers on its own, and its flush() waits for acknowledgements (up to seconds while the
     // broker is down), which must not hold up the emitter: it is flushed by close() at the end.

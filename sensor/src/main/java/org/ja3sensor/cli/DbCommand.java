@@ -16,6 +16,7 @@ import org.ja3sensor.db.DatabaseException;
 import org.ja3sensor.db.DatabaseHolder;
 import org.ja3sensor.db.DatabaseLoader;
 import org.ja3sensor.db.DbFormat;
+import org.ja3sensor.db.Ja4Pattern;
 import org.ja3sensor.db.Entry;
 import org.ja3sensor.db.Problem;
 import org.ja3sensor.db.Snapshot;
@@ -98,6 +99,7 @@ public final class DbCommand implements Callable<Integer> {
       List<DatabaseCheck.Finding> dups = DatabaseCheck.duplicates(s);
       List<DatabaseCheck.Finding> conflicts = DatabaseCheck.conflicts(s);
       List<DatabaseCheck.Finding> notices = DatabaseCheck.notices(s);
+      List<DatabaseCheck.Finding> never = DatabaseCheck.neverMatching(s);
       if (!quiet) {
         for (Problem w : s.warnings()) {
           out.println("warning: " + w);
@@ -105,12 +107,13 @@ public final class DbCommand implements Callable<Integer> {
         print(out, "duplicate", dups);
         print(out, "conflict", conflicts);
         print(out, "notice", notices);
+        print(out, "unmatchable", never);
       }
       out.printf(
           "ok: version %s, %d entries from %d file(s); %d warning(s), %d duplicate(s),"
-              + " %d conflict(s), %d notice(s)%n",
+              + " %d conflict(s), %d notice(s), %d never matching%n",
           s.version(), s.entries().size(), s.files().size(), s.warnings().size(), dups.size(),
-          conflicts.size(), notices.size());
+          conflicts.size(), notices.size(), never.size());
       return strict && !dups.isEmpty() ? 1 : 0;
     }
 
@@ -126,14 +129,15 @@ public final class DbCommand implements Callable<Integer> {
       name = "lookup",
       mixinStandardHelpOptions = true,
       description = {
-        "Show every entry for a JA3, JA3S, JA4 or server name, and what the matcher would decide"
+        "Show every entry for a JA3, JA3N, JA3S, JA4 or server name, and what the matcher would decide"
             + " for a handshake carrying only that value."
       })
   static final class Lookup implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DbOptions db;
 
-    @Parameters(paramLabel = "VALUE", description = "JA3 or JA3S (MD5), JA4, or a server name")
+    @Parameters(paramLabel = "VALUE",
+        description = "JA3, JA3N or JA3S (MD5), JA4, or a server name")
     String value;
 
     @Override
@@ -173,9 +177,16 @@ public final class DbCommand implements Callable<Integer> {
         TlsEvent client = new TlsEvent();
         client.ja3Hash = v;
         simulate(out, "a client with this JA3", m, client);
+        TlsEvent ja3n = new TlsEvent();
+        ja3n.ja3nHash = v;
+        simulate(out, "a client with this JA3N", m, ja3n);
         TlsEvent server = new TlsEvent();
         server.ja3sHash = v;
         simulate(out, "a server with this JA3S", m, server);
+      } else if (Ja4Pattern.normalize(value, false) != null) {
+        TlsEvent client = new TlsEvent();
+        client.ja4 = Ja4Pattern.normalize(value, false);
+        simulate(out, "a client with this JA4", m, client);
       } else if (v.matches("[a-z0-9._-]+\\.[a-z0-9._-]+") && !v.contains("_")) {
         TlsEvent named = new TlsEvent();
         named.clientHello = new ClientHello(0x0303, new int[0], new int[0], new int[0],

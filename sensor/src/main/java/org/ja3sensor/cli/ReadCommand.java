@@ -60,6 +60,8 @@ public final class ReadCommand implements Callable<Integer> {
 
   @Mixin OutputOptions output = new OutputOptions();
 
+  @Mixin FingerprintOptions fingerprints = new FingerprintOptions();
+
   @Mixin DbOptions db = new DbOptions();
 
   @Option(
@@ -112,7 +114,8 @@ public final class ReadCommand implements Callable<Integer> {
         new EmitterThread(
             () -> {
               matcher[0] = db.openMatcher(false);
-              publisher[0] = new EventPublisher(sink, matcher[0]);
+              publisher[0] = new EventPublisher(sink, matcher[0])
+                  .setJa4Original(fingerprints.ja4Original());
               return publisher[0];
             },
             this::stopReading,

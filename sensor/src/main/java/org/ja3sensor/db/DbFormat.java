@@ -37,8 +37,6 @@ public final class DbFormat {
           "notes");
 
   private static final List<String> REQUIRED = List.of("type", "value", "label", "disposition");
-  private static final Pattern JA4 =
-      Pattern.compile("[tqd][0-9a-z]{2}[di][0-9]{4}[0-9a-zA-Z]{2}_[0-9a-f]{12}_[0-9a-f]{12}");
   private static final Pattern JA4S =
       Pattern.compile("[tqd][0-9a-z]{2}[0-9]{2}[0-9a-zA-Z]{2}_[0-9a-f]{4}_[0-9a-f]{12}");
   private static final int MAX_ALTERNATIVES = 256;
@@ -185,7 +183,7 @@ public final class DbFormat {
                 file,
                 line,
                 "column \"pair_value\": \"" + pv + "\" given for type " + type.label
-                    + "; only ja3+ja3s entries have a pair value"));
+                    + "; only pair entries (ja3+ja3s, ja3n+ja3s, ja4+ja3s) have a pair value"));
       }
     }
     String firstSeen = date(h.get(row, "first_seen"), "first_seen", file, line, problems);
@@ -263,9 +261,13 @@ public final class DbFormat {
       case JA3:
       case JA3S:
       case JA3_JA3S:
+      case JA3N:
+      case JA3N_JA3S:
         return hex32(p);
       case JA4:
-        return JA4.matcher(p).matches() ? p : null;
+        return Ja4Pattern.normalize(p, true);
+      case JA4_JA3S:
+        return Ja4Pattern.normalize(p, false);
       case JA4S:
         return JA4S.matcher(p).matches() ? p : null;
       case SNI:
@@ -304,9 +306,14 @@ public final class DbFormat {
       case JA3:
       case JA3S:
       case JA3_JA3S:
+      case JA3N:
+      case JA3N_JA3S:
         return "an MD5 hash (32 hex digits), alternatives separated by |";
       case JA4:
-        return "a JA4 fingerprint like t13d1516h2_8daaf6152771_02713d6af862";
+        return "a JA4 fingerprint like t13d1516h2_8daaf6152771_02713d6af862, or with * for one or"
+            + " two parts (t13d1516h2_8daaf6152771_*)";
+      case JA4_JA3S:
+        return "a JA4 fingerprint like t13d1516h2_8daaf6152771_02713d6af862 (no * in pairs)";
       case JA4S:
         return "a JA4S fingerprint like t130200_1301_234ea6891581";
       case SNI:

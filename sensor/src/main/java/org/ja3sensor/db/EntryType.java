@@ -10,9 +10,21 @@ public enum EntryType {
   JA3S("ja3s", "tls.server.ja3s"),
   /** A JA3 and a JA3S on the same flow: the most specific signal the database can carry. */
   JA3_JA3S("ja3+ja3s", "tls.client.ja3+tls.server.ja3s"),
-  /** The client's JA4 (accepted and indexed; matched once events carry JA4). */
+  /** The client's JA3N (JA3 with its extensions sorted), an MD5. */
+  JA3N("ja3n", "tls.client.ja3n"),
+  /** A JA3N and a JA3S on the same flow. */
+  JA3N_JA3S("ja3n+ja3s", "tls.client.ja3n+tls.server.ja3s"),
+  /**
+   * The client's JA4, exact or with {@code *} for one or two of its three parts
+   * ({@code t13d1516h2_8daaf6152771_*}: a client family whatever its extensions).
+   */
   JA4("ja4", "tls.client.ja4"),
-  /** The server's JA4S (accepted and indexed; matched once events carry JA4S). */
+  /** A JA4 (exact) and a JA3S on the same flow. */
+  JA4_JA3S("ja4+ja3s", "tls.client.ja4+tls.server.ja3s"),
+  /**
+   * The server's JA4S: accepted and indexed, but never matched (JA4S is under the FoxIO License
+   * 1.1 and the sensor does not compute it; {@code db check} reports such entries).
+   */
   JA4S("ja4s", "tls.server.ja4s"),
   /** The server name the client asked for: exact, or {@code *.example.com} for any subdomain. */
   SNI("sni", "tls.client.server_name"),
@@ -29,13 +41,28 @@ public enum EntryType {
     this.field = field;
   }
 
+  /** A client fingerprint and a JA3S on one flow. */
   public boolean isPair() {
-    return this == JA3_JA3S;
+    return this == JA3_JA3S || this == JA3N_JA3S || this == JA4_JA3S;
+  }
+
+  /** The client side of a pair (JA3, JA3N or JA4); the type itself otherwise. */
+  public EntryType clientSide() {
+    switch (this) {
+      case JA3_JA3S:
+        return JA3;
+      case JA3N_JA3S:
+        return JA3N;
+      case JA4_JA3S:
+        return JA4;
+      default:
+        return this;
+    }
   }
 
   /** A single fingerprint or the server name (not a pair, not a policy flag). */
   public boolean isSingleFingerprint() {
-    return this != JA3_JA3S && this != POLICY;
+    return !isPair() && this != POLICY;
   }
 
   /** The type for a column value, or null. */

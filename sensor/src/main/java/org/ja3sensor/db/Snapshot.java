@@ -26,7 +26,13 @@ public final class Snapshot {
   private final Map<String, Entry[]> ja3;
   private final Map<String, Entry[]> ja3s;
   private final Map<String, Map<String, Entry[]>> pairs;
+  private final Map<String, Entry[]> ja3n;
+  private final Map<String, Map<String, Entry[]>> ja3nPairs;
+  private final Map<String, Map<String, Entry[]>> ja4Pairs;
+  /** JA4 entries by value: exact, or masked ({@link Ja4Pattern#mask}) for wildcard entries. */
   private final Map<String, Entry[]> ja4;
+  /** Bit s set when some JA4 entry has shape s (bit 0: exact values). */
+  private final int ja4Shapes;
   private final Map<String, Entry[]> ja4s;
   private final Map<String, Entry[]> sniExact;
   private final Map<String, Entry[]> sniSubdomains;
@@ -47,6 +53,10 @@ public final class Snapshot {
     Map<String, List<Entry>> ja3L = new HashMap<>();
     Map<String, List<Entry>> ja3sL = new HashMap<>();
     Map<String, Map<String, List<Entry>>> pairL = new HashMap<>();
+    Map<String, List<Entry>> ja3nL = new HashMap<>();
+    Map<String, Map<String, List<Entry>>> ja3nPairL = new HashMap<>();
+    Map<String, Map<String, List<Entry>>> ja4PairL = new HashMap<>();
+    int shapes = 0;
     Map<String, List<Entry>> ja4L = new HashMap<>();
     Map<String, List<Entry>> ja4sL = new HashMap<>();
     Map<String, List<Entry>> exactL = new HashMap<>();
@@ -72,8 +82,22 @@ public final class Snapshot {
               add(pairL.computeIfAbsent(v, k -> new HashMap<>()), s, e);
             }
             break;
+          case JA3N:
+            add(ja3nL, v, e);
+            break;
+          case JA3N_JA3S:
+            for (String s : e.pairValues()) {
+              add(ja3nPairL.computeIfAbsent(v, k -> new HashMap<>()), s, e);
+            }
+            break;
           case JA4:
             add(ja4L, v, e);
+            shapes |= 1 << Ja4Pattern.shape(v);
+            break;
+          case JA4_JA3S:
+            for (String s : e.pairValues()) {
+              add(ja4PairL.computeIfAbsent(v, k -> new HashMap<>()), s, e);
+            }
             break;
           case JA4S:
             add(ja4sL, v, e);
@@ -101,6 +125,10 @@ public final class Snapshot {
     Map<String, Map<String, Entry[]>> p = new HashMap<>();
     pairL.forEach((k, v) -> p.put(k, freeze(v)));
     this.pairs = p;
+    this.ja3n = freeze(ja3nL);
+    this.ja3nPairs = freezePairs(ja3nPairL);
+    this.ja4Pairs = freezePairs(ja4PairL);
+    this.ja4Shapes = shapes;
     this.ja4 = freeze(ja4L);
     this.ja4s = freeze(ja4sL);
     this.sniExact = freeze(exactL);
@@ -126,6 +154,13 @@ public final class Snapshot {
       }
     }
     return false;
+  }
+
+  private static Map<String, Map<String, Entry[]>> freezePairs(
+      Map<String, Map<String, List<Entry>>> m) {
+    Map<String, Map<String, Entry[]>> p = new HashMap<>();
+    m.forEach((k, v) -> p.put(k, freeze(v)));
+    return p;
   }
 
   private static Map<String, Entry[]> freeze(Map<String, List<Entry>> m) {
@@ -184,8 +219,43 @@ public final class Snapshot {
     return ja3Hash != null && pairs.containsKey(ja3Hash);
   }
 
-  public Entry[] ja4(String fp) {
-    return get(ja4, fp);
+  public Entry[] ja3n(String hash) {
+    return get(ja3n, hash);
+  }
+
+  /**
+   * Pair entries of a type (ja3+ja3s, ja3n+ja3s, ja4+ja3s) for the client value and the JA3S.
+   */
+  public Entry[] pair(EntryType type, String client, String ja3sHash) {
+    Map<String, Map<String, Entry[]>> m = pairsOf(type);
+    if (client == null || ja3sHash == null || m.isEmpty()) {
+      return NONE;
+    }
+    Map<String, Entry[]> byServer = m.get(client);
+    return byServer == null ? NONE : get(byServer, ja3sHash);
+  }
+
+  private Map<String, Map<String, Entry[]>> pairsOf(EntryType type) {
+    switch (type) {
+      case JA3_JA3S:
+        return pairs;
+      case JA3N_JA3S:
+        return ja3nPairs;
+      case JA4_JA3S:
+        return ja4Pairs;
+      default:
+        throw new IllegalArgumentException("type " + type.label + " is not a pair");
+    }
+  }
+
+  /** JA4 entries under one key: an exact JA4, or a fingerprint masked for one shape. */
+  public Entry[] ja4(String key) {
+    return get(ja4, key);
+  }
+
+  /** The shapes of the JA4 entries (bit 0 exact, see {@link Ja4Pattern}). */
+  public int ja4Shapes() {
+    return ja4Shapes;
   }
 
   public Entry[] ja4s(String fp) {
@@ -217,7 +287,10 @@ public final class Snapshot {
     return e == null ? NONE : e;
   }
 
-  /** Entries whose value or pair value equals {@code value} (any type), for {@code db lookup}. */
+  /**
+   * Entries whose value or pair value equals {@code value} (any type), or whose JA4 pattern
+   * matches it, for {@code db lookup}.
+   */
   public List<Entry> find(String value) {
     List<Entry> out = new ArrayList<>();
     String v = value.trim();
@@ -227,6 +300,14 @@ public final class Snapshot {
           || e.values().contains(lower)
           || e.pairValues().contains(lower)) {
         out.add(e);
+      } else if (e.type() == EntryType.JA4 && Ja4Pattern.normalize(v, false) != null) {
+        for (String p : e.values()) {
+          int shape = Ja4Pattern.shape(p);
+          if (shape != 0 && Ja4Pattern.mask(v, shape).equals(p)) {
+            out.add(e);
+            break;
+          }
+        }
       } else if (e.type() == EntryType.SNI) {
         String name = SniPattern.normalize(lower);
         for (String p : e.values()) {

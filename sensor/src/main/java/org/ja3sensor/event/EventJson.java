@@ -307,6 +307,15 @@ public final class EventJson {
       if (ch != null) {
         g.writeStringField("ja3", e.ja3Hash);
         g.writeStringField("ja3_string", e.ja3String);
+        // JA3N and JA4 (docs/ja4.md), named after ECS's tls.client.ja3.
+        g.writeStringField("ja3n", e.ja3nHash);
+        g.writeStringField("ja3n_string", e.ja3nString);
+        g.writeStringField("ja4", e.ja4);
+        g.writeStringField("ja4_r", e.ja4Raw);
+        if (e.ja4Original != null) {
+          g.writeStringField("ja4_o", e.ja4Original);
+          g.writeStringField("ja4_ro", e.ja4OriginalRaw);
+        }
         if (ch.serverName() != null) {
           g.writeStringField("server_name", ch.serverName());
         }

@@ -2,6 +2,7 @@ package org.ja3sensor.event;
 
 import org.ja3sensor.decode.IpAddresses;
 import org.ja3sensor.fingerprint.Ja3;
+import org.ja3sensor.fingerprint.Ja4;
 import org.ja3sensor.tls.ClientHello;
 import org.ja3sensor.tls.ServerHello;
 
@@ -54,6 +55,20 @@ public final class TlsEvent {
   public ClientHello clientHello;
   public String ja3String;
   public String ja3Hash;
+  /** JA3N: the JA3 string with its extensions sorted, and its MD5. */
+  public String ja3nString;
+  public String ja3nHash;
+  /**
+   * The transport letter of JA4 ({@link Ja4#TCP}, {@link Ja4#QUIC}, {@link Ja4#DTLS}); set by the
+   * pipeline that built the event before {@link #deriveFields()}.
+   */
+  public char ja4Transport = Ja4.TCP;
+  /** JA4 and JA4_r. */
+  public String ja4;
+  public String ja4Raw;
+  /** JA4_o and JA4_ro: null unless {@link #deriveOriginalJa4()} ran (option --ja4-original). */
+  public String ja4Original;
+  public String ja4OriginalRaw;
   /** True when the client sent an SSLv2-format hello (no JA3). */
   public boolean sslv2ClientHello;
 
@@ -74,8 +89,8 @@ public final class TlsEvent {
 
   /**
    * Fills the fields that are pure functions of the raw ones: the address strings and Community ID
-   * (from {@link #clientHi} ... {@link #serverLo} and the ports) and the JA3/JA3S strings and hashes
-   * (from the hellos). Idempotent. The pipeline may leave this to the thread that publishes the
+   * (from {@link #clientHi} ... {@link #serverLo} and the ports), the JA3/JA3S strings and hashes,
+   * JA3N and JA4/JA4_r (from the hellos). Idempotent. The pipeline may leave this to the thread that publishes the
    * event, so that its own thread only handles packets.
    */
   public void deriveFields() {
@@ -103,10 +118,27 @@ public final class TlsEvent {
     if (clientHello != null) {
       ja3String = Ja3.ja3String(clientHello);
       ja3Hash = Ja3.md5Hex(ja3String);
+      ja3nString = Ja3.ja3nString(clientHello);
+      ja3nHash = Ja3.md5Hex(ja3nString);
+      Ja4.Result r = Ja4.sorted(clientHello, ja4Transport);
+      ja4 = r.fingerprint();
+      ja4Raw = r.raw();
     }
     if (serverHello != null) {
       ja3sString = Ja3.ja3sString(serverHello);
       ja3sHash = Ja3.md5Hex(ja3sString);
+    }
+  }
+
+  /**
+   * Fills {@link #ja4Original} and {@link #ja4OriginalRaw} (JA4_o, JA4_ro) when there is a
+   * ClientHello. Idempotent; run on the same thread as {@link #deriveFields()}.
+   */
+  public void deriveOriginalJa4() {
+    if (clientHello != null && ja4Original == null) {
+      Ja4.Result o = Ja4.original(clientHello, ja4Transport);
+      ja4Original = o.fingerprint();
+      ja4OriginalRaw = o.raw();
     }
   }
 }

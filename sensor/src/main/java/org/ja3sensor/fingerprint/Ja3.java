@@ -3,6 +3,7 @@ package org.ja3sensor.fingerprint;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import org.ja3sensor.tls.ClientHello;
 import org.ja3sensor.tls.ServerHello;
 
@@ -13,8 +14,8 @@ import org.ja3sensor.tls.ServerHello;
  * values joined by '-', fields by ','; the GREASE values of RFC 8701 are left out of the cipher,
  * extension and group lists; an absent list leaves its field empty (its commas stay). JA3S =
  * {@code legacy_version,cipher,extensions} with the values as sent (the reference ja3s.py removes
- * no GREASE; servers must not send any). The decisions where implementations disagree are in
- * docs/ja3.md.
+ * no GREASE; servers must not send any). JA3N = the JA3 string with its extensions field sorted
+ * (docs/ja4.md). The decisions where implementations disagree are in docs/ja3.md.
  */
 public final class Ja3 {
   private Ja3() {}
@@ -41,6 +42,36 @@ public final class Ja3 {
     appendList(sb, ch.cipherSuites(), true);
     sb.append(',');
     appendList(sb, ch.extensions(), true);
+    sb.append(',');
+    appendList(sb, ch.supportedGroups(), true);
+    sb.append(',');
+    appendList(sb, ch.ecPointFormats(), false);
+    return sb.toString();
+  }
+
+  /**
+   * The JA3N string: the JA3 string with its extensions field sorted numerically ascending, every
+   * other field in wire order (the form browserleaks.com publishes as {@code ja3n_text}; a de-facto
+   * convention, no specification).
+   */
+  public static String ja3nString(ClientHello ch) {
+    int[] exts = new int[ch.extensions().length];
+    int n = 0;
+    for (int v : ch.extensions()) {
+      if (!isGrease(v)) {
+        exts[n++] = v;
+      }
+    }
+    exts = Arrays.copyOf(exts, n);
+    Arrays.sort(exts);
+    StringBuilder sb =
+        new StringBuilder(
+            16 + 6 * (ch.cipherSuites().length + n + ch.supportedGroups().length)
+                + 4 * ch.ecPointFormats().length);
+    sb.append(ch.legacyVersion()).append(',');
+    appendList(sb, ch.cipherSuites(), true);
+    sb.append(',');
+    appendList(sb, exts, false);
     sb.append(',');
     appendList(sb, ch.supportedGroups(), true);
     sb.append(',');

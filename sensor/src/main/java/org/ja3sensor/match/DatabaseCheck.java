@@ -7,12 +7,14 @@ import java.util.Map;
 import org.ja3sensor.db.Disposition;
 import org.ja3sensor.db.Entry;
 import org.ja3sensor.db.EntryType;
+import org.ja3sensor.db.Ja4Pattern;
 import org.ja3sensor.db.Snapshot;
 
 /**
  * What {@code ja3sensor db check} reports beyond validity: duplicates (the same source listing the
  * same key twice under different ids), conflicts (a malicious label and a benign label on one
- * fingerprint; alert labels that disagree across sources) and notices (JA3S-only alerts).
+ * fingerprint; alert labels that disagree across sources), notices (JA3S-only alerts) and entries
+ * that can never match.
  */
 public final class DatabaseCheck {
   /** One finding; {@code entries} are the entries involved. */
@@ -130,6 +132,33 @@ public final class DatabaseCheck {
       if (e.type() == EntryType.JA3S && e.disposition() == Disposition.ALERT) {
         out.add(new Finding("ja3s-only-alert (a JA3S alone says little; prefer a ja3+ja3s pair)",
             "ja3s " + e.valueText(), List.of(e)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Enabled entries that can never match an event: JA4S entries (the sensor does not compute JA4S,
+   * which is under the FoxIO License 1.1) and JA4 values no hello can produce (see {@link
+   * Ja4Pattern#whyNeverMatches}).
+   */
+  public static List<Finding> neverMatching(Snapshot s) {
+    List<Finding> out = new ArrayList<>();
+    for (Entry e : s.entries()) {
+      if (e.disposition() == Disposition.DISABLED) {
+        continue;
+      }
+      if (e.type() == EntryType.JA4S) {
+        out.add(new Finding("never-matches (the sensor does not compute JA4S: FoxIO License 1.1)",
+            "ja4s " + e.valueText(), List.of(e)));
+      } else if (e.type() == EntryType.JA4 || e.type() == EntryType.JA4_JA3S) {
+        for (String v : e.values()) {
+          String why = Ja4Pattern.whyNeverMatches(v);
+          if (why != null) {
+            out.add(new Finding("never-matches (" + why + ")", e.type().label + " " + v,
+                List.of(e)));
+          }
+        }
       }
     }
     return out;

@@ -6,6 +6,7 @@ import org.ja3sensor.db.DatabaseHolder;
 import org.ja3sensor.db.Disposition;
 import org.ja3sensor.db.Entry;
 import org.ja3sensor.db.EntryType;
+import org.ja3sensor.db.Ja4Pattern;
 import org.ja3sensor.db.PolicyFlag;
 import org.ja3sensor.db.Snapshot;
 import org.ja3sensor.db.SniPattern;
@@ -15,13 +16,15 @@ import org.ja3sensor.event.TlsEvent;
  * Matches events against the current database snapshot and decides alerts. Thread-safe and
  * lock-free: each call reads the holder's snapshot once and uses only that version, so a reload
  * never blocks or half-applies to an event. An event without any match costs a few hash lookups
- * and the policy scan, and allocates nothing.
+ * (one per fingerprint kind; for JA4 one per wildcard shape the database uses) and the policy
+ * scan, and allocates nothing but the masked JA4 keys when wildcard JA4 entries are loaded.
  *
  * <p>The decision, documented for users in docs/events.md ("Matching and alerts"):
  *
  * <ol>
- *   <li>Every enabled entry whose value matches (JA3, JA3S, JA3+JA3S on the flow, server name
- *       exact or {@code *.domain}, policy flag) and whose scope columns admit the handshake
+ *   <li>Every enabled entry whose value matches (JA3, JA3N, JA4 exact or with {@code *} parts,
+ *       JA3S, a JA3/JA3N/JA4 with a JA3S on the flow, server name exact or {@code *.domain},
+ *       policy flag) and whose scope columns admit the handshake
  *       becomes an {@link Enrichment}. Its score starts at the entry's confidence.
  *   <li>Conflict: an alert entry whose category is not benign loses {@link #CONFLICT_PENALTY}
  *       points when an info or allow entry with a benign category (browser, application, library,
@@ -103,6 +106,20 @@ public final class Matcher implements AutoCloseable {
         }
       }
     }
+    if (e.ja3nHash != null) {
+      collect(out, s.ja3n(e.ja3nHash), e.ja3nHash, sni, e);
+    }
+    if (e.ja4 != null) {
+      // One lookup per shape in use: the exact value, and the masked forms of wildcard entries.
+      for (int shapes = s.ja4Shapes(); shapes != 0; shapes &= shapes - 1) {
+        String key = Ja4Pattern.mask(e.ja4, Integer.numberOfTrailingZeros(shapes));
+        collect(out, s.ja4(key), e.ja4, sni, e);
+      }
+    }
+    if (e.ja3sHash != null) {
+      pair(out, s, EntryType.JA3N_JA3S, e.ja3nHash, sni, e);
+      pair(out, s, EntryType.JA4_JA3S, e.ja4, sni, e);
+    }
     if (sni != null && s.hasSniEntries()) {
       collect(out, s.sniExact(sni), sni, sni, e);
       for (int dot = sni.indexOf('.'); dot >= 0; dot = sni.indexOf('.', dot + 1)) {
@@ -127,6 +144,14 @@ public final class Matcher implements AutoCloseable {
       r.verdict = new AlertVerdict(rule, rule.score, severity(rule), s.version());
     }
     return r;
+  }
+
+  private static void pair(List<Enrichment> out, Snapshot s, EntryType type, String client,
+      String sni, TlsEvent e) {
+    Entry[] p = s.pair(type, client, e.ja3sHash);
+    if (p.length > 0) {
+      collect(out, p, client + "+" + e.ja3sHash, sni, e);
+    }
   }
 
   private static void collect(List<Enrichment> out, Entry[] entries, String atomic, String sni,

@@ -21,6 +21,7 @@ public final class EventPublisher implements EventListener {
   private final Matcher matcher;
   private IOException failure;
   private long failed;
+  private boolean ja4Original;
 
   /** @param matcher the fingerprint matcher, or null for none */
   public EventPublisher(EventSink sink, Matcher matcher) {
@@ -28,9 +29,18 @@ public final class EventPublisher implements EventListener {
     this.matcher = matcher;
   }
 
+  /** Also derive JA4_o and JA4_ro (option --ja4-original), on the thread that publishes. */
+  public EventPublisher setJa4Original(boolean on) {
+    this.ja4Original = on;
+    return this;
+  }
+
   @Override
   public void onEvent(TlsEvent event) {
     event.deriveFields(); // no-op when the pipeline derived them already
+    if (ja4Original) {
+      event.deriveOriginalJa4();
+    }
     MatchResult match = matcher != null ? matcher.match(event) : null;
     String key = event.ja3Hash != null ? event.ja3Hash : event.ja3sHash;
     try {

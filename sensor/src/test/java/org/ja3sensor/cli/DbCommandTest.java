@@ -102,4 +102,47 @@ class DbCommandTest {
     assertTrue(r.exitCode != 0);
     assertTrue(r.err.contains("--no-db"), r.err);
   }
+
+  @Test
+  void lookupAcceptsJa4AndJa3n() throws Exception {
+    String n = "8e19337e7524d2573be54efb2b0784c9";
+    write("a.csv", "id,type,value,label,category,disposition,confidence,source\n"
+        + "fam,ja4,t13d1516h2_8daaf6152771_*,Chromium family,browser,info,70,local\n"
+        + "bad,ja4,t13d1516h2_8daaf6152771_e5627efa2ab1,Odd one,malware,alert,60,local\n"
+        + "n1,ja3n," + n + ",Chrome 133+,browser,info,70,local\n");
+    CliRun r = CliRun.run("db", "lookup", "t13d1516h2_8daaf6152771_e5627efa2ab1", "--db",
+        dir.toString());
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(r.out.contains("2 entries"), r.out);
+    assertTrue(r.out.contains("For a client with this JA4 alone, today: ALERT, rule bad"), r.out);
+    CliRun other = CliRun.run("db", "lookup", "t13d1516h2_8daaf6152771_d8a2da3f94cd", "--db",
+        dir.toString());
+    assertTrue(other.out.contains("1 entry"), other.out);
+    assertTrue(other.out.contains("For a client with this JA4 alone, today: no alert"), other.out);
+    CliRun j = CliRun.run("db", "lookup", n, "--db", dir.toString());
+    assertTrue(j.out.contains("For a client with this JA3N alone, today: no alert"), j.out);
+  }
+
+  @Test
+  void shippedBrowserJa4IsALiveContextEntry() {
+    CliRun r = CliRun.run("db", "lookup", "t13d1516h2_8daaf6152771_02713d6af862");
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(r.out.contains("curl-impersonate:ja4:t13d1516h2_8daaf6152771_02713d6af862"), r.out);
+    assertTrue(r.out.contains("For a client with this JA4 alone, today: no alert (enrichment only)"),
+        r.out);
+    CliRun n = CliRun.run("db", "lookup", "8e19337e7524d2573be54efb2b0784c9");
+    assertTrue(n.out.contains("curl-impersonate:ja3n:8e19337e7524d2573be54efb2b0784c9"), n.out);
+  }
+
+  @Test
+  void checkReportsEntriesThatCanNeverMatch() throws Exception {
+    write("a.csv", "id,type,value,label,category,disposition,confidence,source\n"
+        + "v14,ja4,t14d1516h2_8daaf6152771_e5627efa2ab1,Future,browser,info,70,local\n"
+        + "s,ja4s,t130200_1301_234ea6891581,Server,server,info,70,local\n");
+    CliRun r = CliRun.run("db", "check", "--db", dir.toString());
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(r.out.contains("unmatchable: never-matches (version \"14\""), r.out);
+    assertTrue(r.out.contains("unmatchable: never-matches (the sensor does not compute JA4S"), r.out);
+    assertTrue(r.out.contains("2 never matching"), r.out);
+  }
 }

@@ -178,4 +178,35 @@ class Ja3Test {
     }
     assertEquals(List.of(), bad);
   }
+
+  /**
+   * JA3N as browserleaks.com publishes it (ja3n_text / ja3n_hash) for Chrome 143-146: the
+   * extensions field sorted numerically, everything else in wire order, GREASE removed. The hello
+   * is built with a shuffled extension order (as Chrome sends it) and GREASE in every list.
+   */
+  @Test
+  void ja3nChrome143() {
+    int[] ciphers = {0x3a3a, 4865, 4866, 4867, 49195, 49199, 49196, 49200, 52393, 52392, 49171,
+        49172, 156, 157, 47, 53};
+    int[] shuffled = {0x9a9a, 65281, 51, 0, 17613, 23, 45, 13, 5, 65037, 18, 43, 27, 35, 10, 16,
+        11, 0x2a2a};
+    ClientHello c = ch(771, ciphers, shuffled, new int[] {0xcaca, 4588, 29, 23, 24},
+        new int[] {0}, true);
+    String n = Ja3.ja3nString(c);
+    assertEquals("771,4865-4866-4867-49195-49199-49196-49200-52393-52392-49171-49172-156-157-47-53,"
+        + "0-5-10-11-13-16-18-23-27-35-43-45-51-17613-65037-65281,4588-29-23-24,0", n);
+    assertEquals("8e19337e7524d2573be54efb2b0784c9", Ja3.md5Hex(n));
+    // Plain JA3 keeps the wire order.
+    assertEquals("771,4865-4866-4867-49195-49199-49196-49200-52393-52392-49171-49172-156-157-47-53,"
+        + "65281-51-0-17613-23-45-13-5-65037-18-43-27-35-10-16-11,4588-29-23-24,0",
+        Ja3.ja3String(c));
+  }
+
+  /** JA3N of a hello without extensions keeps its empty fields, like JA3. */
+  @Test
+  void ja3nWithoutExtensions() {
+    ClientHello b = ch(769, dashed("4-5-10"), new int[0], new int[0], new int[0], false);
+    assertEquals("769,4-5-10,,,", Ja3.ja3nString(b));
+    assertEquals(Ja3.ja3String(b), Ja3.ja3nString(b));
+  }
 }

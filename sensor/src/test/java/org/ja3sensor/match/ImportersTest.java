@@ -175,16 +175,18 @@ class ImportersTest {
   }
 
   @Test
-  void curlImpersonateJa3AndJa4AsTheDerivedTableHasThem() throws Exception {
+  void curlImpersonateJa3Ja3nAndJa4AsTheDerivedTableHasThem() throws Exception {
     Path ci = Sources.dir().resolve("curl-impersonate");
     List<Entry> es =
         read(ImportFormat.CURL_IMPERSONATE, List.of(), ci.resolve("lexiforest-ff5d2b1c"),
             ci.resolve("lexiforest-b7a40369"));
     Set<String> ja4 = new HashSet<>();
     Set<String> ja3 = new HashSet<>();
+    Set<String> ja3n = new HashSet<>();
     for (Map<String, String> r :
         csv(Sources.dir().resolve("derived/browser-ja3-ja4-from-curl-impersonate.csv"))) {
       ja4.add(r.get("ja4"));
+      ja3n.add(r.get("ja3n"));
       if (r.get("extension_order_randomized").equals("false")) {
         ja3.add(r.get("ja3"));
       }
@@ -192,13 +194,17 @@ class ImportersTest {
     assertEquals(18, ja4.size(), "README: 18 distinct JA4");
     Set<String> gotJa4 = new HashSet<>();
     Set<String> gotJa3 = new HashSet<>();
+    Set<String> gotJa3n = new HashSet<>();
     for (Entry e : es) {
-      (e.type() == EntryType.JA4 ? gotJa4 : gotJa3).addAll(e.values());
+      (e.type() == EntryType.JA4 ? gotJa4 : e.type() == EntryType.JA3N ? gotJa3n : gotJa3)
+          .addAll(e.values());
       assertEquals(Category.BROWSER, e.category());
       assertEquals("MIT", e.licence());
     }
     assertEquals(ja4, gotJa4);
     assertEquals(ja3, gotJa3);
+    assertEquals(ja3n, gotJa3n); // every build, the permuting ones too
+    assertTrue(gotJa3n.contains("8e19337e7524d2573be54efb2b0784c9"), "Chrome 133+ (browserleaks)");
     // a value FoxIO publishes for Chrome (sources README) labels the Chrome builds
     Entry chrome =
         es.stream().filter(e -> e.values().contains("t13d1516h2_8daaf6152771_02713d6af862")).findFirst().get();

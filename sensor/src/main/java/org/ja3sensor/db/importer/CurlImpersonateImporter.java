@@ -4,14 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,12 +18,16 @@ import org.ja3sensor.db.Disposition;
 import org.ja3sensor.db.Entry;
 import org.ja3sensor.db.EntryBuilder;
 import org.ja3sensor.db.EntryType;
+import org.ja3sensor.fingerprint.Ja3;
+import org.ja3sensor.fingerprint.Ja4;
+import org.ja3sensor.tls.ClientHello;
 
 /**
  * curl-impersonate {@code tests/signatures/*.yaml}: one real browser ClientHello per file
  * ({@code signature.tls_client_hello}: cipher suites, extensions by name, groups, point formats,
- * ALPN, signature algorithms). From each the importer computes JA3 (salesforce/ja3 README) and JA4
- * (FoxIO JA4 specification, TCP), and emits one info entry per distinct value, category browser,
+ * ALPN, signature algorithms). From each the importer builds the neutral {@link ClientHello} and
+ * computes JA3, JA3N and JA4 (over TCP) with the sensor's own {@link Ja3} and {@link Ja4}, and
+ * emits one info entry per distinct value, category browser,
  * labelled with the browser builds that produce it. Builds that permute their extensions ({@code
  * tls_permute_extensions: true}, Chrome and Edge since 110) get no JA3 entry: their JA3 changes
  * on every connection. Where the file states its own {@code third_party.ja3_hash} the computed
@@ -75,6 +74,7 @@ final class CurlImpersonateImporter {
       boolean permuted,
       String ja3String,
       String ja3,
+      String ja3n,
       String ja4,
       String statedJa3) {}
 
@@ -94,16 +94,22 @@ final class CurlImpersonateImporter {
       }
     }
     Map<String, List<Hello>> byJa3 = new TreeMap<>();
+    Map<String, List<Hello>> byJa3n = new TreeMap<>();
     Map<String, List<Hello>> byJa4 = new TreeMap<>();
     for (Hello h : hellos) {
       if (!h.permuted) {
         byJa3.computeIfAbsent(h.ja3, k -> new ArrayList<>()).add(h);
       }
+      byJa3n.computeIfAbsent(h.ja3n, k -> new ArrayList<>()).add(h);
       byJa4.computeIfAbsent(h.ja4, k -> new ArrayList<>()).add(h);
     }
     List<Entry> out = new ArrayList<>();
     for (Map.Entry<String, List<Hello>> e : byJa4.entrySet()) {
       out.add(entry("curl-impersonate:ja4:" + e.getKey(), EntryType.JA4, e.getKey(), e.getValue()));
+    }
+    for (Map.Entry<String, List<Hello>> e : byJa3n.entrySet()) {
+      out.add(
+          entry("curl-impersonate:ja3n:" + e.getKey(), EntryType.JA3N, e.getKey(), e.getValue()));
     }
     for (Map.Entry<String, List<Hello>> e : byJa3.entrySet()) {
       out.add(entry("curl-impersonate:ja3:" + e.getKey(), EntryType.JA3, e.getKey(), e.getValue()));
@@ -156,8 +162,7 @@ final class CurlImpersonateImporter {
     List<Integer> points = new ArrayList<>();
     List<Integer> sigAlgs = new ArrayList<>();
     List<Integer> versions = new ArrayList<>();
-    String firstAlpn = null;
-    boolean sni = false;
+    List<String> alpn = new ArrayList<>();
     for (JsonNode ext : ch.path("extensions")) {
       String type = ext.path("type").asText("");
       if (type.equals("GREASE")) {
@@ -170,9 +175,6 @@ final class CurlImpersonateImporter {
       }
       exts.add(code);
       switch (type) {
-        case "server_name":
-          sni = true;
-          break;
         case "supported_groups":
           groups = numbers(ext.path("supported_groups"), name, "supported_groups");
           break;
@@ -190,18 +192,17 @@ final class CurlImpersonateImporter {
           }
           break;
         case "application_layer_protocol_negotiation":
-          JsonNode list = ext.path("alpn_list");
-          if (list.isArray() && list.size() > 0) {
-            firstAlpn = list.get(0).asText();
+          for (JsonNode n : ext.path("alpn_list")) {
+            alpn.add(n.asText());
           }
           break;
         default:
       }
     }
-    String ja3String = legacy + "," + join(ciphers, "-") + "," + join(exts, "-") + ","
-        + join(groups, "-") + "," + join(points, "-");
-    int maxVersion = versions.isEmpty() ? legacy : versions.stream().max(Integer::compare).get();
-    String ja4 = ja4(maxVersion, sni, ciphers, exts, firstAlpn, sigAlgs);
+    // The neutral hello the sensor's own fingerprint functions take (GREASE already left out).
+    ClientHello hello = new ClientHello(legacy, ints(ciphers), new int[] {0}, ints(exts),
+        ints(groups), ints(points), null, List.copyOf(alpn), ints(versions), ints(sigAlgs), true);
+    String ja3String = Ja3.ja3String(hello);
     JsonNode stated = root.path("third_party").path("ja3_hash");
     return new Hello(
         name,
@@ -210,72 +211,10 @@ final class CurlImpersonateImporter {
         browser.path("os").asText("?"),
         permuted,
         ja3String,
-        md5(ja3String),
-        ja4,
+        Ja3.md5Hex(ja3String),
+        Ja3.md5Hex(Ja3.ja3nString(hello)),
+        Ja4.ja4(hello, Ja4.TCP),
         stated.isMissingNode() ? null : stated.asText().toLowerCase(Locale.ROOT));
-  }
-
-  /** JA4 over TCP: version, SNI, counts, ALPN, then truncated SHA-256 of sorted ciphers and of
-   * sorted extensions (without SNI and ALPN) plus signature algorithms in order. */
-  static String ja4(int version, boolean sni, List<Integer> ciphers, List<Integer> exts,
-      String alpn, List<Integer> sigAlgs) {
-    String v;
-    switch (version) {
-      case 0x0304: v = "13"; break;
-      case 0x0303: v = "12"; break;
-      case 0x0302: v = "11"; break;
-      case 0x0301: v = "10"; break;
-      case 0x0300: v = "s3"; break;
-      default: v = "00";
-    }
-    String a = "00";
-    if (alpn != null && !alpn.isEmpty()) {
-      char first = alpn.charAt(0);
-      char last = alpn.charAt(alpn.length() - 1);
-      if (Character.isLetterOrDigit(first) && Character.isLetterOrDigit(last)
-          && first < 128 && last < 128) {
-        a = "" + first + last;
-      } else {
-        String hex = HexFormat.of().formatHex(alpn.getBytes(StandardCharsets.ISO_8859_1));
-        a = "" + hex.charAt(0) + hex.charAt(hex.length() - 1);
-      }
-    }
-    String prefix = "t" + v + (sni ? "d" : "i") + two(ciphers.size()) + two(exts.size()) + a;
-    String b = ciphers.isEmpty() ? "000000000000" : sha12(hexSorted(ciphers));
-    List<Integer> rest = new ArrayList<>();
-    for (int e : exts) {
-      if (e != 0 && e != 16) {
-        rest.add(e);
-      }
-    }
-    String cText = hexSorted(rest);
-    if (!sigAlgs.isEmpty()) {
-      cText += "_" + hexInOrder(sigAlgs);
-    }
-    String c = rest.isEmpty() ? "000000000000" : sha12(cText);
-    return prefix + "_" + b + "_" + c;
-  }
-
-  private static String two(int n) {
-    return String.format("%02d", Math.min(n, 99));
-  }
-
-  private static String hexSorted(List<Integer> xs) {
-    int[] a = xs.stream().mapToInt(Integer::intValue).toArray();
-    Arrays.sort(a);
-    StringBuilder sb = new StringBuilder();
-    for (int x : a) {
-      sb.append(sb.length() == 0 ? "" : ",").append(String.format("%04x", x));
-    }
-    return sb.toString();
-  }
-
-  private static String hexInOrder(List<Integer> xs) {
-    StringBuilder sb = new StringBuilder();
-    for (int x : xs) {
-      sb.append(sb.length() == 0 ? "" : ",").append(String.format("%04x", x));
-    }
-    return sb.toString();
   }
 
   private static int version(String s, String file) throws ImportException {
@@ -304,27 +243,7 @@ final class CurlImpersonateImporter {
     return out;
   }
 
-  private static String join(List<Integer> xs, String sep) {
-    StringBuilder sb = new StringBuilder();
-    for (int x : xs) {
-      sb.append(sb.length() == 0 ? "" : sep).append(x);
-    }
-    return sb.toString();
-  }
-
-  static String md5(String s) {
-    return HexFormat.of().formatHex(digest("MD5").digest(s.getBytes(StandardCharsets.US_ASCII)));
-  }
-
-  private static String sha12(String s) {
-    return HexFormat.of().formatHex(digest("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII))).substring(0, 12);
-  }
-
-  private static MessageDigest digest(String alg) {
-    try {
-      return MessageDigest.getInstance(alg);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  private static int[] ints(List<Integer> xs) {
+    return xs.stream().mapToInt(Integer::intValue).toArray();
   }
 }
