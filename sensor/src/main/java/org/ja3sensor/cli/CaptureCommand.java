@@ -154,6 +154,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
   /** The fingerprint database; reloaded when its files change and on SIGHUP. */
   @Mixin DbOptions db = new DbOptions();
 
+  @Mixin ConfigOption configOption = new ConfigOption();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();

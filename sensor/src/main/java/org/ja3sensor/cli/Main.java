@@ -26,11 +26,11 @@ public final class Main {
       // (together they are most of a short read's start-up); --db or --no-db leave it unused.
       ShippedDatabase.preload();
     }
-    System.exit(newCommandLine(args.length > 0 ? args[0] : null).execute(args));
+    System.exit(newCommandLine(args).execute(args));
   }
 
   /** The subcommands, by name, in the order help lists them. */
-  private static final String[] SUBCOMMANDS = {"read", "capture", "db", "help"};
+  private static final String[] SUBCOMMANDS = {"read", "capture", "db", "config", "help"};
 
   private static Object newSubcommand(String name) {
     switch (name) {
@@ -40,6 +40,8 @@ public final class Main {
         return new CaptureCommand();
       case "db":
         return new DbCommand();
+      case "config":
+        return new ConfigCommand();
       default:
         return new CommandLine.HelpCommand();
     }
@@ -47,7 +49,39 @@ public final class Main {
 
   /** The command line with every subcommand and its error handling, for tests. */
   public static CommandLine newCommandLine() {
-    return newCommandLine(null);
+    return newCommandLine((String) null);
+  }
+
+  /**
+   * The command line for these arguments, as {@code main} runs it: only the subcommand named
+   * first is built, and a {@code --config FILE} of {@code read} or {@code capture} is loaded to
+   * supply the defaults of their options. A file that cannot be used makes the parse fail with
+   * one line naming it (exit 2), before anything is read.
+   */
+  public static CommandLine newCommandLine(String[] args) {
+    String first = args.length > 0 ? args[0] : null;
+    CommandLine cl = newCommandLine(first);
+    String path = first == null ? null : ConfigFile.findConfigArgument(args);
+    CommandLine sub = first == null ? null : cl.getSubcommands().get(first);
+    if (path == null || sub == null || !java.util.List.of(ConfigFile.COMMANDS).contains(first)) {
+      return cl;
+    }
+    CommandLine.IDefaultValueProvider provider;
+    try {
+      provider = ConfigFile.load(java.nio.file.Path.of(path));
+    } catch (ConfigFile.ConfigException e) {
+      String msg = e.getMessage();
+      provider = arg -> {
+        throw new CommandLine.ParameterException(sub, msg);
+      };
+    } catch (java.nio.file.InvalidPathException e) {
+      String msg = "--config: not a file name: " + path;
+      provider = arg -> {
+        throw new CommandLine.ParameterException(sub, msg);
+      };
+    }
+    sub.setDefaultValueProvider(provider);
+    return cl;
   }
 
   /**

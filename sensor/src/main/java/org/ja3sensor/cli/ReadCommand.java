@@ -64,6 +64,8 @@ public final class ReadCommand implements Callable<Integer> {
 
   @Mixin DbOptions db = new DbOptions();
 
+  @Mixin ConfigOption configOption = new ConfigOption();
+
   @Option(
       names = "--progress",
       negatable = true,

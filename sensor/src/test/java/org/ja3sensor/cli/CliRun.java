@@ -24,7 +24,7 @@ public final class CliRun {
   }
 
   public static CliRun run(String... args) {
-    CommandLine cl = Main.newCommandLine(args.length > 0 ? args[0] : null); // as main builds it
+    CommandLine cl = Main.newCommandLine(args); // as main builds it
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out));
