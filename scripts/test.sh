@@ -7,7 +7,7 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 # tshark: reference values; tcpdump, tcpreplay, iproute2, curl, openssl: live-capture tests in
 # network namespaces (they need root, as CI has); libpcap0.8: pcap4j.
-for p in libpcap0.8 tshark tcpdump tcpreplay gnutls-bin curl openssl iproute2 python3 util-linux; do
+for p in libpcap0.8 tshark tcpdump tcpreplay gnutls-bin curl openssl iproute2 python3 util-linux systemd; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
