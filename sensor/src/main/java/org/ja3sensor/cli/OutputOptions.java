@@ -133,7 +133,10 @@ public final class OutputOptions {
    * @throws IOException when the spool directory cannot be opened
    */
   public EventSink createSink(OutputStream stdout) throws IOException {
-    return output == Kind.STDOUT ? new StdoutSink(stdout) : createKafkaSink();
+    return output == Kind.STDOUT
+        ? new StdoutSink(stdout, stdout instanceof java.io.FileOutputStream
+            && StdoutSink.readerWaits())
+        : createKafkaSink();
   }
 
   /** Same, for a command whose stdout is a writer (picocli's {@code getOut()}). */

@@ -22,6 +22,7 @@ import org.ja3sensor.pipeline.Pipeline;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.sink.EventPublisher;
 import org.ja3sensor.sink.EventSink;
+import org.ja3sensor.sink.OutputClosedException;
 import org.ja3sensor.source.CaptureFiles;
 import org.ja3sensor.source.PacketSource;
 import org.ja3sensor.source.SourceException;
@@ -196,13 +197,16 @@ public final class ReadCommand implements Callable<Integer> {
       try {
         emitter.close();
       } catch (Exception e) {
-        emitFailure = e;
+        // The reader of stdout went away (| head): the read stopped there; not an error.
+        emitFailure = OutputClosedException.isCause(e) ? null : e;
       }
       if (matcher[0] != null) {
         matcher[0].close();
       }
       try {
         sink.close();
+      } catch (OutputClosedException e) {
+        // the reader of stdout went away: what it did not take is not lost, it was not wanted
       } catch (IOException e) {
         err.println("ja3sensor: events could not be delivered: " + e.getMessage());
         deliveryFailed = true;
