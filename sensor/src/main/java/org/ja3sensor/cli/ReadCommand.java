@@ -54,8 +54,51 @@ public final class ReadCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "pcap or pcapng files; - reads stdin.")
+  @Parameters(arity = "0..*", paramLabel = "FILE", description = "pcap or pcapng files; - reads stdin.")
   List<String> files;
+
+  @Option(
+      names = "--follow",
+      paramLabel = "DIR",
+      description = "Instead of FILEs: read the captures a rotating writer (tcpdump -G/-C) leaves"
+          + " in DIR, oldest first, each once it is complete (a newer file exists, or it has not"
+          + " changed for --follow-settle), and wait for more until SIGINT/SIGTERM. Flows"
+          + " continue from one file to the next. Finished files are recorded in a state file,"
+          + " so a restart goes on where the last run stopped.")
+  java.nio.file.Path followDir;
+
+  @Option(
+      names = "--follow-state",
+      paramLabel = "FILE",
+      description = "The state file of --follow (default: DIR/.ja3sensor-follow.json).")
+  java.nio.file.Path followState;
+
+  @Option(
+      names = "--follow-reset",
+      description = "Start --follow afresh: forget which files were read (they are read again).")
+  boolean followReset;
+
+  @Option(
+      names = "--follow-settle",
+      paramLabel = "SECONDS",
+      defaultValue = "60",
+      description = "With --follow, the newest file counts as complete once it has not changed"
+          + " for this long (default: ${DEFAULT-VALUE}).")
+  long followSettleSeconds = 60;
+
+  @Option(
+      names = "--follow-delete",
+      description = "With --follow, delete each file once it is read.")
+  boolean followDelete;
+
+  @Option(
+      names = "--follow-move-to",
+      paramLabel = "DIR",
+      description = "With --follow, move each file into DIR once it is read.")
+  java.nio.file.Path followMoveTo;
+
+  /** The directory followed, or null. */
+  private volatile FollowDirectory follow;
 
   @Mixin PipelineOptions pipelineOptions = new PipelineOptions();
 
@@ -82,6 +125,37 @@ public final class ReadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    if (followDir == null && (files == null || files.isEmpty())) {
+      throw new ParameterException(spec.commandLine(), "Missing required parameter: 'FILE'"
+          + " (or --follow DIR)");
+    }
+    if (followDir != null && files != null && !files.isEmpty()) {
+      throw new ParameterException(spec.commandLine(),
+          "--follow DIR reads the files of DIR: give no FILE with it");
+    }
+    if (followDir == null && (followState != null || followReset || followDelete
+        || followMoveTo != null)) {
+      throw new ParameterException(spec.commandLine(), "--follow-* options need --follow DIR");
+    }
+    if (followDelete && followMoveTo != null) {
+      throw new ParameterException(spec.commandLine(),
+          "--follow-delete and --follow-move-to exclude each other");
+    }
+    if (followDir != null) {
+      try {
+        follow = FollowDirectory.open(followDir, followState, followReset,
+            followDelete ? FollowDirectory.Done.DELETE
+                : followMoveTo != null ? FollowDirectory.Done.MOVE : FollowDirectory.Done.KEEP,
+            followMoveTo, followSettleSeconds, 250, msg -> {
+              err.println("ja3sensor: " + msg);
+              err.flush();
+            });
+      } catch (FollowDirectory.FollowException e) {
+        err.println("ja3sensor: " + e.getMessage());
+        err.flush();
+        return 2;
+      }
+    }
     PipelineConfig config;
     try {
       config = pipelineOptions.toConfig();
@@ -156,7 +230,9 @@ public final class ReadCommand implements Callable<Integer> {
     Progress progressLine = null;
     try {
       boolean showProgress = progress != null ? progress : Terminal.stderrIsTerminal();
-      for (String file : files) {
+      java.util.Iterator<String> inputs = follow == null ? files.iterator() : followed();
+      while (inputs.hasNext()) {
+        String file = inputs.next();
         if (stopping) {
           break;
         }
@@ -186,6 +262,14 @@ public final class ReadCommand implements Callable<Integer> {
           err.println("ja3sensor: " + file + ": " + e.getMessage());
         } finally {
           currentSource = null;
+          if (follow != null) {
+            // Read, or failed (its error is reported; it would fail again): either way finished.
+            try {
+              follow.finished(java.nio.file.Path.of(file));
+            } catch (IOException e) {
+              err.println("ja3sensor: --follow: " + file + ": " + e.getMessage());
+            }
+          }
           if (progressLine != null) {
             progressLine.finish();
             progressLine = null;
@@ -242,9 +326,52 @@ public final class ReadCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The complete files of the followed directory, as they come; ends when the read is stopped.
+   * A file that fails to read is recorded as finished too (its error was reported): it would
+   * fail again.
+   */
+  private java.util.Iterator<String> followed() {
+    return new java.util.Iterator<>() {
+      private String next;
+
+      @Override
+      public boolean hasNext() {
+        if (next == null && !stopping) {
+          try {
+            java.nio.file.Path p = follow.next();
+            next = p == null ? null : p.toString();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public String next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        String n = next;
+        next = null;
+        return n;
+      }
+    };
+  }
+
   /** Ends the read early: the current file stops, no further file is opened. */
   private void stopReading() {
     stopping = true;
+    FollowDirectory f = follow;
+    if (f != null) {
+      // Between files only: the file being read is read to its end and recorded, so that a
+      // restart neither reads part of it again nor skips its rest.
+      f.stop();
+      return;
+    }
     PacketSource s = currentSource;
     if (s != null) {
       s.stop();
