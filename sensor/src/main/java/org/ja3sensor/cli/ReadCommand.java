@@ -239,7 +239,7 @@ public final class ReadCommand implements Callable<Integer> {
         readFiles++;
         try (PacketSource source = CaptureFiles.open(file, counters)) {
           currentSource = source;
-          if (stopping) {
+          if (stopping && follow == null) {
             source.stop(); // a signal came while the file was being opened
           }
           pipeline.startFile(file);

@@ -40,7 +40,7 @@ class FollowRotationTest {
               "-quiet"))
           .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
       CaptureTlsTest.awaitListening(net.nsIp, PORT);
-      Process tcpdump = new ProcessBuilder("tcpdump", "-i", net.hostIf, "-U", "-s", "0", "-n",
+      Process tcpdump = new ProcessBuilder("tcpdump", "-Z", "root", "-i", net.hostIf, "-U", "-s", "0", "-n",
               "-G", "1", "-w", rot.resolve("cap-%Y%m%d-%H%M%S.pcap").toString(), "tcp")
           .redirectErrorStream(true).redirectOutput(dir.resolve("tcpdump.log").toFile()).start();
       try (SensorProcess sensor = SensorProcess.start(dir, null, "read", "-q", "--follow",
@@ -75,7 +75,9 @@ class FollowRotationTest {
         long[] exit = sensor.terminate(15_000);
         assertEquals(0, exit[0], sensor.stderr());
         read = finished(state, rot);
-        assertTrue(read.size() >= 2, "several files: " + read);
+        assertTrue(read.size() >= 2, "several files: " + read + "; in the directory: "
+            + listing(rot) + "; sensor: " + sensor.stderr() + "; tcpdump: "
+            + Files.readString(dir.resolve("tcpdump.log")));
 
         List<String> args = new ArrayList<>(List.of("read", "-q"));
         read.forEach(p -> args.add(p.toString()));
@@ -88,6 +90,12 @@ class FollowRotationTest {
         tcpdump.waitFor(10, TimeUnit.SECONDS);
         server.destroyForcibly();
       }
+    }
+  }
+
+  private static List<String> listing(Path dir) throws Exception {
+    try (var s = Files.list(dir)) {
+      return s.map(p -> p.getFileName() + ":" + p.toFile().length()).sorted().toList();
     }
   }
 
