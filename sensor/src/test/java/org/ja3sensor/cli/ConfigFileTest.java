@@ -26,6 +26,14 @@ class ConfigFileTest {
     return p;
   }
 
+  /** The ClientHellos in the sample, from its expected output (checked against tshark). */
+  private static long chromiumHellos() throws IOException {
+    try (var lines = Files.lines(Path.of("../samples/chromium.expected.tsv"))) {
+      return lines.map(l -> l.split("\t")).filter(f -> f.length > 6 && f[6].equals("ja3"))
+          .count();
+    }
+  }
+
   private static long eventsWithJa3(CliRun r) {
     return r.events().stream().filter(e -> CliRun.text(e, "tls.client.ja3") != null).count();
   }
@@ -36,7 +44,7 @@ class ConfigFileTest {
     Path cfg = write("small.yaml", "max-handshake-bytes: 1024\nquiet: true\n");
     CliRun plain = CliRun.run("read", CHROMIUM);
     assertEquals(0, plain.exitCode, plain.toString());
-    assertEquals(2, eventsWithJa3(plain), plain.toString());
+    assertEquals(chromiumHellos(), eventsWithJa3(plain), plain.toString());
     assertFalse(plain.err.isBlank(), "the summary is on stderr without the file");
 
     CliRun fromFile = CliRun.run("read", "--config", cfg.toString(), CHROMIUM);
@@ -47,7 +55,7 @@ class ConfigFileTest {
     CliRun overridden =
         CliRun.run("read", "--config=" + cfg, "--max-handshake-bytes", "65536", CHROMIUM);
     assertEquals(0, overridden.exitCode, overridden.toString());
-    assertEquals(2, eventsWithJa3(overridden), "the command line wins over the file");
+    assertEquals(chromiumHellos(), eventsWithJa3(overridden), "the command line wins over the file");
   }
 
   @Test
@@ -66,7 +74,7 @@ class ConfigFileTest {
     Path cfg = write("both.yaml", "interface: eth9\nbpf: tcp port 443\nquiet: true\n");
     CliRun r = CliRun.run("read", "--config", cfg.toString(), CHROMIUM);
     assertEquals(0, r.exitCode, r.toString());
-    assertEquals(2, eventsWithJa3(r));
+    assertEquals(chromiumHellos(), eventsWithJa3(r));
   }
 
   @Test
@@ -174,6 +182,6 @@ class ConfigFileTest {
     CliRun with = CliRun.run("read", "-q", "--config", cfg.toString(), CHROMIUM);
     assertEquals(plain.out, with.out);
     List<JsonNode> ev = with.events();
-    assertEquals(2, ev.size());
+    assertEquals(chromiumHellos(), ev.size());
   }
 }
