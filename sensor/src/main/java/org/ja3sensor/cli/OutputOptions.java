@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Writer;
-import java.net.InetAddress;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -109,7 +108,8 @@ public final class OutputOptions {
   @Option(
       names = "--sensor-name",
       paramLabel = "NAME",
-      description = "Name of this sensor, sent with every Kafka record (default: host name).")
+      description = "Name of this sensor: observer.name of every event, also sent with every Kafka"
+          + " record (default: host name).")
   String sensorName;
 
   /** The output chosen. */
@@ -257,19 +257,7 @@ public final class OutputOptions {
   }
 
   private static String hostName() {
-    try {
-      String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-      if (!h.isEmpty()) {
-        return h;
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux: ask the resolver
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "ja3sensor";
-    }
+    return org.ja3sensor.core.BuildInfo.hostName();
   }
 
   /** {@code stdout} / {@code kafka}, any case. */

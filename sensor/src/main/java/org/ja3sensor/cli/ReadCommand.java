@@ -156,7 +156,7 @@ public final class ReadCommand implements Callable<Integer> {
         readFiles++;
         try (PacketSource source = CaptureFiles.open(file, counters)) {
           currentSource = source;
-          pipeline.setContext(file, null, null);
+          pipeline.setContext(file, output.sensorName(), null);
           if (showProgress) {
             progressLine = new Progress(err, file, source.stats(), counters);
             progressLine.start();
