@@ -18,6 +18,7 @@ import org.ja3sensor.pipeline.ParallelRunner;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.sink.EventPublisher;
 import org.ja3sensor.sink.EventSink;
+import org.ja3sensor.sink.FileSink;
 import org.ja3sensor.source.LiveCaptureException;
 import org.ja3sensor.source.LiveCaptureSource;
 import picocli.CommandLine.Command;
@@ -203,6 +204,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
 
     int nWorkers = workers != null ? workers : defaultWorkers(interfaces.size());
     EventSink sink;
+    output.warnTo(warn);
     try {
       sink = output.createSink(spec.commandLine().getOut());
     } catch (IllegalArgumentException e) {
@@ -213,12 +215,15 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       warn.accept(e.getMessage());
       return 2;
     }
+    if (sink instanceof FileSink file) {
+      Signals.onHup(file::reopen); // after the database's SIGHUP reload, which it chains to
+    }
     EventPublisher publisher = new EventPublisher(sink, matcher);
     // stdout is flushed once a second so that events show up promptly; the Kafka producer
     // delivers on its own, and its flush() waits for acknowledgements (up to seconds while the
     // broker is down), which must not hold up the emitter: it is flushed by close() at the end.
     Runnable flush =
-        output.output() == OutputOptions.Kind.STDOUT
+        output.output() != OutputOptions.Kind.KAFKA
             ? () -> {
               try {
                 sink.flush();

@@ -22,6 +22,7 @@ import org.ja3sensor.pipeline.Pipeline;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.sink.EventPublisher;
 import org.ja3sensor.sink.EventSink;
+import org.ja3sensor.sink.FileSink;
 import org.ja3sensor.source.CaptureFiles;
 import org.ja3sensor.source.PacketSource;
 import org.ja3sensor.source.SourceException;
@@ -89,6 +90,12 @@ public final class ReadCommand implements Callable<Integer> {
     }
     Counters counters = new Counters();
     EventSink sink;
+    output.warnTo(m -> {
+      synchronized (err) {
+        err.println("ja3sensor: " + m);
+        err.flush();
+      }
+    });
     try {
       // As the program, events go to file descriptor 1 as the UTF-8 bytes they are made in;
       // inside tests, to the command's Writer.
@@ -101,6 +108,9 @@ public final class ReadCommand implements Callable<Integer> {
       err.println("ja3sensor: " + e.getMessage());
       err.flush();
       return 2;
+    }
+    if (sink instanceof FileSink file && Main.standalone) {
+      Signals.onHup(file::reopen); // logrotate's convention
     }
     // The packets are read on this thread; the fingerprint database is loaded, and every event
     // derived, matched, serialised and written, on the emitter thread, in order. A database that
