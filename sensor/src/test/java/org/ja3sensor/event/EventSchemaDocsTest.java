@@ -63,6 +63,17 @@ class EventSchemaDocsTest {
     return rows;
   }
 
+  /** The row of a field: its own, else the longest wildcard row ({@code prefix.*}) over it. */
+  static Row lookup(Map<String, Row> schema, String field) {
+    Row r = schema.get(field);
+    String f = field;
+    while (r == null && f.contains(".")) {
+      f = f.substring(0, f.lastIndexOf('.'));
+      r = schema.get(f + ".*");
+    }
+    return r;
+  }
+
   private static boolean regenerate() {
     return Boolean.getBoolean("ja3sensor.regenerate");
   }
@@ -72,7 +83,10 @@ class EventSchemaDocsTest {
     EcsSchema ecs = EcsSchema.load();
     for (Row r : schema().values()) {
       EcsSchema.Field f = ecs.field(r.field());
-      if (f != null) {
+      if (r.field().endsWith(".*")) {
+        assertTrue(r.field().startsWith("ja3sensor."), r.field() + ": wildcards only in ja3sensor.*");
+        assertTrue(r.type().equals("long") || r.type().equals("keyword"), r.field());
+      } else if (f != null) {
         assertEquals(f.type(), r.type(), r.field() + ": ECS type");
         assertEquals(f.array(), r.array(), r.field() + ": ECS array");
       } else {
@@ -89,7 +103,7 @@ class EventSchemaDocsTest {
     for (JsonNode e : ValidatedEvents.flat()) {
       for (EcsSchema.Leaf l : EcsSchema.leaves(e).values()) {
         boolean object = l.values().stream().allMatch(JsonNode::isObject);
-        Row r = schema.get(l.name());
+        Row r = object ? schema.get(l.name()) : lookup(schema, l.name());
         if (object && (r == null || !r.type().equals("nested"))) {
           continue; // an object on the way to its fields
         }
@@ -133,12 +147,23 @@ class EventSchemaDocsTest {
     ObjectNode mappings = root.putObject("template").putObject("mappings");
     mappings.put("date_detection", false);
     ArrayNode dyn = mappings.putArray("dynamic_templates");
+    for (Row r : schema.values()) {
+      if (r.field().endsWith(".*")) {
+        ObjectNode t = dyn.addObject().putObject(r.field().replace(".*", "").replace('.', '_'));
+        t.put("path_match", r.field());
+        t.put("match_mapping_type", r.type().equals("long") ? "long" : "string");
+        t.putObject("mapping").put("type", r.type());
+      }
+    }
     ObjectNode own = dyn.addObject().putObject("ja3sensor_strings_as_keywords");
     own.put("path_match", "ja3sensor.*");
     own.put("match_mapping_type", "string");
     own.putObject("mapping").put("type", "keyword").put("ignore_above", 1024);
     ObjectNode props = mappings.putObject("properties");
     for (Row r : schema.values()) {
+      if (r.field().endsWith(".*")) {
+        continue; // a dynamic template
+      }
       ObjectNode at = props;
       String[] parts = r.field().split("\\.");
       for (int i = 0; i < parts.length - 1; i++) {
@@ -197,7 +222,9 @@ class EventSchemaDocsTest {
       JsonNode t = d.elements().next();
       String glob = t.path("path_match").asText();
       boolean match = glob.endsWith("*") && field.startsWith(glob.substring(0, glob.length() - 1));
-      if (match && sample.isTextual() && t.path("match_mapping_type").asText().equals("string")) {
+      String kind = t.path("match_mapping_type").asText();
+      if (match && (kind.equals("string") && sample.isTextual()
+          || kind.equals("long") && sample.isIntegralNumber())) {
         return t.at("/mapping/type").asText();
       }
     }

@@ -128,6 +128,18 @@ public final class ValidatedEvents {
     serverOnly.trigger = TlsEvent.Trigger.FLOW_EVICTED;
     serverOnly.deriveFields();
     l.add(mapper.readTree(json.toJson(serverOnly)));
+
+    org.ja3sensor.core.Counters c = new org.ja3sensor.core.Counters();
+    c.packets = 1234;
+    c.anomaly(org.ja3sensor.core.Anomaly.values()[0]);
+    org.ja3sensor.core.MetricsSnapshot stats =
+        org.ja3sensor.core.MetricsSnapshot.builder(1_764_000_000_000_000_000L)
+            .add("packets", c.packets)
+            .add("events", 3)
+            .addAnomalies(c)
+            .add("output.written", 3)
+            .build();
+    l.add(mapper.readTree(StatsJson.toJsonUtf8(stats, "sensor-7", "eth1,eth2")));
     return l;
   }
 
