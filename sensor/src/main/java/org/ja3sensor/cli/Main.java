@@ -130,12 +130,11 @@ public final class Main {
     return cl;
   }
 
-  /** Reports the version from the jar manifest. */
+  /** Reports the build version (the Maven project version, see core.BuildInfo). */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"ja3sensor " + (v != null ? v : "development build")};
+      return new String[] {"ja3sensor " + org.ja3sensor.core.BuildInfo.version()};
     }
   }
 }

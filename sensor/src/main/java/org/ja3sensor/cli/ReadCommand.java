@@ -6,7 +6,10 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -17,11 +20,16 @@ import org.ja3sensor.core.Counters;
 import org.ja3sensor.db.DatabaseException;
 import org.ja3sensor.db.Problem;
 import org.ja3sensor.event.EmitterThread;
+import org.ja3sensor.event.EventJson;
 import org.ja3sensor.match.Matcher;
 import org.ja3sensor.pipeline.Pipeline;
 import org.ja3sensor.pipeline.PipelineConfig;
+import org.ja3sensor.report.ReportData;
+import org.ja3sensor.report.ReportSink;
+import org.ja3sensor.report.ReportWriter;
 import org.ja3sensor.sink.EventPublisher;
 import org.ja3sensor.sink.EventSink;
+import org.ja3sensor.sink.FileSink;
 import org.ja3sensor.sink.OutputClosedException;
 import org.ja3sensor.source.CaptureFiles;
 import org.ja3sensor.source.PacketSource;
@@ -119,6 +127,13 @@ public final class ReadCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "No summary on stderr.")
   boolean quiet;
 
+  @Option(
+      names = "--report",
+      paramLabel = "FILE.html",
+      description = "Also write an HTML report of the capture to this file: one self-contained"
+          + " page (fingerprints, alerts, timeline, counters), viewable offline.")
+  Path report;
+
   private volatile PacketSource currentSource;
   private volatile boolean stopping;
 
@@ -167,12 +182,26 @@ public final class ReadCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    if (report != null) {
+      String bad = checkWritable(report);
+      if (bad != null) {
+        err.println("ja3sensor: --report " + report + ": " + bad);
+        err.flush();
+        return 2;
+      }
+    }
     Counters counters = new Counters();
-    EventSink sink;
+    EventSink opened;
+    output.warnTo(m -> {
+      synchronized (err) {
+        err.println("ja3sensor: " + m);
+        err.flush();
+      }
+    });
     try {
       // As the program, events go to file descriptor 1 as the UTF-8 bytes they are made in;
       // inside tests, to the command's Writer.
-      sink = Main.standalone
+      opened = Main.standalone
           ? output.createSink(new FileOutputStream(FileDescriptor.out))
           : output.createSink(spec.commandLine().getOut());
     } catch (IllegalArgumentException e) {
@@ -182,6 +211,11 @@ public final class ReadCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    if (opened instanceof FileSink file && Main.standalone) {
+      Signals.onHup(file::reopen); // logrotate's convention
+    }
+    ReportData reportData = report != null ? new ReportData() : null;
+    EventSink sink = reportData != null ? new ReportSink(opened, reportData) : opened;
     // The packets are read on this thread; the fingerprint database is loaded, and every event
     // derived, matched, serialised and written, on the emitter thread, in order. A database that
     // cannot be loaded stops the read before any event is written.
@@ -198,6 +232,7 @@ public final class ReadCommand implements Callable<Integer> {
             this::stopReading,
             EmitterThread.DEFAULT_CAPACITY);
     Pipeline pipeline = new Pipeline(config, counters, emitter);
+    pipeline.setContext(null, output.sensorName(), null); // each file's path: startFile below
     pipeline.setDeferDerivedFields(true);
 
     // SIGINT/SIGTERM: stop reading, emit the pending events, flush, summary, exit 0. A second
@@ -312,6 +347,17 @@ public final class ReadCommand implements Callable<Integer> {
     if (emitFailure != null) {
       return emitterFailed(emitFailure, err);
     }
+    if (reportData != null) {
+      try {
+        Files.writeString(report, ReportWriter.render(reportData, new ReportWriter.Run(
+            files, counters, System.nanoTime() - start,
+            EventJson.timestamp(System.currentTimeMillis() * 1_000_000L))));
+      } catch (IOException e) {
+        err.println("ja3sensor: --report " + report + ": cannot write (" + e.getMessage() + ")");
+        err.flush();
+        return 1;
+      }
+    }
     if (failedFiles > 0) {
       return 1;
     }
@@ -360,6 +406,26 @@ public final class ReadCommand implements Callable<Integer> {
         return n;
       }
     };
+  }
+
+  /**
+   * Whether the report file can be written, before anything is read: null if so, else why not
+   * (one phrase). Creates the file (empty) when it does not exist.
+   */
+  static String checkWritable(Path f) {
+    if (Files.isDirectory(f)) {
+      return "is a directory, expected a file";
+    }
+    try (var out = Files.newOutputStream(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
+      return null;
+    } catch (NoSuchFileException e) {
+      return "no such directory";
+    } catch (AccessDeniedException e) {
+      return "permission denied";
+    } catch (IOException e) {
+      return "cannot write (" + e.getMessage() + ")";
+    }
   }
 
   /** Ends the read early: the current file stops, no further file is opened. */

@@ -29,7 +29,7 @@ public enum EntryType {
   /** The server name the client asked for: exact, or {@code *.example.com} for any subdomain. */
   SNI("sni", "tls.client.server_name"),
   /** A TLS policy flag the sensor computed (see {@link PolicyFlag}), e.g. client_offers_rc4. */
-  POLICY("policy", "tls.policy_flags");
+  POLICY("policy", "ja3sensor.policy_flags");
 
   /** The value of the type column. */
   public final String label;

@@ -78,9 +78,20 @@ public final class TlsEvent {
 
   public Trigger trigger;
 
+  /**
+   * {@code event.id} and {@code event.created} (wall clock, ns): set once, when the event is first
+   * serialised (see EventJson).
+   */
+  public String eventId;
+
+  public long createdNanos;
+
   /** Input file (read) or null. */
   public String filePath;
-  /** Sensor name and capture interface (capture) or null. */
+  /**
+   * Sensor name and capture interface (capture) or null; a null name means the one the
+   * EventJson was given (the {@code --sensor-name} of read).
+   */
   public String observerName;
   public String ingressInterface;
 

@@ -61,6 +61,14 @@ public final class CliRun {
     return n.isNull() ? null : n.asText();
   }
 
+  /**
+   * Event lines without the fields that differ from run to run for the same input ({@code
+   * event.id}, {@code event.created}), to compare two runs' output.
+   */
+  public static String withoutRunFields(String out) {
+    return out.replaceAll(",\"id\":\"[0-9a-f]{16}-\\d+\",\"created\":\"[^\"]*\"", "");
+  }
+
   @Override
   public String toString() {
     return "exit " + exitCode + "\n--- stderr ---\n" + err;
