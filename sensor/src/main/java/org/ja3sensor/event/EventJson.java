@@ -53,6 +53,15 @@ public final class EventJson {
     default void writeInto(String object, JsonGenerator g) throws IOException {}
   }
 
+  /** Whether tls.server.certificate_chain (PEM) is written; off by default. */
+  private boolean certificateChain;
+
+  /** Writes the server's certificate chain as PEM into tls.server.certificate_chain. */
+  public EventJson certificateChain(boolean on) {
+    certificateChain = on;
+    return this;
+  }
+
   /**
    * RFC 3339 UTC with microseconds, e.g. 2024-05-01T12:00:00.123456Z, for any instant a long of
    * nanoseconds holds (years 1677 to 2262). Written by hand: java.time's formatter is most of an
@@ -278,6 +287,7 @@ public final class EventJson {
     if (e.tunnelDepth > 0) {
       g.writeNumberField("tunnel_depth", e.tunnelDepth);
     }
+    CertificateJson.writeProjectFields(e.serverCertificates, g);
     g.writeEndObject();
 
     if (x != null) {
@@ -337,6 +347,7 @@ public final class EventJson {
       if (sh.helloRetryRequest()) {
         g.writeBooleanField("hello_retry_request", true);
       }
+      CertificateJson.writeServerFields(e.serverCertificates, certificateChain, g);
       g.writeEndObject();
     }
     if (x != null) {

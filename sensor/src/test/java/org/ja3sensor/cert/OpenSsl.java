@@ -85,7 +85,7 @@ final class OpenSsl {
     final Path weakSelfSigned;
     /** A root CA, RSA 2048, SHA-256, self-signed. */
     final Path ca;
-    /** Signed by {@link #ca} with SHA-384 (SHA384-RSA): EC P-256 key, serial 00FF01, two DNS SANs. */
+    /** Signed by {@link #ca} with SHA-384 (SHA384-RSA): EC P-256 key, serial 0xFF01, two DNS SANs. */
     final Path leaf;
 
     TestCerts(Path dir) throws IOException {
