@@ -69,6 +69,14 @@ public final class LeafCertificate {
     return new LeafCertificate(der.clone(), 0, der.length, counters);
   }
 
+  /** A leaf of which only the SHA-1 is known (see {@link ServerCertificates#ofLeafSha1}). */
+  static LeafCertificate knownOnlyBySha1(String sha1Hex) {
+    LeafCertificate l = new LeafCertificate(new byte[0], 0, 0, new Counters());
+    l.sha1 = sha1Hex.toUpperCase(Locale.ROOT);
+    l.parseTried = true; // nothing to parse, nothing to count
+    return l;
+  }
+
   /** Length of the DER bytes. */
   public int length() {
     return len;

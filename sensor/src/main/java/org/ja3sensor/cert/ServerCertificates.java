@@ -33,6 +33,17 @@ public final class ServerCertificates {
     this.counters = Objects.requireNonNull(counters, "counters");
   }
 
+  /**
+   * A chain known only by its leaf's SHA-1 (for {@code db lookup}: what would the matcher say of a
+   * server with this certificate); the leaf does not parse and has no other hash.
+   */
+  public static ServerCertificates ofLeafSha1(String sha1Hex) {
+    ServerCertificates s =
+        new ServerCertificates(new byte[0], new int[1], new int[1], 1, 1, new Counters());
+    s.leaf = LeafCertificate.knownOnlyBySha1(sha1Hex);
+    return s;
+  }
+
   /** Certificates in the message (all of them, also those beyond what is kept). */
   public int chainLength() {
     return chainLength;
