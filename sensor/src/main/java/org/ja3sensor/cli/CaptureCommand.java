@@ -213,7 +213,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       warn.accept(e.getMessage());
       return 2;
     }
-    EventPublisher publisher = new EventPublisher(sink, matcher);
+    EventPublisher publisher =
+        new EventPublisher(sink, matcher).certificateChain(output.certificateChain);
     // stdout is flushed once a second so that events show up promptly; the Kafka producer
     // delivers on its own, and its flush() waits for acknowledgements (up to seconds while the
     // broker is down), which must not hold up the emitter: it is flushed by close() at the end.

@@ -111,7 +111,8 @@ public final class ReadCommand implements Callable<Integer> {
         new EmitterThread(
             () -> {
               matcher[0] = db.openMatcher(false);
-              publisher[0] = new EventPublisher(sink, matcher[0]);
+              publisher[0] =
+                  new EventPublisher(sink, matcher[0]).certificateChain(output.certificateChain);
               return publisher[0];
             },
             this::stopReading,
