@@ -234,7 +234,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     // With stats events the stats timer writes to the sink too.
     EventSink sink = statsEvents ? new SerializedSink(opened) : opened;
     EventPublisher publisher = new EventPublisher(sink, matcher)
-        .setJa4Original(fingerprints.ja4Original());
+        .setJa4Original(fingerprints.ja4Original())
+        .certificateChain(output.certificateChain);
     // stdout is flushed once a second so that events show up promptly; the Kafka producer
     // delivers on its own, and its flush() waits for acknowledgements (up to seconds while the
     // broker is down), which must not hold up the emitter: it is flushed by close() at the end.

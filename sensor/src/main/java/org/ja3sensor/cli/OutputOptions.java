@@ -156,6 +156,12 @@ public final class OutputOptions {
           + " record (default: host name).")
   String sensorName;
 
+  @Option(
+      names = "--certificate-chain",
+      description = "Write the server's certificate chain (TLS 1.2 and older) as PEM into"
+          + " tls.server.certificate_chain (off by default: several KB per event).")
+  boolean certificateChain;
+
   /** The output chosen. */
   public Kind output() {
     return output;

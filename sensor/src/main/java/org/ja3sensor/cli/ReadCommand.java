@@ -226,7 +226,8 @@ public final class ReadCommand implements Callable<Integer> {
             () -> {
               matcher[0] = db.openMatcher(false);
               publisher[0] = new EventPublisher(sink, matcher[0])
-                  .setJa4Original(fingerprints.ja4Original());
+                  .setJa4Original(fingerprints.ja4Original())
+                  .certificateChain(output.certificateChain);
               return publisher[0];
             },
             this::stopReading,

@@ -79,7 +79,26 @@ public enum Anomaly {
    * ec_point_formats, server_name, ALPN or supported_versions body, a duplicate extension): the
    * hello was still delivered and fingerprinted from its well-formed part (see docs/ja3.md).
    */
-  TLS_HELLO_IRREGULAR;
+  TLS_HELLO_IRREGULAR,
+
+  // --- server certificates (TLS 1.2 and older) ---
+  /**
+   * A server Certificate message whose lengths lie (list or certificate length beyond the message,
+   * an empty certificate, bytes left over): the certificates framed before the fault are kept.
+   */
+  TLS_CERTIFICATE_MALFORMED,
+  /** More certificates in one chain than are kept: the chain length counts them all. */
+  TLS_CERTIFICATE_CHAIN_TOO_LONG,
+  /**
+   * The server's Certificate message was not complete when the per-direction byte cap was reached
+   * or its stream ended: the event goes out without certificate fields.
+   */
+  TLS_CERTIFICATE_INCOMPLETE,
+  /**
+   * A leaf certificate the JDK's X.509 parser rejects: the event carries its hashes, not its
+   * fields (counted by the thread that parses it, usually the emitter).
+   */
+  X509_UNPARSEABLE;
 
   /** The name users see: lower case with underscores. */
   public String label() {

@@ -7,6 +7,12 @@ package org.ja3sensor.core;
  */
 public final class Counters {
   private final long[] anomalies = new long[Anomaly.values().length];
+  /**
+   * Anomalies counted by another thread than the owner (the certificate parse runs where the
+   * event is serialised): see {@link #anomalyFromAnyThread}.
+   */
+  private final java.util.concurrent.atomic.AtomicLongArray shared =
+      new java.util.concurrent.atomic.AtomicLongArray(Anomaly.values().length);
 
   /** Frames handed to the decoder. */
   public long packets;
@@ -37,12 +43,21 @@ public final class Counters {
     anomalyTotal++;
   }
 
+  /** Counts an anomaly from any thread (atomic; for work done after the packet thread). */
+  public void anomalyFromAnyThread(Anomaly a) {
+    shared.incrementAndGet(a.ordinal());
+  }
+
   public long get(Anomaly a) {
-    return anomalies[a.ordinal()];
+    return anomalies[a.ordinal()] + shared.get(a.ordinal());
   }
 
   public long totalAnomalies() {
-    return anomalyTotal;
+    long t = anomalyTotal;
+    for (int i = 0; i < shared.length(); i++) {
+      t += shared.get(i);
+    }
+    return t;
   }
 
   /** Adds this worker's counts into {@code total}. */
@@ -59,6 +74,8 @@ public final class Counters {
     total.events += events;
     for (int i = 0; i < anomalies.length; i++) {
       total.anomalies[i] += anomalies[i];
+      total.anomalies[i] += shared.get(i);
+      total.anomalyTotal += shared.get(i);
     }
     total.anomalyTotal += anomalyTotal;
   }

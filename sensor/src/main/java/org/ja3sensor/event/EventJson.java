@@ -63,6 +63,15 @@ public final class EventJson {
     default void writeInto(String object, JsonGenerator g) throws IOException {}
   }
 
+  /** Whether tls.server.certificate_chain (PEM) is written; off by default. */
+  private boolean certificateChain;
+
+  /** Writes the server's certificate chain as PEM into tls.server.certificate_chain. */
+  public EventJson certificateChain(boolean on) {
+    certificateChain = on;
+    return this;
+  }
+
   /**
    * RFC 3339 UTC with microseconds, e.g. 2024-05-01T12:00:00.123456Z, for any instant a long of
    * nanoseconds holds (years 1677 to 2262). Written by hand: java.time's formatter is most of an
@@ -401,6 +410,7 @@ public final class EventJson {
       g.writeObjectFieldStart("server");
       g.writeStringField("ja3s", e.ja3sHash);
       g.writeStringField("ja3s_string", e.ja3sString);
+      CertificateJson.writeServerFields(e.serverCertificates, certificateChain, g);
       if (x != null) {
         x.writeInto("tls.server", g);
       }
@@ -452,9 +462,12 @@ public final class EventJson {
       }
       g.writeEndObject();
     }
-    if (sh != null && sh.helloRetryRequest()) {
+    if (sh != null && (sh.helloRetryRequest() || e.serverCertificates != null)) {
       g.writeObjectFieldStart("server");
-      g.writeBooleanField("hello_retry_request", true);
+      if (sh.helloRetryRequest()) {
+        g.writeBooleanField("hello_retry_request", true);
+      }
+      CertificateJson.writeProjectServerFields(e.serverCertificates, g);
       g.writeEndObject();
     }
     g.writeEndObject();

@@ -1,5 +1,6 @@
 package org.ja3sensor.event;
 
+import org.ja3sensor.cert.ServerCertificates;
 import org.ja3sensor.decode.IpAddresses;
 import org.ja3sensor.fingerprint.Ja3;
 import org.ja3sensor.fingerprint.Ja4;
@@ -75,6 +76,12 @@ public final class TlsEvent {
   public ServerHello serverHello;
   public String ja3sString;
   public String ja3sHash;
+
+  /**
+   * The server's certificate chain (TLS 1.2 and older), or null: not sent, TLS 1.3, or not complete
+   * when the event went out. Hashed and parsed lazily, where the event is serialised.
+   */
+  public ServerCertificates serverCertificates;
 
   public Trigger trigger;
 

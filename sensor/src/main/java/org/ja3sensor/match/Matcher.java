@@ -24,7 +24,7 @@ import org.ja3sensor.event.TlsEvent;
  * <ol>
  *   <li>Every enabled entry whose value matches (JA3, JA3N, JA4 exact or with {@code *} parts,
  *       JA3S, a JA3/JA3N/JA4 with a JA3S on the flow, server name exact or {@code *.domain},
- *       policy flag) and whose scope columns admit the handshake
+ *       leaf certificate SHA-1, policy flag) and whose scope columns admit the handshake
  *       becomes an {@link Enrichment}. Its score starts at the entry's confidence.
  *   <li>Conflict: an alert entry whose category is not benign loses {@link #CONFLICT_PENALTY}
  *       points when an info or allow entry with a benign category (browser, application, library,
@@ -128,6 +128,11 @@ public final class Matcher implements AutoCloseable {
           collect(out, w, sni, sni, e);
         }
       }
+    }
+    if (e.serverCertificates != null && s.hasCertificateEntries()
+        && e.serverCertificates.leaf() != null) {
+      String sha1 = e.serverCertificates.leaf().sha1(); // upper case, as the event writes it
+      collect(out, s.certSha1(sha1.toLowerCase(java.util.Locale.ROOT)), sha1, sni, e);
     }
     for (int f = flags; f != 0; f &= f - 1) {
       PolicyFlag flag = PolicyFlag.of(Integer.numberOfTrailingZeros(f));

@@ -1,5 +1,6 @@
 package org.ja3sensor.pipeline;
 
+import org.ja3sensor.cert.ServerCertificates;
 import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
 import org.ja3sensor.decode.DecodedPacket;
@@ -21,8 +22,10 @@ import org.ja3sensor.tls.ServerHello;
  * {@link #flowHash}).
  *
  * <p>Per packet the work is: decode headers in place, one hash lookup, an LRU touch; payload is
- * looked at only while its direction still waits for its hello. An event is emitted when the
- * ServerHello is parsed (with the ClientHello seen before it), or when a flow with a hello closes,
+ * looked at only while its direction still waits for its hello (the server's, in TLS 1.2 and older,
+ * for its Certificate message). An event is emitted when the ServerHello is parsed (with the
+ * ClientHello seen before it; in TLS 1.2 and older when the server's certificate reading ends:
+ * Certificate complete, ServerHelloDone, ChangeCipherSpec, encrypted data, byte cap), or when a flow with a hello closes,
  * is evicted, is reused by a new connection, or the input ends. This class holds the TLS rules:
  * which side is the client, when a handshake makes an event, and what the event says.
  */
@@ -193,7 +196,7 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
     h.clientSide = side;
     h.clientHelloNanos = tsNanos;
     h.inputName = filePath;
-    if (h.serverHello != null) {
+    if (h.serverHello != null && !h.awaitingCertificate) {
       emit(f, TlsEvent.Trigger.SERVER_HELLO);
     }
   }
@@ -210,7 +213,12 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
     h.inputName = filePath;
   }
 
-  void onServerHello(Flow<TlsSession> f, int side, ServerHello hello, long tsNanos) {
+  /**
+   * @param certificateFollows the direction goes on to read the server's Certificate message
+   *     (TLS 1.2 and older): the event waits for {@link #onServerCertificates}
+   */
+  void onServerHello(
+      Flow<TlsSession> f, int side, ServerHello hello, long tsNanos, boolean certificateFollows) {
     TlsSession h = f.session;
     if (h.serverHello != null) {
       return;
@@ -228,6 +236,23 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
     if (h.inputName == null) {
       h.inputName = filePath;
     }
+    h.awaitingCertificate = certificateFollows;
+    if (h.hasClientHello() && !certificateFollows) {
+      emit(f, TlsEvent.Trigger.SERVER_HELLO);
+    }
+  }
+
+  /**
+   * The server direction's certificate reading ended: the chain, or null (none sent, or the
+   * message was cut: counted by the reader). The event goes out now if the ClientHello was seen.
+   */
+  void onServerCertificates(Flow<TlsSession> f, ServerCertificates chain) {
+    TlsSession h = f.session;
+    if (!h.awaitingCertificate || h.emitted) {
+      return; // a ServerHello the pipeline ignored (role conflict, duplicate), or a new session
+    }
+    h.awaitingCertificate = false;
+    h.serverCertificates = chain;
     if (h.hasClientHello()) {
       emit(f, TlsEvent.Trigger.SERVER_HELLO);
     }
@@ -272,6 +297,7 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
     e.sslv2ClientHello = h.sslv2ClientHello;
     e.clientHello = h.clientHello;
     e.serverHello = h.serverHello;
+    e.serverCertificates = h.serverCertificates;
     if (!deferDerivedFields) {
       e.deriveFields();
     }

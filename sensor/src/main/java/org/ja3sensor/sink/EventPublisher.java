@@ -35,6 +35,12 @@ public final class EventPublisher implements EventListener {
     return this;
   }
 
+  /** Writes the server's certificate chain as PEM into events (tls.server.certificate_chain). */
+  public EventPublisher certificateChain(boolean on) {
+    json.certificateChain(on);
+    return this;
+  }
+
   @Override
   public void onEvent(TlsEvent event) {
     event.deriveFields(); // no-op when the pipeline derived them already
