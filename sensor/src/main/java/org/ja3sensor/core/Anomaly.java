@@ -79,7 +79,20 @@ public enum Anomaly {
    * ec_point_formats, server_name, ALPN or supported_versions body, a duplicate extension): the
    * hello was still delivered and fingerprinted from its well-formed part (see docs/ja3.md).
    */
-  TLS_HELLO_IRREGULAR;
+  TLS_HELLO_IRREGULAR,
+
+  // --- QUIC (Initial packets) ---
+  /** A QUIC long header whose fields do not fit the datagram. */
+  QUIC_PACKET_INVALID,
+  /**
+   * A QUIC Initial whose AES-GCM tag did not verify with the keys of its connection (a corrupt or
+   * forged packet, or a connection picked up after its client's first Initial): not a hello.
+   */
+  QUIC_TAG_FAILURE,
+  /** A decrypted Initial holding a frame not allowed there, or one that does not fit. */
+  QUIC_FRAME_INVALID,
+  /** CRYPTO data beyond the per-direction cap: the direction gave up. */
+  QUIC_CRYPTO_CAP;
 
   /** The name users see: lower case with underscores. */
   public String label() {
