@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestFactory;
  * The acceptance bar: {@code read} over every capture of the external conformance corpus
  * ({@code ../shared/corpus}, values from tshark and upstream projects, see its README.md).
  *
- * <p>For each file and each TCP flow with ja3/ja3s rows: the first value we emit equals the first
+ * <p>For each file and each TCP or QUIC flow with ja3/ja3s rows: the first value we emit equals the first
  * expected one (tshark rows in frame order; upstream rows where tshark has none; tshark strings with
  * fewer fields than the fingerprint has are not expectations), and every value we emit is among the
  * expected ones for that flow. And no fingerprint is emitted that the manifest does not list for
@@ -54,7 +54,10 @@ class CorpusConformanceTest {
       }
       String[] f = line.split("\t", -1);
       String kind = f[col.get("kind")];
-      if (!f[col.get("transport")].equals("tcp") || !(kind.equals("ja3") || kind.equals("ja3s"))) {
+      String transport = f[col.get("transport")];
+      // QUIC rows (TLS in Initial CRYPTO frames) follow the same rule as TCP; see docs/quic.md
+      boolean tcpOrQuic = transport.equals("tcp") || transport.equals("quic");
+      if (!tcpOrQuic || !(kind.equals("ja3") || kind.equals("ja3s"))) {
         continue;
       }
       String flow = f[col.get("client_ip")] + "|" + f[col.get("client_port")] + "|"

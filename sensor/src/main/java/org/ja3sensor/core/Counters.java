@@ -29,7 +29,10 @@ public final class Counters {
   /** Events emitted. */
   public long events;
 
-  /** UDP datagrams that carried a QUIC long header of a known version (or Version Negotiation). */
+  /**
+   * UDP datagrams that carried a QUIC long header of a known version (or Version Negotiation),
+   * counted by the decoder.
+   */
   public long quicPackets;
   /** QUIC flows (connections) created in the UDP flow table. */
   public long quicFlows;

@@ -57,8 +57,34 @@ final class CryptoStream {
    * @return the assembler's status after the payload
    */
   int acceptFrames(byte[] p, int off, int len) {
+    return acceptFrames(p, off, len, false);
+  }
+
+  /**
+   * As {@link #acceptFrames(byte[], int, int)}; with {@code google} true the payload is of
+   * Google's T050/T051, whose frames are gQUIC's: PADDING, then CRYPTO as type 0x08 (varint offset
+   * and length), after at most one gQUIC ACK (0x40: 6 bytes, 0x60: 9 bytes); the first other
+   * frame ends the payload (not counted: gQUIC frames are not followed further).
+   */
+  int acceptFrames(byte[] p, int off, int len, boolean google) {
     int end = off + len;
     int q = off;
+    if (google) {
+      while (q < end && p[q] == 0) {
+        q++;
+      }
+      if (q < end && (p[q] == 0x40 || p[q] == 0x60)) {
+        q += p[q] == 0x40 ? 6 : 9; // a server's gQUIC ACK before its CRYPTO (sizes as nDPI reads them)
+        while (q < end && p[q] == 0) {
+          q++;
+        }
+      }
+      if (q < end && p[q] == 0x08) {
+        p[q] = 0x06; // the plaintext is ours: read it as an IETF CRYPTO frame
+        return acceptFrames(p, q, 1 + cryptoFrameLength(p, q + 1, end), false);
+      }
+      return status;
+    }
     while (q < end && status == HandshakeAssembler.NEED_MORE) {
       int type = p[q] & 0xff;
       if (type == 0x00 || type == 0x01) { // PADDING, PING
@@ -132,6 +158,21 @@ final class CryptoStream {
       return invalid();
     }
     return status;
+  }
+
+  /** Bytes of a CRYPTO frame's offset, length and data from {@code q}, at most to {@code end}. */
+  private static int cryptoFrameLength(byte[] p, int q, int end) {
+    int start = q;
+    if (LongHeader.varint(p, q, end) < 0) {
+      return end - start;
+    }
+    q += LongHeader.varintSize(p[q]);
+    long length = LongHeader.varint(p, q, end);
+    if (length < 0) {
+      return end - start;
+    }
+    q += LongHeader.varintSize(p[q]);
+    return (int) Math.min(end - start, q - start + length);
   }
 
   private int invalid() {

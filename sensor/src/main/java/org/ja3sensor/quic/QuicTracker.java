@@ -95,7 +95,6 @@ public final class QuicTracker {
       lastExpireCheck = tsNanos;
       expire(tsNanos);
     }
-    counters.quicPackets++;
     byte[] b = p.payload;
     int pos = p.payloadOff;
     int end = pos + p.payloadLen;
@@ -202,7 +201,8 @@ public final class QuicTracker {
         c.fromServer = s;
       }
     }
-    if (s.acceptFrames(protection.plaintext(), 0, n) == HandshakeAssembler.DONE) {
+    boolean google = QuicVersions.isGoogle(hdr.version);
+    if (s.acceptFrames(protection.plaintext(), 0, n, google) == HandshakeAssembler.DONE) {
       hello(f, c, fromClient, s.assembler(), ts);
     }
   }

@@ -5,9 +5,9 @@ package org.ja3sensor.quic;
  * label sets, and the mapping of long-header packet type bits per version. Sources: RFC 9001
  * section 5.2 (v1), RFC 9369 section 3.3 (v2: its own salt, "quicv2 " labels and rotated packet
  * types), the draft-ietf-quic-tls documents (drafts 22 to 34) and Facebook's mvfst (0xfaceb001,
- * 0xfaceb002), as tabled in Wireshark's and Suricata's QUIC dissectors. gQUIC
- * Q050/T050/T051 are left out: Q050 carries Google's QUIC crypto (no TLS hello), and T05x have
- * no published salt in a specification. Pure static functions; no state.
+ * 0xfaceb002), as tabled in Wireshark's and Suricata's QUIC dissectors, and Google's T050 and T051
+ * (TLS over gQUIC framing, salts from nDPI and Wireshark). gQUIC Q050 is left out: it carries
+ * Google's QUIC crypto handshake, no TLS hello. Pure static functions; no state.
  */
 public final class QuicVersions {
   /** QUIC version 1 (RFC 9000). */
@@ -26,6 +26,13 @@ public final class QuicVersions {
   private static final byte[] SALT_DRAFT29 = hex("afbfec289993d24c9e9786f19c6111e04390a899");
   private static final byte[] SALT_DRAFT23 = hex("c3eef712c72ebb5a11a7d2432bb46365bef9f502");
   private static final byte[] SALT_DRAFT22 = hex("7fbcdb0e7c66bbe9193a96cd21519ebd7a02644a");
+  /** Google QUIC with TLS, T050 and T051 (salts as nDPI and Wireshark table them). */
+  private static final byte[] SALT_T050 = hex("7ff579e5acd072915580304c43a2367c60488310");
+  private static final byte[] SALT_T051 = hex("7a4edef4e7ccee5fa4506c19124fc8ccda6e033d");
+
+  /** Google QUIC T050 and T051: IETF long headers and TLS, but gQUIC frame types. */
+  public static final int T050 = 0x54303530;
+  public static final int T051 = 0x54303531;
 
   private QuicVersions() {}
 
@@ -61,6 +68,10 @@ public final class QuicVersions {
         return SALT_DRAFT22;
       case 0xfaceb002:
         return SALT_DRAFT23;
+      case T050:
+        return SALT_T050;
+      case T051:
+        return SALT_T051;
       default:
         return null;
     }
@@ -69,6 +80,11 @@ public final class QuicVersions {
   /** True when Initial packets of {@code version} can be decrypted. */
   public static boolean isKnown(int version) {
     return salt(version) != null;
+  }
+
+  /** True for Google's T05x: CRYPTO data travels in gQUIC frames (type 0x08). */
+  static boolean isGoogle(int version) {
+    return version == T050 || version == T051;
   }
 
   /** True for QUIC v2: "quicv2 " labels and rotated packet types. */

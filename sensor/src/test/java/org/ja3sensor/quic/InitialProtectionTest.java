@@ -131,6 +131,7 @@ class InitialProtectionTest {
     }
     assertNull(QuicVersions.salt(0xff000015));
     assertNull(QuicVersions.salt(0x51303530)); // gQUIC Q050: no TLS inside
+    assertNotNull(QuicVersions.salt(QuicVersions.T051));
     assertNull(QuicVersions.salt(0x1a2a3a4a)); // a greased version
     assertEquals(QuicVersions.TYPE_INITIAL, QuicVersions.packetType(QuicVersions.V1, 0xc0));
     assertEquals(QuicVersions.TYPE_RETRY, QuicVersions.packetType(QuicVersions.V1, 0xf0));
@@ -154,6 +155,17 @@ class InitialProtectionTest {
     assertEquals(LongHeader.INVALID, h.parse(pkt, 0, 1100));
     byte[] vn = QuicVersions.hex("8000000000040102030400000000010000000001");
     assertEquals(LongHeader.VERSION_NEGOTIATION, h.parse(vn, 0, vn.length));
+  }
+
+  @Test
+  void decodeSniffsExactlyTheDecryptableVersions() {
+    int[] samples = {1, QuicVersions.V2, 0xff000015, 0xff000016, 0xff000022, 0xff000023,
+        0xfaceb001, 0xfaceb002, 0xfaceb00e, QuicVersions.T050, QuicVersions.T051, 0x51303530,
+        0x1a2a3a4a, 0x00000002};
+    for (int v : samples) {
+      assertEquals(QuicVersions.isKnown(v),
+          org.ja3sensor.decode.QuicSniff.isDecryptableVersion(v), QuicVersions.hexString(v));
+    }
   }
 
   private InitialKeys derive(int version, boolean server) {
