@@ -189,7 +189,7 @@ final class TunnelDecoder {
     out.payload = b;
     out.payloadOff = q;
     out.payloadLen = end - q;
-    out.payloadWireLen = Math.max(udpLen - UDP_HEADER, end - q);
+    out.payloadWireLen = end - q; // a cut datagram simply fails its tag
     out.tunnelDepth = depth;
     counters.quicPackets++;
     return true;
