@@ -501,7 +501,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         Math.max(
             total.maxHandshakeBytesPerFlow(), (total.reassemblyMemcap() + nWorkers - 1) / nWorkers),
         total.scanLimit(),
-        total.maxOutOfOrderSegments());
+        total.maxOutOfOrderSegments(),
+        total.udpIdleTimeoutNanos());
   }
 
   static int defaultWorkers(int captureThreads) {

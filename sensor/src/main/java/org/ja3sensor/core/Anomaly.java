@@ -98,7 +98,20 @@ public enum Anomaly {
    * A leaf certificate the JDK's X.509 parser rejects: the event carries its hashes, not its
    * fields (counted by the thread that parses it, usually the emitter).
    */
-  X509_UNPARSEABLE;
+  X509_UNPARSEABLE,
+
+  // --- QUIC (Initial packets) ---
+  /** A QUIC long header whose fields do not fit the datagram. */
+  QUIC_PACKET_INVALID,
+  /**
+   * A QUIC Initial whose AES-GCM tag did not verify with the keys of its connection (a corrupt or
+   * forged packet, or a connection picked up after its client's first Initial): not a hello.
+   */
+  QUIC_TAG_FAILURE,
+  /** A decrypted Initial holding a frame not allowed there, or one that does not fit. */
+  QUIC_FRAME_INVALID,
+  /** CRYPTO data beyond the per-direction cap: the direction gave up. */
+  QUIC_CRYPTO_CAP;
 
   /** The name users see: lower case with underscores. */
   public String label() {

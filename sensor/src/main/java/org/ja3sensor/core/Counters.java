@@ -35,6 +35,26 @@ public final class Counters {
   /** Events emitted. */
   public long events;
 
+  /**
+   * UDP datagrams that carried a QUIC long header of a known version (or Version Negotiation),
+   * counted by the decoder.
+   */
+  public long quicPackets;
+  /** QUIC flows (connections) created in the UDP flow table. */
+  public long quicFlows;
+  /** QUIC Initial packets seen (both directions). */
+  public long quicInitials;
+  /** QUIC Initial packets decrypted with the tag verified. */
+  public long quicDecrypted;
+  /** QUIC Initial packets whose tag did not verify (also the anomaly QUIC_TAG_FAILURE). */
+  public long quicTagFailures;
+  /** Hellos (client and server) assembled from QUIC CRYPTO frames. */
+  public long quicHellos;
+  /** QUIC Retry packets seen. */
+  public long quicRetries;
+  /** QUIC Version Negotiation packets seen. */
+  public long quicVersionNegotiations;
+
   /** Sum of all anomaly counts, kept as they are counted. */
   private long anomalyTotal;
 
@@ -72,6 +92,14 @@ public final class Counters {
     total.clientHellos += clientHellos;
     total.serverHellos += serverHellos;
     total.events += events;
+    total.quicPackets += quicPackets;
+    total.quicFlows += quicFlows;
+    total.quicInitials += quicInitials;
+    total.quicDecrypted += quicDecrypted;
+    total.quicTagFailures += quicTagFailures;
+    total.quicHellos += quicHellos;
+    total.quicRetries += quicRetries;
+    total.quicVersionNegotiations += quicVersionNegotiations;
     for (int i = 0; i < anomalies.length; i++) {
       total.anomalies[i] += anomalies[i];
       total.anomalies[i] += shared.get(i);

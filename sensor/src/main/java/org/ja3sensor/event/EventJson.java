@@ -119,6 +119,12 @@ public final class EventJson {
     }
   }
 
+  /** A QUIC version as 8 lower-case hex digits after "0x" (e.g. 0x00000001, 0x6b3343cf). */
+  static String quicVersion(int v) {
+    String h = Integer.toHexString(v);
+    return "0x" + "00000000".substring(h.length()) + h;
+  }
+
   /** ECS tls.version for a protocol version value: "1.3", "1.2", ..., "3.0"; null if unknown. */
   public static String versionString(int v) {
     switch (v) {
@@ -327,9 +333,9 @@ public final class EventJson {
     g.writeEndObject();
 
     g.writeObjectFieldStart("network");
-    g.writeStringField("transport", "tcp");
+    g.writeStringField("transport", e.quic ? "udp" : "tcp");
     g.writeStringField("type", e.ipv6 ? "ipv6" : "ipv4");
-    g.writeStringField("protocol", "tls");
+    g.writeStringField("protocol", e.quic ? "quic" : "tls");
     g.writeStringField("community_id", e.communityId);
     g.writeEndObject();
 
@@ -432,6 +438,11 @@ public final class EventJson {
     g.writeStringField("trigger", e.trigger.name().toLowerCase(java.util.Locale.ROOT));
     if (e.tunnelDepth > 0) {
       g.writeNumberField("tunnel_depth", e.tunnelDepth);
+    }
+    if (e.quic) {
+      g.writeObjectFieldStart("quic");
+      g.writeStringField("version", quicVersion(e.quicVersion));
+      g.writeEndObject();
     }
     ServerHello sh = e.serverHello;
     ClientHello ch = e.clientHello;

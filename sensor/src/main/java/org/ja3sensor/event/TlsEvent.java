@@ -53,6 +53,11 @@ public final class TlsEvent {
   public String communityId;
   public int tunnelDepth;
 
+  /** True when the hellos came from QUIC Initial packets (UDP), false for TLS over TCP. */
+  public boolean quic;
+  /** The QUIC version (of the server's Initial when seen, else of the client's); 0 for TCP. */
+  public int quicVersion;
+
   public ClientHello clientHello;
   public String ja3String;
   public String ja3Hash;
@@ -132,7 +137,7 @@ public final class TlsEvent {
             clientPort,
             IpAddresses.toBytes(serverHi, serverLo, v4),
             serverPort,
-            CommunityId.TCP);
+            quic ? CommunityId.UDP : CommunityId.TCP);
     if (clientHello != null) {
       ja3String = Ja3.ja3String(clientHello);
       ja3Hash = Ja3.md5Hex(ja3String);

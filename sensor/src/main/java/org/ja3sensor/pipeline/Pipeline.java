@@ -7,10 +7,13 @@ import org.ja3sensor.decode.DecodedPacket;
 import org.ja3sensor.decode.PacketDecoder;
 import org.ja3sensor.event.EventListener;
 import org.ja3sensor.event.TlsEvent;
+import org.ja3sensor.fingerprint.Ja4;
 import org.ja3sensor.flow.Flow;
 import org.ja3sensor.flow.FlowKey;
 import org.ja3sensor.flow.StreamConsumer;
 import org.ja3sensor.flow.TcpTracker;
+import org.ja3sensor.quic.QuicConnection;
+import org.ja3sensor.quic.QuicTracker;
 import org.ja3sensor.source.PacketHandler;
 import org.ja3sensor.tls.ClientHello;
 import org.ja3sensor.tls.ServerHello;
@@ -29,13 +32,15 @@ import org.ja3sensor.tls.ServerHello;
  * is evicted, is reused by a new connection, or the input ends. This class holds the TLS rules:
  * which side is the client, when a handshake makes an event, and what the event says.
  */
-public final class Pipeline implements PacketHandler, TcpTracker.Application<TlsSession> {
+public final class Pipeline
+    implements PacketHandler, TcpTracker.Application<TlsSession>, QuicTracker.Listener {
   private final PipelineConfig config;
   private final Counters counters;
   private final EventListener listener;
   private final PacketDecoder decoder;
   private final DecodedPacket packet = new DecodedPacket();
   private final TcpTracker<TlsSession> tcp;
+  private final QuicTracker quic;
 
   private String filePath;
   private String observerName;
@@ -63,6 +68,13 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
             config.maxHandshakeBytesPerFlow(),
             config.reassemblyMemcap(),
             config.maxOutOfOrderSegments());
+    this.quic =
+        new QuicTracker(
+            counters,
+            this,
+            config.maxFlows(),
+            config.udpIdleTimeoutNanos(),
+            config.maxHandshakeBytesPerFlow());
   }
 
   /** Names written to events: input file, or sensor name and interface names by ifIndex. */
@@ -70,6 +82,7 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
     this.filePath = filePath;
     this.observerName = observerName;
     this.interfaceNames = interfaceNames;
+    quic.setInputName(filePath);
   }
 
   /**
@@ -104,7 +117,7 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
 
   /** Flows in the table right now. */
   public int activeFlows() {
-    return tcp.activeFlows();
+    return tcp.activeFlows() + quic.activeFlows();
   }
 
   @Override
@@ -127,7 +140,11 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
 
   /** Processes a segment already decoded by the caller (the live-capture dispatcher). */
   public void onSegment(DecodedPacket p, long tsNanos, int ifIndex) {
-    tcp.onSegment(p, tsNanos, ifIndex);
+    if (p.udp) {
+      quic.onDatagram(p, tsNanos, ifIndex);
+    } else {
+      tcp.onSegment(p, tsNanos, ifIndex);
+    }
   }
 
   // --- the TCP layer's callbacks ---
@@ -263,11 +280,54 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
   /** Evicts flows idle since before {@code nowNanos - idleTimeout}; call now and then. */
   public void expire(long nowNanos) {
     tcp.expire(nowNanos);
+    quic.expire(nowNanos);
   }
 
   /** The input ended: emits the events of every flow with a hello and empties the table. */
   public void finish() {
     tcp.finish();
+    quic.finish();
+  }
+
+  // --- QUIC ---
+
+  /** A QUIC connection's hellos: one event per connection (see {@link QuicTracker}). */
+  @Override
+  public void onHandshake(Flow<QuicConnection> f, QuicTracker.Reason why) {
+    QuicConnection c = f.session;
+    boolean aIsClient = c.clientSide != 1;
+    FlowKey k = f.key;
+    TlsEvent e = new TlsEvent();
+    e.trigger =
+        switch (why) {
+          case SERVER_HELLO -> TlsEvent.Trigger.SERVER_HELLO;
+          case EVICTED -> TlsEvent.Trigger.FLOW_EVICTED;
+          case INPUT_END -> TlsEvent.Trigger.INPUT_END;
+        };
+    e.clientHi = aIsClient ? k.aHi() : k.bHi();
+    e.clientLo = aIsClient ? k.aLo() : k.bLo();
+    e.clientPort = aIsClient ? k.aPort() : k.bPort();
+    e.serverHi = aIsClient ? k.bHi() : k.aHi();
+    e.serverLo = aIsClient ? k.bLo() : k.aLo();
+    e.serverPort = aIsClient ? k.bPort() : k.aPort();
+    e.ipv6 = k.ipv6;
+    e.tunnelDepth = f.tunnelDepth;
+    e.quic = true;
+    e.ja4Transport = Ja4.QUIC;
+    e.quicVersion = c.version;
+    e.timestampNanos = c.clientHello != null ? c.clientHelloNanos : c.serverHelloNanos;
+    e.clientHello = c.clientHello;
+    e.serverHello = c.serverHello;
+    if (!deferDerivedFields) {
+      e.deriveFields();
+    }
+    e.filePath = c.inputName != null ? c.inputName : filePath;
+    e.observerName = observerName;
+    if (interfaceNames != null && f.ifIndex >= 0 && f.ifIndex < interfaceNames.length) {
+      e.ingressInterface = interfaceNames[f.ifIndex];
+    }
+    counters.events++;
+    listener.onEvent(e);
   }
 
   private void emit(Flow<TlsSession> f, TlsEvent.Trigger trigger) {
