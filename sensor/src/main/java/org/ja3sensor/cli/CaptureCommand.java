@@ -72,8 +72,9 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
   @Option(
       names = "--bpf",
       paramLabel = "EXPR",
-      defaultValue = "tcp",
-      description = "BPF filter expression (default: ${DEFAULT-VALUE}); empty for none.")
+      defaultValue = "tcp or udp",
+      description = "BPF filter expression (default: ${DEFAULT-VALUE}: TLS over TCP and QUIC over UDP);"
+          + " empty for none.")
   String bpf;
 
   @Option(
