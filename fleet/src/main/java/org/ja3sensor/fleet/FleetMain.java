@@ -190,7 +190,7 @@ public final class FleetMain {
       QueryServer server = new QueryServer(streams, listenAddr, hostInfo(p), cfg, counters);
       streams.setStateListener((now, before) -> {
         if (now == KafkaStreams.State.RUNNING && before == KafkaStreams.State.REBALANCING) {
-          LOG.info("fleet: running; queries on http://{}:{}", listen, server.port());
+          LOG.info("fleet: running; queries on http://{}", listen);
         }
         if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
           stopped.countDown();

@@ -82,7 +82,8 @@ final class StatsProcessor implements Processor<String, Sighting, String, FleetA
       }
       keys++;
       f = FpStats.first(r.value());
-      f.learned = t < learningEnd;
+      // Without a learning period nothing is learned, even an event older than the first one.
+      f.learned = !cfg.learningPeriod().isZero() && t < learningEnd;
       f.add(r.value(), cfg);
       if (alertable && !f.learned) {
         emit(FleetJson.AlertType.NEW, key, f, t, null);

@@ -177,6 +177,14 @@ class FleetTopologyTest {
   }
 
   @Test
+  void withoutALearningPeriodAnEventOlderThanTheFirstIsNewToo() throws Exception {
+    start(ja3Only());
+    send(h(2), "s1", "10.0.0.1", A);
+    send(h(1), "s2", "10.0.0.2", B); // out of order: older than anything seen before
+    assertEquals(List.of(A, B), read(newOut).stream().map(n -> at(n, "tls.client.ja3")).toList());
+  }
+
+  @Test
   void sensorNameFallsBackToObserverHostnameThenTheRecordHeader() throws Exception {
     start(ja3Only());
     ObjectNode e = (ObjectNode) JSON.readTree(event(h(1), null, "10.0.0.1", A, null, null));
