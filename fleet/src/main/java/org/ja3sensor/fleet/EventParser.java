@@ -56,8 +56,8 @@ public final class EventParser {
     if (t != timestamp) {
       return Result.bad(
           DeadLetter.EVENT_TIME_OUTSIDE_STREAM,
-          "@timestamp " + ts + " is too far from the stream time " + Instant.ofEpochMilli(timestamp)
-              + " (sensor clock?)");
+          "@timestamp " + ts + " is too far behind the stream time "
+              + Instant.ofEpochMilli(timestamp) + " or ahead of the wall clock (sensor clock?)");
     }
     String ja4 = cut(text(n, "tls", "client", "ja4"));
     String ja3 = cut(text(n, "tls", "client", "ja3"));

@@ -24,8 +24,12 @@ import java.util.Set;
  * @param spreadMinHosts spread: a fingerprint first seen within {@code rareFirstSeenWithin}
  *     reaches this many hosts
  * @param grace how late (event time) an event may arrive and still count in its hour/day window
- * @param maxSkew an event this far behind the stream time, or ahead of both stream time and the
- *     wall clock, is a dead letter (a sensor with a wrong clock)
+ * @param maxSkew an event this far behind the stream time is a dead letter (a sensor with a wrong
+ *     clock, or one replaying old traffic)
+ * @param maxAhead an event this far ahead of the aggregator's wall clock is a dead letter: its
+ *     timestamp goes on the records the aggregator writes, and a broker refuses records more than
+ *     {@code message.timestamp.after.max.ms} (1 hour by default) in its future, which would stop
+ *     the stream thread on that record again and again; keep it below that setting
  * @param retention a fingerprint not seen for this long (event time) is forgotten
  * @param exactLimit distinct hosts/sensors kept exactly up to this many per key, then estimated
  * @param topServerNames server names kept per fingerprint (approximate top-k)
@@ -47,6 +51,7 @@ public record FleetConfig(
     int spreadMinHosts,
     Duration grace,
     Duration maxSkew,
+    Duration maxAhead,
     Duration retention,
     int exactLimit,
     int topServerNames,
@@ -79,7 +84,7 @@ public record FleetConfig(
     if (maxKeysPerTask < 1) {
       throw new IllegalArgumentException("max keys per task: " + maxKeysPerTask + ", expected > 0");
     }
-    for (Duration d : List.of(rareFirstSeenWithin, rareWindow, maxSkew, retention, dailyRetention)) {
+    for (Duration d : List.of(rareFirstSeenWithin, rareWindow, maxSkew, maxAhead, retention, dailyRetention)) {
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("duration: " + d + ", expected > 0");
       }
@@ -111,6 +116,7 @@ public record FleetConfig(
         10,
         Duration.ofHours(1),
         Duration.ofDays(1),
+        Duration.ofMinutes(15),
         Duration.ofDays(30),
         64,
         10,
@@ -121,49 +127,55 @@ public record FleetConfig(
   public FleetConfig withInputTopics(List<String> v) {
     return new FleetConfig(v, newTopic, rareTopic, spreadTopic, deadLetterTopic, alertKinds,
         learningPeriod, rareMaxHosts, rareFirstSeenWithin, rareWindow, spreadMinHosts, grace,
-        maxSkew, retention, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
+        maxSkew, maxAhead, retention, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
   }
 
   public FleetConfig withOutputTopics(String n, String r, String s, String d) {
     return new FleetConfig(inputTopics, n, r, s, d, alertKinds,
         learningPeriod, rareMaxHosts, rareFirstSeenWithin, rareWindow, spreadMinHosts, grace,
-        maxSkew, retention, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
+        maxSkew, maxAhead, retention, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
   }
 
   public FleetConfig withAlertKinds(Set<FingerprintKind> v) {
     return new FleetConfig(inputTopics, newTopic, rareTopic, spreadTopic, deadLetterTopic, v,
         learningPeriod, rareMaxHosts, rareFirstSeenWithin, rareWindow, spreadMinHosts, grace,
-        maxSkew, retention, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
+        maxSkew, maxAhead, retention, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
   }
 
   public FleetConfig withLearningPeriod(Duration v) {
     return new FleetConfig(inputTopics, newTopic, rareTopic, spreadTopic, deadLetterTopic,
         alertKinds, v, rareMaxHosts, rareFirstSeenWithin, rareWindow, spreadMinHosts, grace,
-        maxSkew, retention, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
+        maxSkew, maxAhead, retention, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
   }
 
   /** Rare: at most {@code maxHosts}, first seen within {@code within}; windows of {@code window}. */
   public FleetConfig withRare(int maxHosts, Duration within, Duration window) {
     return new FleetConfig(inputTopics, newTopic, rareTopic, spreadTopic, deadLetterTopic,
         alertKinds, learningPeriod, maxHosts, within, window, spreadMinHosts, grace,
-        maxSkew, retention, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
+        maxSkew, maxAhead, retention, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
   }
 
   public FleetConfig withSpreadMinHosts(int v) {
     return new FleetConfig(inputTopics, newTopic, rareTopic, spreadTopic, deadLetterTopic,
         alertKinds, learningPeriod, rareMaxHosts, rareFirstSeenWithin, rareWindow, v, grace,
-        maxSkew, retention, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
+        maxSkew, maxAhead, retention, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
   }
 
   public FleetConfig withTime(Duration graceV, Duration maxSkewV, Duration retentionV) {
     return new FleetConfig(inputTopics, newTopic, rareTopic, spreadTopic, deadLetterTopic,
         alertKinds, learningPeriod, rareMaxHosts, rareFirstSeenWithin, rareWindow, spreadMinHosts,
-        graceV, maxSkewV, retentionV, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
+        graceV, maxSkewV, maxAhead, retentionV, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
+  }
+
+  public FleetConfig withMaxAhead(Duration v) {
+    return new FleetConfig(inputTopics, newTopic, rareTopic, spreadTopic, deadLetterTopic,
+        alertKinds, learningPeriod, rareMaxHosts, rareFirstSeenWithin, rareWindow, spreadMinHosts,
+        grace, maxSkew, v, retention, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
   }
 
   public FleetConfig withBounds(int exact, int topNames, long maxKeys) {
     return new FleetConfig(inputTopics, newTopic, rareTopic, spreadTopic, deadLetterTopic,
         alertKinds, learningPeriod, rareMaxHosts, rareFirstSeenWithin, rareWindow, spreadMinHosts,
-        grace, maxSkew, retention, exact, topNames, maxKeys, dailyRetention);
+        grace, maxSkew, maxAhead, retention, exact, topNames, maxKeys, dailyRetention);
   }
 }

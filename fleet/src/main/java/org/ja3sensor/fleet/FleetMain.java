@@ -150,9 +150,14 @@ public final class FleetMain {
     Duration grace;
 
     @Option(names = "--max-skew", defaultValue = "1d", converter = Durations.class,
-        description = "Event time this far from the stream time is a dead letter (default:"
+        description = "Event time this far behind the stream time is a dead letter (default:"
             + " ${DEFAULT-VALUE}).")
     Duration maxSkew;
+
+    @Option(names = "--max-ahead", defaultValue = "15m", converter = Durations.class,
+        description = "Event time this far ahead of the wall clock is a dead letter; keep it"
+            + " below the brokers' message.timestamp.after.max.ms (default: ${DEFAULT-VALUE}).")
+    Duration maxAhead;
 
     @Option(names = "--retention", defaultValue = "30d", converter = Durations.class,
         description = "Forget a key not seen for this long (default: ${DEFAULT-VALUE}).")
@@ -229,7 +234,7 @@ public final class FleetMain {
       return new FleetConfig(
           inputTopics == null || inputTopics.isEmpty() ? d.inputTopics() : inputTopics,
           newTopic, rareTopic, spreadTopic, deadLetterTopic, kinds, learningPeriod, rareMaxHosts,
-          rareFirstSeenWithin, rareWindow, spreadMinHosts, grace, maxSkew, retention, exactLimit,
+          rareFirstSeenWithin, rareWindow, spreadMinHosts, grace, maxSkew, maxAhead, retention, exactLimit,
           d.topServerNames(), maxKeysPerTask, d.dailyRetention());
     }
 

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,8 +60,13 @@ class FleetEndToEndTest {
   private static final String NEW = "fleet.new";
   private static final String RARE = "fleet.rare";
   private static final String DLQ = "fleet.dead-letter";
-  /** The day after the samples' (2026-11-23), past the 1 h grace: closes their rarity window. */
-  private static final String TICK_TIME = "2026-11-24T02:00:00Z";
+  /**
+   * Short rarity windows and grace, so that the event closing the samples' window is at most 12
+   * minutes ahead of the wall clock (an aggregator refuses events more than 15 minutes ahead,
+   * {@code --max-ahead}) even when the samples were recorded just now.
+   */
+  private static final Duration RARE_WINDOW = Duration.ofMinutes(10);
+  private static final Duration GRACE = Duration.ofMinutes(1);
 
   @TempDir Path tmp;
 
@@ -96,6 +102,13 @@ class FleetEndToEndTest {
     }
   }
 
+  private final long start = System.nanoTime();
+
+  /** Progress with the seconds since the test began (in the surefire output file). */
+  private void step(String what) {
+    System.err.printf("fleet e2e %6.1f s: %s%n", (System.nanoTime() - start) / 1e9, what);
+  }
+
   private Process child(String name, List<String> jvm, String mainClass, List<String> args)
       throws IOException {
     List<String> cmd = new ArrayList<>();
@@ -125,6 +138,7 @@ class FleetEndToEndTest {
             "--input-topic", TOPIC, "--new-topic", NEW, "--rare-topic", RARE,
             "--spread-topic", "fleet.spread", "--dead-letter-topic", DLQ,
             "--state-dir", tmp.resolve(name + "-state").toString(),
+            "--rare-window", RARE_WINDOW.toMinutes() + "m", "--grace", GRACE.toMinutes() + "m",
             "--listen", "127.0.0.1:" + port, "--kafka-config", props.toString()));
   }
 
@@ -159,7 +173,7 @@ class FleetEndToEndTest {
   }
 
   private void awaitRunning(int port, Process p, String name) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       assertTrue(p.isAlive(), name + " exited: " + Files.readString(tmp.resolve(name + ".log")));
       try {
@@ -247,7 +261,7 @@ class FleetEndToEndTest {
   /** Alert keys and how often each came, once the expected ones are all there (plus 3 s). */
   private static Map<String, Integer> awaitAlerts(Collector c, Set<String> expected)
       throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (true) {
       Map<String, Integer> got = c.counts(Duration.ofMillis(500));
       if (got.keySet().containsAll(expected)) {
@@ -288,8 +302,26 @@ class FleetEndToEndTest {
     return keys;
   }
 
-  /** Events whose keys land in each of the three partitions: moves every task's stream time. */
-  private void tick() {
+  /**
+   * The event time that closes the rarity window of every event now in the input topic: the end
+   * of the latest one's window, plus the grace, plus a minute.
+   */
+  private Instant closingTime() throws IOException {
+    long latest = 0;
+    for (ConsumerRecord<String, String> r : readCommitted(TOPIC)) {
+      Instant t = Instant.parse(JSON.readTree(r.value()).path("@timestamp").asText());
+      latest = Math.max(latest, t.toEpochMilli());
+    }
+    long w = RARE_WINDOW.toMillis();
+    return Instant.ofEpochMilli(Math.floorDiv(latest, w) * w + w)
+        .plus(GRACE).plus(Duration.ofMinutes(1));
+  }
+
+  /**
+   * Events at {@code time} whose keys land in each of the three partitions: moves every task's
+   * stream time.
+   */
+  private void tick(Instant time) {
     Properties p = new Properties();
     p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
     Set<Integer> covered = new TreeSet<>();
@@ -301,7 +333,7 @@ class FleetEndToEndTest {
             % 3;
         if (covered.add(part)) {
           prod.send(new ProducerRecord<>(TOPIC, ja3,
-              "{\"@timestamp\":\"" + TICK_TIME + "\",\"observer\":{\"name\":\"tick\"},"
+              "{\"@timestamp\":\"" + time + "\",\"observer\":{\"name\":\"tick\"},"
                   + "\"source\":{\"ip\":\"192.0.2.99\"},\"tls\":{\"client\":{\"ja3\":\"" + ja3
                   + "\"}}}"));
         }
@@ -320,12 +352,14 @@ class FleetEndToEndTest {
       throws Exception {
     broker = KafkaBroker.startTemporary();
     broker.createTopic(TOPIC, 3);
+    step("broker up");
     int portA = freePort();
     int portB = freePort();
     Process a = aggregator("a", portA);
     Process b = aggregator("b", portB);
     awaitRunning(portA, a, "a");
     awaitRunning(portB, b, "b");
+    step("both aggregators RUNNING");
     Collector newAlerts = new Collector(NEW);
     Collector rareAlerts = new Collector(RARE);
     collectors.add(newAlerts);
@@ -335,20 +369,23 @@ class FleetEndToEndTest {
         new String[] {"s1", "curl-tls12.pcap", "curl-tls13.pcap"},
         new String[] {"s2", "curl-tls13.pcap", "python-ssl.pcap"},
         new String[] {"s3", "gnutls-cli.pcap", "openssl-s_client.pcap"});
+    step("three sensors done");
     Set<String> sampleKeys = inputKeys();
     assertTrue(sampleKeys.size() >= 8, "fingerprints in the samples: " + sampleKeys);
-    tick();
+    tick(closingTime());
     Set<String> withTicks = inputKeys();
 
     // New: every fingerprint once, the ones two sensors saw included. Rare: the samples' (one
-    // client host each) once their day closed; the ticks' day is still open.
+    // client host each) once their window closed; the ticks' window is still open.
     Map<String, Integer> news = awaitAlerts(newAlerts, withTicks);
     assertEquals(withTicks, news.keySet());
     news.forEach((k, n) -> assertEquals(1, n, "new-fingerprint alerts for " + k));
+    step("new alerts checked");
     Map<String, Integer> rare = awaitAlerts(rareAlerts, sampleKeys);
     assertEquals(sampleKeys, rare.keySet());
     rare.forEach((k, n) -> assertEquals(1, n, "rare alerts for " + k));
     assertTrue(readCommitted(DLQ).isEmpty(), "dead letters: " + readCommitted(DLQ));
+    step("rare alerts checked");
 
     // A JA3 both s1 and s2 sent (curl-tls13): either instance answers, one of them by asking
     // the other; fleet lookup gives the same.
@@ -382,11 +419,12 @@ class FleetEndToEndTest {
     assertEquals(shared.get("connections"), looked.get("results").get(0).get("connections"));
     JsonNode rareList = get(portA, "/fingerprints?rare=true");
     assertEquals(withTicks.size(), rareList.get("count").asInt(), rareList.toString());
+    step("queries checked; killing b");
 
     // Kill B: A takes its partitions over and restores their state from the changelogs.
     b.destroyForcibly();
     assertTrue(b.waitFor(20, TimeUnit.SECONDS));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     for (String key : sampleKeys) {
       while (true) {
         JsonNode r = get(portA, "/fingerprints/" + enc(key));
@@ -405,6 +443,7 @@ class FleetEndToEndTest {
 
     // More traffic: known fingerprints raise no new alert, the unknown ones exactly one.
     sensors(new String[] {"s3", "java-httpclient.pcap", "curl-tls12.pcap"});
+    step("a took over; fourth sensor run done");
     Set<String> all = inputKeys();
     assertNotEquals(withTicks, all, "java-httpclient brings new fingerprints");
     news = awaitAlerts(newAlerts, all);

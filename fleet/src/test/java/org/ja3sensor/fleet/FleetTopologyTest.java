@@ -343,6 +343,23 @@ class FleetTopologyTest {
   }
 
   @Test
+  void eventsFurtherAheadOfTheWallClockThanMaxAheadAreDeadLetters() throws Exception {
+    // A broker refuses records too far in its future (message.timestamp.after.max.ms): such an
+    // event would stop the stream thread on every retry if it went on to the repartition topic.
+    start(ja3Only().withMaxAhead(Duration.ofMinutes(15)));
+    Instant wall = Instant.ofEpochMilli(WALL);
+    send(wall.minusSeconds(60), "s1", "10.0.0.1", A);
+    send(wall.plus(Duration.ofMinutes(14)), "s1", "10.0.0.1", B);
+    send(wall.plus(Duration.ofMinutes(16)), "s1", "10.0.0.1", C);
+    List<JsonNode> dead = read(dlq);
+    assertEquals(1, dead.size(), dead.toString());
+    assertEquals("event_time_outside_stream", at(dead.get(0), "error.type"));
+    assertTrue(at(dead.get(0), "error.message").contains("wall clock"), dead.get(0).toString());
+    assertEquals(List.of(A, B), read(newOut).stream().map(n -> at(n, "tls.client.ja3")).toList());
+    assertNull(stats("ja3:" + C));
+  }
+
+  @Test
   void perKeySetsAreCappedThenEstimatedAndServerNamesKeepTheTopOnes() throws Exception {
     start(ja3Only().withBounds(4, 2, 1000));
     for (int i = 0; i < 200; i++) {
