@@ -374,7 +374,9 @@ public final class FleetMain {
               HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
           if (System.nanoTime() > deadline) {
-            throw new IllegalArgumentException("--url " + url + ": " + e);
+            throw new IllegalArgumentException("--url " + url + ": no answer within --timeout "
+                + timeout.toSeconds() + "s, last error: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " " + e.getMessage()));
           }
           Thread.sleep(500);
           continue;

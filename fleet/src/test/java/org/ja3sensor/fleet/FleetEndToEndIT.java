@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -43,7 +41,6 @@ import org.ja3sensor.sink.KafkaBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The whole fleet on a real broker (the sensor tests' child-JVM broker): three sensors ({@code
@@ -53,9 +50,13 @@ import picocli.CommandLine;
  * lookup}, and, after one instance is killed (SIGKILL), its partitions taken over by the other
  * with the statistics intact: sightings of known fingerprints raise no second new alert.
  */
-class FleetEndToEndTest {
+class FleetEndToEndIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path ROOT = Path.of(System.getProperty("ja3sensor.repoRoot", ".."));
+  private static final Path ROOT =
+      Path.of(System.getProperty("ja3sensor.repoRoot", "..")).toAbsolutePath().normalize();
+  private static final Path FLEET_JAR =
+      Path.of(System.getProperty("ja3sensor.fleetJar", "target/ja3sensor-fleet.jar"))
+          .toAbsolutePath();
   private static final String TOPIC = "fleet-events";
   private static final String NEW = "fleet.new";
   private static final String RARE = "fleet.rare";
@@ -104,7 +105,7 @@ class FleetEndToEndTest {
 
   private final long start = System.nanoTime();
 
-  /** Progress with the seconds since the test began (in the surefire output file). */
+  /** Progress with the seconds since the test began (in the failsafe output file). */
   private void step(String what) {
     System.err.printf("fleet e2e %6.1f s: %s%n", (System.nanoTime() - start) / 1e9, what);
   }
@@ -126,20 +127,55 @@ class FleetEndToEndTest {
     return p;
   }
 
+  /**
+   * {@code bin/ja3sensor fleet ARGS} on the built fleet jar, as an operator runs it; the launcher
+   * execs java, so the process is the JVM itself (SIGKILL reaches it).
+   */
+  private ProcessBuilder launcher(List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/ja3sensor").toString(), "fleet"));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("JA3SENSOR_FLEET_JAR", FLEET_JAR.toString());
+    pb.environment().put("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+    return pb;
+  }
+
   private Process aggregator(String name, int port) throws IOException {
     Path props = tmp.resolve(name + ".properties");
     // Fast fail-over for the test: a killed member leaves the group after 6 s.
     Files.writeString(props, "session.timeout.ms=6000\nheartbeat.interval.ms=1000\n");
-    return child(
-        name,
-        List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-        FleetMain.class.getName(),
+    Process p = launcher(
         List.of("run", "--bootstrap", broker.bootstrap(), "--application-id", "fleet-e2e",
             "--input-topic", TOPIC, "--new-topic", NEW, "--rare-topic", RARE,
             "--spread-topic", "fleet.spread", "--dead-letter-topic", DLQ,
             "--state-dir", tmp.resolve(name + "-state").toString(),
             "--rare-window", RARE_WINDOW.toMinutes() + "m", "--grace", GRACE.toMinutes() + "m",
-            "--listen", "127.0.0.1:" + port, "--kafka-config", props.toString()));
+            "--listen", "127.0.0.1:" + port, "--kafka-config", props.toString()))
+        .redirectErrorStream(true)
+        .redirectOutput(tmp.resolve(name + ".log").toFile())
+        .start();
+    processes.add(p);
+    return p;
+  }
+
+  /** {@code bin/ja3sensor fleet lookup ARGS}: checks its exit status, returns its output. */
+  private JsonNode lookup(int expectedExit, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("lookup"));
+    cmd.addAll(List.of(args));
+    Path out = tmp.resolve("lookup.out");
+    Path err = tmp.resolve("lookup.log");
+    Process p = launcher(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    processes.add(p);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "fleet lookup still running");
+    assertEquals(expectedExit, p.exitValue(),
+        "fleet lookup " + List.of(args) + ": " + Files.readString(out) + Files.readString(err));
+    if (expectedExit == 2) {
+      List<String> lines = Files.readAllLines(err);
+      assertEquals(1, lines.size(), "one error line: " + lines);
+      assertTrue(lines.get(0).startsWith("ja3sensor fleet: "), lines.get(0));
+      return null;
+    }
+    return JSON.readTree(out.toFile());
   }
 
   private void sensors(String[]... runs) throws Exception {
@@ -411,12 +447,10 @@ class FleetEndToEndTest {
     assertEquals(Set.of("s1", "s2"),
         new TreeSet<>(JSON.convertValue(shared.get("sensors").get("names"), List.class)));
     String sharedJa3 = shared.get("fingerprint").get("value").asText();
-    StringWriter out = new StringWriter();
-    CommandLine lookup = FleetMain.commandLine();
-    lookup.setOut(new PrintWriter(out));
-    assertEquals(0, lookup.execute("lookup", sharedJa3, "--url", "http://127.0.0.1:" + portB));
-    JsonNode looked = JSON.readTree(out.toString());
+    JsonNode looked = lookup(0, sharedJa3, "--url", "http://127.0.0.1:" + portB);
     assertEquals(shared.get("connections"), looked.get("results").get(0).get("connections"));
+    lookup(1, "ja3:" + "0".repeat(32), "--url", "http://127.0.0.1:" + portA);
+    lookup(2, sharedJa3, "--url", "http://127.0.0.1:" + freePort(), "--timeout", "1s");
     JsonNode rareList = get(portA, "/fingerprints?rare=true");
     assertEquals(withTicks.size(), rareList.get("count").asInt(), rareList.toString());
     step("queries checked; killing b");
