@@ -11,8 +11,9 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  *
  * <p>A record whose event time is unusable (missing, more than {@code maxSkew} behind the
  * partition's stream time, or more than {@code maxAhead} ahead of the wall clock: the broker would
- * refuse the records carrying it, see {@link FleetConfig}) gets the partition time instead, so it cannot move the stream time; {@link ParseProcessor} sees
- * that its timestamp differs from its {@code @timestamp} and sends it to the dead-letter topic.
+ * refuse the records carrying it, see {@link FleetConfig}) gets the partition time instead, so
+ * it cannot move the stream time; {@link ParseProcessor} sees that its timestamp differs from its
+ * {@code @timestamp} and sends it to the dead-letter topic.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
   private final long maxSkewMs;
@@ -29,7 +30,8 @@ public final class EventTimeExtractor implements TimestampExtractor {
   public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
     Object v = record.value();
     long t = v instanceof byte[] b ? EventTime.of(b) : EventTime.MISSING;
-    if (t != EventTime.MISSING && acceptable(t, partitionTime, wallClock.getAsLong(), maxSkewMs, maxAheadMs)) {
+    if (t != EventTime.MISSING
+        && acceptable(t, partitionTime, wallClock.getAsLong(), maxSkewMs, maxAheadMs)) {
       return t;
     }
     if (partitionTime >= 0) {

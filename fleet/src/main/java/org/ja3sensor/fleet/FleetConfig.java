@@ -84,7 +84,8 @@ public record FleetConfig(
     if (maxKeysPerTask < 1) {
       throw new IllegalArgumentException("max keys per task: " + maxKeysPerTask + ", expected > 0");
     }
-    for (Duration d : List.of(rareFirstSeenWithin, rareWindow, maxSkew, maxAhead, retention, dailyRetention)) {
+    for (Duration d :
+        List.of(rareFirstSeenWithin, rareWindow, maxSkew, maxAhead, retention, dailyRetention)) {
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("duration: " + d + ", expected > 0");
       }
@@ -164,7 +165,8 @@ public record FleetConfig(
   public FleetConfig withTime(Duration graceV, Duration maxSkewV, Duration retentionV) {
     return new FleetConfig(inputTopics, newTopic, rareTopic, spreadTopic, deadLetterTopic,
         alertKinds, learningPeriod, rareMaxHosts, rareFirstSeenWithin, rareWindow, spreadMinHosts,
-        graceV, maxSkewV, maxAhead, retentionV, exactLimit, topServerNames, maxKeysPerTask, dailyRetention);
+        graceV, maxSkewV, maxAhead, retentionV, exactLimit, topServerNames, maxKeysPerTask,
+        dailyRetention);
   }
 
   public FleetConfig withMaxAhead(Duration v) {

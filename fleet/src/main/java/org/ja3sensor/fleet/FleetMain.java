@@ -234,8 +234,8 @@ public final class FleetMain {
       return new FleetConfig(
           inputTopics == null || inputTopics.isEmpty() ? d.inputTopics() : inputTopics,
           newTopic, rareTopic, spreadTopic, deadLetterTopic, kinds, learningPeriod, rareMaxHosts,
-          rareFirstSeenWithin, rareWindow, spreadMinHosts, grace, maxSkew, maxAhead, retention, exactLimit,
-          d.topServerNames(), maxKeysPerTask, d.dailyRetention());
+          rareFirstSeenWithin, rareWindow, spreadMinHosts, grace, maxSkew, maxAhead, retention,
+          exactLimit, d.topServerNames(), maxKeysPerTask, d.dailyRetention());
     }
 
     Properties properties() throws IOException {

@@ -59,7 +59,8 @@ public final class FleetTopology {
         b.stream(
             cfg.inputTopics(),
             Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
-                .withTimestampExtractor(new EventTimeExtractor(cfg.maxSkew(), cfg.maxAhead(), wallClock))
+                .withTimestampExtractor(
+                    new EventTimeExtractor(cfg.maxSkew(), cfg.maxAhead(), wallClock))
                 .withName("events"));
     Map<String, KStream<String, ParseProcessor.Parsed>> routes =
         events
