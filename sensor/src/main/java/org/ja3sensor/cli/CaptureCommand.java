@@ -264,6 +264,12 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
               + reader
               + ")");
     }
+    for (LiveCaptureSource s : sources) {
+      if (!LinkType.isDecoded(s.linkType())) {
+        warn.accept("interface \"" + s.name() + "\": link type " + LinkType.describe(s.linkType())
+            + " is not decoded: its packets are skipped (counted as linktype_unsupported)");
+      }
+    }
     warn.accept(nWorkers + " worker(s), sensor name \"" + observer + "\"");
 
     CountDownLatch finished = new CountDownLatch(1);
