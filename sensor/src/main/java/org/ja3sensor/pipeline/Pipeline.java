@@ -117,7 +117,7 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
       nextFile = null;
     }
     lastPacketNanos = tsNanos;
-    if (decoder.decode(linkType, buf, off, capLen, packet)) {
+    if (decoder.decode(linkType, tsNanos, buf, off, capLen, packet)) {
       onSegment(packet, tsNanos, ifIndex);
     }
   }
