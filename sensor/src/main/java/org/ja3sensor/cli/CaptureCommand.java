@@ -130,8 +130,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       defaultValue = "hash",
       description =
           "How the kernel spreads packets over the capture threads: hash (default: flow hash,"
-              + " both directions alike), lb (round robin), cpu, rollover, rnd, qm. Any mode is"
-              + " correct: every segment still goes to the worker that owns its flow.")
+              + " both directions alike), cpu (receiving CPU) or qm (NIC receive queue). Each"
+              + " segment then goes to the worker that owns its flow, whichever thread read it.")
   String fanoutMode;
 
   @Option(

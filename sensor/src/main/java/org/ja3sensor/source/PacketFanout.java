@@ -23,18 +23,16 @@ public final class PacketFanout {
   private static final int PACKET_FANOUT = 18;
   private static final int FLAG_UNIQUEID = 0x2000;
 
-  /** The kernel's fanout modes (PACKET_FANOUT_*): how a packet picks a socket. */
+  /**
+   * The kernel's fanout modes (PACKET_FANOUT_*) that keep every packet of a flow on one handle,
+   * so that a flow's packets are never reordered between capture threads. Round robin, random and
+   * rollover spread one flow over several handles and are not offered.
+   */
   public enum Mode {
     /** By the flow hash of the packet's headers, the same for both directions (the default). */
     HASH(0),
-    /** Round robin. */
-    LB(1),
     /** By the CPU that received the packet. */
     CPU(2),
-    /** Fill one socket, then the next. */
-    ROLLOVER(3),
-    /** Random. */
-    RND(4),
     /** By the receive queue the NIC recorded. */
     QM(5);
 
@@ -44,15 +42,15 @@ public final class PacketFanout {
       this.value = value;
     }
 
-    /** The mode named on the command line (hash, lb, cpu, rollover, rnd, qm). */
+    /** The mode named on the command line (hash, cpu, qm). */
     public static Mode parse(String s) {
       for (Mode m : values()) {
         if (m.name().equalsIgnoreCase(s)) {
           return m;
         }
       }
-      throw new IllegalArgumentException(
-          "fanout-mode is \"" + s + "\", expected one of hash, lb, cpu, rollover, rnd, qm");
+      throw new IllegalArgumentException("fanout-mode is \"" + s + "\", expected hash, cpu or qm"
+          + " (round robin, random and rollover would reorder a flow's packets between threads)");
     }
 
     public String label() {
