@@ -190,6 +190,25 @@ class CorpusConformanceTest {
     return out;
   }
 
+  /** The public captures kept in this repository ({@code samples/corpus-extra}, same layout). */
+  @TestFactory
+  Stream<DynamicTest> everyExtraCapture() throws IOException {
+    Path dir = Path.of(System.getProperty("ja3sensor.repoRoot", "."))
+        .resolve("samples/corpus-extra").normalize();
+    List<Row> rows = readManifest(dir.resolve("expected.tsv"));
+    List<Path> captures;
+    try (Stream<Path> s = Files.walk(dir)) {
+      captures = s.filter(p -> p.toString().matches(".*\\.(pcap|pcapng|cap)$")).sorted().toList();
+    }
+    assertTrue(!captures.isEmpty(), "no capture in " + dir);
+    return captures.stream().map(p -> {
+      String rel = dir.relativize(p).toString();
+      List<Row> mine = rows.stream().filter(r -> r.file().equals(rel)).toList();
+      assertTrue(!mine.isEmpty(), rel + ": no row in " + dir.resolve("expected.tsv"));
+      return DynamicTest.dynamicTest(rel, () -> checkFile(p, rel, mine));
+    });
+  }
+
   private static void checkFile(Path capture, String rel, List<Row> rows) {
     CliRun run = CliRun.run("read", "--no-progress", capture.toString());
     assertEquals(0, run.exitCode, rel + ": " + run);

@@ -24,6 +24,7 @@ import org.ja3sensor.sink.FileSink;
 import org.ja3sensor.sink.SerializedSink;
 import org.ja3sensor.source.LiveCaptureException;
 import org.ja3sensor.source.LiveCaptureSource;
+import org.ja3sensor.source.PacketFanout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -119,6 +120,26 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
   Integer workers;
 
   @Option(
+      names = "--capture-threads",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Capture threads per interface (default: ${DEFAULT-VALUE}): above 1, that many handles"
+              + " join one Linux PACKET_FANOUT group and share the interface's packets; where"
+              + " fanout is unavailable, one handle, with a warning.")
+  int captureThreads;
+
+  @Option(
+      names = "--fanout-mode",
+      paramLabel = "MODE",
+      defaultValue = "hash",
+      description =
+          "How the kernel spreads packets over the capture threads: hash (default: flow hash,"
+              + " both directions alike), cpu (receiving CPU) or qm (NIC receive queue). Each"
+              + " segment then goes to the worker that owns its flow, whichever thread read it.")
+  String fanoutMode;
+
+  @Option(
       names = "--queue-size",
       paramLabel = "SIZE",
       defaultValue = "16m",
@@ -210,13 +231,16 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         s.open(); // missing interface, privileges, bad filter: reported here, before any thread
         sources.add(s);
       }
+      if (captureThreads > 1) {
+        sources.addAll(fanoutHandles(sources, settings, warn));
+      }
     } catch (LiveCaptureException e) {
       closeAll(sources);
       warn.accept(e.getMessage());
       return exitCode(e.reason());
     }
 
-    int nWorkers = workers != null ? workers : defaultWorkers(interfaces.size());
+    int nWorkers = workers != null ? workers : defaultWorkers(sources.size());
     EventSink opened;
     output.warnTo(warn);
     try {
@@ -253,7 +277,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     ParallelRunner.Settings rs =
         new ParallelRunner.Settings(
             nWorkers,
-            (int) Math.min(1L << 30, queueSize / interfaces.size()),
+            (int) Math.min(1L << 30, queueSize / sources.size()),
             snaplen,
             1000,
             count != null ? count : 0,
@@ -264,7 +288,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         new ParallelRunner(
             sources, observer, perWorker(total, nWorkers), rs, publisher, flush, warn);
 
-    for (LiveCaptureSource s : sources) {
+    for (LiveCaptureSource s : sources.subList(0, interfaces.size())) {
       warn.accept(
           "capturing on "
               + s.name()
@@ -283,6 +307,12 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
               + "\", reader "
               + reader
               + ")");
+    }
+    for (LiveCaptureSource s : sources.subList(0, interfaces.size())) {
+      if (!LinkType.isDecoded(s.linkType())) {
+        warn.accept("interface \"" + s.name() + "\": link type " + LinkType.describe(s.linkType())
+            + " is not decoded: its packets are skipped (counted as linktype_unsupported)");
+      }
     }
     warn.accept(nWorkers + " worker(s), sensor name \"" + observer + "\"");
 
@@ -341,6 +371,48 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       case PERMISSION_DENIED -> 77; // EX_NOPERM
       default -> 1;
     };
+  }
+
+  /**
+   * For each interface (source i has ifIndex i), {@code --capture-threads - 1} more handles in
+   * one PACKET_FANOUT group with the first; listed after the first handles, so that a source's
+   * position still names its interface for the first ones. Where the first handle cannot join,
+   * the interface keeps one handle and a warning says why.
+   */
+  private List<LiveCaptureSource> fanoutHandles(
+      List<LiveCaptureSource> firsts, LiveCaptureSource.Settings settings, Consumer<String> warn)
+      throws LiveCaptureException {
+    PacketFanout.Mode mode = PacketFanout.Mode.parse(fanoutMode);
+    List<LiveCaptureSource> extra = new ArrayList<>();
+    try {
+      for (int i = 0; i < firsts.size(); i++) {
+        String name = interfaces.get(i);
+        int group;
+        try {
+          group = firsts.get(i).joinFanout(-1, mode);
+        } catch (UnsupportedOperationException e) {
+          warn.accept("interface \"" + name + "\": PACKET_FANOUT unavailable (" + e.getMessage()
+              + "): one capture thread");
+          continue;
+        }
+        for (int k = 1; k < captureThreads; k++) {
+          LiveCaptureSource s = new LiveCaptureSource(name, i, settings, warn);
+          s.open();
+          extra.add(s);
+          s.joinFanout(group, mode);
+        }
+        warn.accept("interface \"" + name + "\": " + captureThreads
+            + " capture threads in PACKET_FANOUT group " + group + " (mode " + mode.label() + ")");
+      }
+    } catch (UnsupportedOperationException e) {
+      closeAll(extra);
+      throw new LiveCaptureException(LiveCaptureException.Reason.OTHER,
+          "PACKET_FANOUT: a further handle could not join the group: " + e.getMessage(), e);
+    } catch (LiveCaptureException e) {
+      closeAll(extra);
+      throw e;
+    }
+    return extra;
   }
 
   private static void closeAll(List<LiveCaptureSource> sources) {
@@ -475,6 +547,15 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     if (workers != null && (workers < 1 || workers > 256)) {
       throw new ParameterException(
           spec.commandLine(), "--workers must be 1 to 256, got " + workers);
+    }
+    if (captureThreads < 1 || captureThreads > 64) {
+      throw new ParameterException(
+          spec.commandLine(), "--capture-threads must be 1 to 64, got " + captureThreads);
+    }
+    try {
+      PacketFanout.Mode.parse(fanoutMode);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
     }
     if (count != null && count < 1) {
       throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.ja3sensor.core.Counters;
 import org.ja3sensor.db.DatabaseException;
 import org.ja3sensor.db.Problem;
+import org.ja3sensor.decode.LinkType;
 import org.ja3sensor.event.EmitterThread;
 import org.ja3sensor.event.EventJson;
 import org.ja3sensor.match.Matcher;
@@ -273,7 +274,8 @@ public final class ReadCommand implements Callable<Integer> {
           break;
         }
         readFiles++;
-        try (PacketSource source = CaptureFiles.open(file, counters)) {
+        try (PacketSource source = CaptureFiles.open(file, counters, LinkType::isDecoded,
+            LinkType::describe, m -> err.println("ja3sensor: " + m))) {
           currentSource = source;
           if (stopping && follow == null) {
             source.stop(); // a signal came while the file was being opened

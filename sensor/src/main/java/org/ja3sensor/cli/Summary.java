@@ -14,6 +14,10 @@ final class Summary {
     err.printf(Locale.ROOT, "ja3sensor summary%n");
     err.printf(Locale.ROOT, "  files      %d%s%n", files, failedFiles > 0 ? " (" + failedFiles + " with errors)" : "");
     err.printf(Locale.ROOT, "  packets    %d (%d TCP, %d QUIC, %d other)%n", c.packets, c.tcpPackets, c.quicPackets, c.otherPackets);
+    if (c.ipFragments > 0) {
+      err.printf(Locale.ROOT, "  fragments  %d IP (%d datagrams reassembled)%n",
+          c.ipFragments, c.ipReassembled);
+    }
     err.printf(Locale.ROOT, "  bytes      %d (%.1f MB)%n", c.bytes, c.bytes / 1e6);
     err.printf(Locale.ROOT, "  flows      %d (%d evicted idle)%n", c.flows, c.flowsIdleEvicted);
     err.printf(Locale.ROOT, "  hellos     %d client, %d server%n", c.clientHellos, c.serverHellos);

@@ -29,12 +29,8 @@ public enum Anomaly {
   LINK_TOO_MANY_LABELS,
   /** An IPv4 header with a bad version, header length or total length. */
   IPV4_INVALID,
-  /** An IPv4 fragment (not reassembled; TLS hellos do not travel in IP fragments in practice). */
-  IPV4_FRAGMENT,
   /** An IPv6 header or extension header chain that does not fit the frame. */
   IPV6_INVALID,
-  /** An IPv6 fragment header (not reassembled). */
-  IPV6_FRAGMENT,
   /** A TCP header with a data offset below 20 bytes or beyond the packet. */
   TCP_INVALID,
   /** TCP payload cut by the snap length: fewer bytes captured than the IP header announces. */
@@ -43,6 +39,24 @@ public enum Anomaly {
   TUNNEL_INVALID,
   /** Tunnels nested deeper than the decoder follows. */
   TUNNEL_TOO_DEEP,
+
+  // --- IP fragment reassembly ---
+  /**
+   * An IPv4 or IPv6 fragment that cannot be reassembled: cut by the snap length, empty, data not
+   * a multiple of 8 bytes before the last fragment, data beyond the end a last fragment set, or two
+   * last fragments with different ends.
+   */
+  IP_FRAGMENT_INVALID,
+  /** A fragment that would make its datagram longer than 65,535 bytes. */
+  IP_FRAGMENT_TOO_LARGE,
+  /** A fragment overlapping data already received for its datagram (the first data kept). */
+  IP_FRAGMENT_OVERLAP,
+  /** A datagram dropped for sending more fragments than the per-datagram limit. */
+  IP_FRAGMENT_TOO_MANY,
+  /** A datagram dropped incomplete because its first fragment was older than the timeout. */
+  IP_FRAGMENT_TIMEOUT,
+  /** A pending datagram dropped (oldest first) to make room under the datagram or memory cap. */
+  IP_FRAGMENT_EVICTED,
 
   // --- flow table and reassembly ---
   /** A flow evicted because the flow table was full (least recently used first). */

@@ -22,6 +22,10 @@ public final class Counters {
   public long tcpPackets;
   /** Frames that were not IP or not TCP (not anomalies: simply not ours). */
   public long otherPackets;
+  /** IP fragments taken into reassembly (a completed datagram is then decoded and counted). */
+  public long ipFragments;
+  /** IP datagrams reassembled from fragments. */
+  public long ipReassembled;
   /** Flows created in the flow table. */
   public long flows;
   /** Flows evicted for idleness. */
@@ -86,6 +90,8 @@ public final class Counters {
     total.bytes += bytes;
     total.tcpPackets += tcpPackets;
     total.otherPackets += otherPackets;
+    total.ipFragments += ipFragments;
+    total.ipReassembled += ipReassembled;
     total.flows += flows;
     total.flowsIdleEvicted += flowsIdleEvicted;
     total.flowsActive += flowsActive;

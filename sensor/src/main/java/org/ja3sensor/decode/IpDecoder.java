@@ -10,7 +10,9 @@ import org.ja3sensor.core.Counters;
 /**
  * IPv4, IPv6 (with extension headers) and TCP, for {@link PacketDecoder}. Each IP layer writes
  * its addresses into the {@link DecodedPacket}; an inner layer overwrites an outer one, so the
- * segment ends up with the innermost addresses. Regions and the {@code cut} flag are as described
+ * segment ends up with the innermost addresses. Fragments, outer or inner, go to the {@link
+ * IpDefragmenter}; the datagram a fragment completes is decoded from its IP header on, at the same
+ * tunnel depth, as if it had come unfragmented. Regions and the {@code cut} flag are as described
  * in {@link PacketDecoder}. Not thread-safe; the buffer is the caller's.
  */
 final class IpDecoder {
@@ -38,10 +40,14 @@ final class IpDecoder {
   private static final int TCP_MIN_HEADER = 20;
 
   private final Counters counters;
+  private final IpDefragmenter defrag;
   private TunnelDecoder tunnels;
+  /** Capture time of the frame being decoded, for fragment timeouts (set by the decoder). */
+  long now;
 
-  IpDecoder(Counters counters) {
+  IpDecoder(Counters counters, IpDefragmenter defrag) {
     this.counters = counters;
+    this.defrag = defrag;
   }
 
   void setTunnels(TunnelDecoder tunnels) {
@@ -90,8 +96,18 @@ final class IpDecoder {
     } else {
       return fail(Anomaly.IPV4_INVALID); // longer than the layer that carries it
     }
-    if ((u16(b, p + 6) & 0x3fff) != 0) {
-      return fail(Anomaly.IPV4_FRAGMENT); // MF set or a fragment offset
+    if ((u16(b, p + 6) & 0x3fff) != 0) { // MF set or a fragment offset
+      if (!reassembled(b[p + 9] & 0xff)) {
+        return other(); // a fragment of nothing the decoder opens (ICMP, ESP ...): not kept
+      }
+      if (innerCut) {
+        return fail(Anomaly.IP_FRAGMENT_INVALID);
+      }
+      if (!defrag.ipv4(b, p, headerLen, end, depth, now)) {
+        return false; // kept for later, or refused (counted)
+      }
+      int d = defrag.datagramOff();
+      return ipv4(defrag.datagram(), d, d + defrag.datagramLen(), false, depth, out);
     }
     out.ipv6 = false;
     out.srcHi = 0;
@@ -152,7 +168,21 @@ final class IpDecoder {
           extLen = ((b[q + 1] & 0xff) + 2) << 2;
           break;
         case PROTO_FRAGMENT:
-          return fail(Anomaly.IPV6_FRAGMENT);
+          if (end - q < 8) {
+            return fail(Anomaly.IPV6_INVALID);
+          }
+          if ((u16(b, q + 2) & 0xfff9) == 0) {
+            extLen = 8; // atomic fragment (offset 0, no more): not a fragment (RFC 6946)
+            break;
+          }
+          if (innerCut) {
+            return fail(Anomaly.IP_FRAGMENT_INVALID);
+          }
+          if (!defrag.ipv6(b, p, q, end, depth, now)) {
+            return false; // kept for later, or refused (counted)
+          }
+          int d = defrag.datagramOff();
+          return ipv6(defrag.datagram(), d, d + defrag.datagramLen(), false, depth, out);
         case PROTO_ESP:
         case PROTO_NO_NEXT:
           return other();
@@ -195,6 +225,12 @@ final class IpDecoder {
       default:
         return other();
     }
+  }
+
+  /** IPv4 protocols whose fragments are reassembled: those {@link #ipPayload} opens. */
+  private static boolean reassembled(int protocol) {
+    return protocol == PROTO_TCP || protocol == PROTO_UDP || protocol == PROTO_GRE
+        || protocol == PROTO_IPIP || protocol == PROTO_IPV6;
   }
 
   /** A TCP header; {@code wireLen >= end - p} (the IP layers guarantee it). */

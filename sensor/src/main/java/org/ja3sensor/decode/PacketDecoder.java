@@ -5,7 +5,6 @@ import static org.ja3sensor.decode.Bytes.u16;
 
 import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
-import org.ja3sensor.decode.LinkType;
 
 /**
  * Link, network and transport decode: from a raw frame to the innermost TCP segment. Every read
@@ -24,13 +23,18 @@ import org.ja3sensor.decode.LinkType;
  * region which is not cut is a lie and counted as invalid, not as truncation.
  *
  * <p>Counting: each call of {@link #decode} counts exactly one of {@link Counters#tcpPackets}
- * (returned true), {@link Counters#otherPackets} (not TCP over IP) or one anomaly (malformed);
- * a TCP segment whose payload was cut by the snap length additionally counts {@link
- * Anomaly#TCP_PAYLOAD_TRUNCATED}. {@link Counters#packets} and {@link Counters#bytes} are the
+ * (returned true), {@link Counters#otherPackets} (not TCP over IP), {@link Counters#ipFragments}
+ * (an IP fragment kept for reassembly) or one anomaly (malformed); a fragment that completes its
+ * datagram counts {@link Counters#ipFragments} and then the datagram's own outcome. A TCP segment
+ * whose payload was cut by the snap length additionally counts {@link
+ * Anomaly#TCP_PAYLOAD_TRUNCATED}; the fragment table's timeouts and evictions count their
+ * anomalies when they happen. {@link Counters#packets} and {@link Counters#bytes} are the
  * caller's.
  *
- * <p>Not thread-safe: one decoder per pipeline thread. The buffer is the caller's; {@code out}
- * keeps a reference to it ({@link DecodedPacket#payload}) valid only while the caller's frame is.
+ * <p>Not thread-safe: one decoder per pipeline thread (fragments of a datagram must all reach the
+ * same decoder). The buffer is the caller's; {@code out} keeps a reference to it ({@link
+ * DecodedPacket#payload}), or to the reassembled datagram's buffer, valid only while the caller's
+ * frame is.
  */
 public final class PacketDecoder {
   /** Tunnel layers followed before {@link Anomaly#TUNNEL_TOO_DEEP}. */
@@ -58,22 +62,36 @@ public final class PacketDecoder {
 
   private final Counters counters;
   private final IpDecoder ip;
+  private final IpDefragmenter defrag;
 
+  /** A decoder reassembling IP fragments within {@link IpDefragmenter.Limits#DEFAULT}. */
   public PacketDecoder(Counters counters) {
+    this(counters, IpDefragmenter.Limits.DEFAULT);
+  }
+
+  public PacketDecoder(Counters counters, IpDefragmenter.Limits fragmentLimits) {
     this.counters = counters;
-    this.ip = new IpDecoder(counters);
+    this.defrag = new IpDefragmenter(counters, fragmentLimits);
+    this.ip = new IpDecoder(counters, defrag);
     TunnelDecoder tunnels = new TunnelDecoder(counters, this, ip);
     ip.setTunnels(tunnels);
   }
 
+  /** The fragment table (pending datagrams, bytes held). */
+  public IpDefragmenter defragmenter() {
+    return defrag;
+  }
+
   /**
-   * Decodes one frame.
+   * Decodes one frame captured at {@code tsNanos} (the clock of fragment timeouts).
    *
    * @return true when {@code out} now describes a TCP segment; false when the frame is not TCP
    *     over IP (counted in {@link Counters#otherPackets}) or is malformed (counted as an anomaly).
    *     When false, the fields of {@code out} are unspecified.
    */
-  public boolean decode(int linkType, byte[] buf, int off, int len, DecodedPacket out) {
+  public boolean decode(
+      int linkType, long tsNanos, byte[] buf, int off, int len, DecodedPacket out) {
+    ip.now = tsNanos;
     out.payload = buf;
     out.tunnelDepth = 0;
     if (buf == null || off < 0 || len <= 0 || off > buf.length - len) {

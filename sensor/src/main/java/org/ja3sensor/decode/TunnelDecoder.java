@@ -10,7 +10,8 @@ import org.ja3sensor.core.Counters;
 /**
  * Encapsulations used to carry mirrored traffic, for {@link PacketDecoder}: GRE (with ERSPAN
  * types I, II and III, transparent Ethernet bridging, IP, MPLS), and over UDP: VXLAN (port 4789),
- * GENEVE (6081) and the CAPWAP data channel (5247, with IEEE 802.11 data frames inside). Each
+ * GENEVE (6081), the CAPWAP data channel (5247, with IEEE 802.11 data frames inside) and GTPv1-U
+ * (2152, mobile networks' user plane, with IP inside). Each
  * opened tunnel adds one to the depth; deeper than {@link PacketDecoder#MAX_TUNNEL_DEPTH} is
  * {@link Anomaly#TUNNEL_TOO_DEEP}. Regions and the {@code cut} flag are as described in {@link
  * PacketDecoder}. Not thread-safe; the buffer is the caller's.
@@ -19,6 +20,10 @@ final class TunnelDecoder {
   static final int PORT_VXLAN = 4789;
   static final int PORT_GENEVE = 6081;
   static final int PORT_CAPWAP_DATA = 5247;
+  static final int PORT_GTP_U = 2152;
+
+  /** GTPv1-U message type of a G-PDU (a T-PDU: user data). */
+  static final int GTP_G_PDU = 0xff;
 
   static final int GRE_CHECKSUM = 0x8000;
   static final int GRE_ROUTING = 0x4000;
@@ -39,6 +44,10 @@ final class TunnelDecoder {
   private static final int CAPWAP_MIN_HEADER = 8;
   private static final int WLAN_DATA_HEADER = 24;
   private static final int LLC_SNAP = 8;
+  private static final int GTP_HEADER = 8;
+  private static final int GTP_OPTIONAL = 4;
+  /** GTP-U extension headers followed before the packet counts as {@link Anomaly#TUNNEL_INVALID}. */
+  static final int MAX_GTP_EXTENSIONS = 8;
 
   private final Counters counters;
   private final PacketDecoder link;
@@ -141,7 +150,8 @@ final class TunnelDecoder {
     boolean vxlan = dstPort == PORT_VXLAN;
     boolean geneve = dstPort == PORT_GENEVE;
     boolean capwap = dstPort == PORT_CAPWAP_DATA || srcPort == PORT_CAPWAP_DATA;
-    if (!vxlan && !geneve && !capwap) {
+    boolean gtp = dstPort == PORT_GTP_U || srcPort == PORT_GTP_U;
+    if (!vxlan && !geneve && !capwap && !gtp) {
       return plainUdp(b, p, end, depth, out);
     }
     if (depth >= PacketDecoder.MAX_TUNNEL_DEPTH) {
@@ -163,6 +173,9 @@ final class TunnelDecoder {
     }
     if (geneve) {
       return geneve(b, q, end, cut, depth + 1, out);
+    }
+    if (gtp) {
+      return gtpU(b, q, end, cut, depth + 1, out);
     }
     return capwap(b, q, end, cut, depth + 1, out);
   }
@@ -217,6 +230,64 @@ final class TunnelDecoder {
       return link.ethernet(b, p + headerLen, end, cut, depth, out);
     }
     return link.etherType(protocol, b, p + headerLen, end, cut, depth, out);
+  }
+
+  /**
+   * GTPv1-U (3GPP TS 29.281 section 5): flags (version 1, protocol type 1, E, S and PN bits),
+   * message type, length of what follows the first 8 bytes, TEID; when any of E, S or PN is set,
+   * 4 more bytes (sequence number, N-PDU number, next extension header type), then a chain of
+   * extension headers, each a length in 4-byte units, its content and the next type in its last
+   * byte. A G-PDU carries an IPv4 or IPv6 packet; echo, error indication, end marker and the
+   * other signalling messages are not ours.
+   */
+  private boolean gtpU(byte[] b, int p, int end, boolean cut, int depth, DecodedPacket out) {
+    if (end - p < GTP_HEADER) {
+      return fail(Anomaly.TUNNEL_INVALID);
+    }
+    int flags = b[p] & 0xff;
+    if ((flags & 0xf0) != 0x30) {
+      return other(); // GTP' (protocol type 0) or another version: not GTPv1-U
+    }
+    if ((b[p + 1] & 0xff) != GTP_G_PDU) {
+      return other();
+    }
+    int length = u16(b, p + 2);
+    if (length <= end - p - GTP_HEADER) {
+      end = p + GTP_HEADER + length;
+      cut = false;
+    } else if (!cut) {
+      return fail(Anomaly.TUNNEL_INVALID); // longer than the UDP payload that carries it
+    }
+    int q = p + GTP_HEADER;
+    if ((flags & 0x07) != 0) {
+      if (end - q < GTP_OPTIONAL) {
+        return fail(Anomaly.TUNNEL_INVALID);
+      }
+      int next = (flags & 0x04) != 0 ? b[q + 3] & 0xff : 0;
+      q += GTP_OPTIONAL;
+      for (int n = 0; next != 0; n++) {
+        if (n == MAX_GTP_EXTENSIONS || end - q < 1) {
+          return fail(Anomaly.TUNNEL_INVALID);
+        }
+        int extLen = (b[q] & 0xff) << 2;
+        if (extLen == 0 || extLen > end - q) {
+          return fail(Anomaly.TUNNEL_INVALID);
+        }
+        next = b[q + extLen - 1] & 0xff;
+        q += extLen;
+      }
+    }
+    if (end - q < 1) {
+      return other(); // a G-PDU without user data
+    }
+    int version = (b[q] >>> 4) & 0x0f;
+    if (version == 4) {
+      return ip.ipv4(b, q, end, cut, depth, out);
+    }
+    if (version == 6) {
+      return ip.ipv6(b, q, end, cut, depth, out);
+    }
+    return other(); // a PDU session of type Ethernet or unstructured
   }
 
   /**

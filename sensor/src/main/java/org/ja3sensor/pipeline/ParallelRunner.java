@@ -261,7 +261,7 @@ public final class ParallelRunner {
       }
       counters.packets++;
       counters.bytes += capLen;
-      if (!decoder.decode(linkType, buf, off, capLen, packet)) {
+      if (!decoder.decode(linkType, tsNanos, buf, off, capLen, packet)) {
         return;
       }
       segments++;

@@ -133,7 +133,7 @@ public final class Pipeline
       nextFile = null;
     }
     lastPacketNanos = tsNanos;
-    if (decoder.decode(linkType, buf, off, capLen, packet)) {
+    if (decoder.decode(linkType, tsNanos, buf, off, capLen, packet)) {
       onSegment(packet, tsNanos, ifIndex);
     }
   }

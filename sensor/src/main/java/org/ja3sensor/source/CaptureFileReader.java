@@ -1,6 +1,11 @@
 package org.ja3sensor.source;
 
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
 
@@ -25,6 +30,11 @@ abstract class CaptureFileReader implements PacketSource {
   private volatile boolean stopped;
   private long packets;
   private long bytes;
+  private IntPredicate decoded = lt -> true;
+  private Consumer<String> warnings = m -> { };
+  private IntFunction<String> describe = Integer::toString;
+  /** (interface, link type) pairs already warned about, as {@code ifIndex << 32 | linkType}. */
+  private final Set<Long> warned = new HashSet<>();
 
   CaptureFileReader(String name, InputWindow in, Counters counters, long inputSize) {
     this.name = name;
@@ -44,6 +54,32 @@ abstract class CaptureFileReader implements PacketSource {
     } finally {
       publish();
     }
+  }
+
+  /**
+   * From now on a file or interface whose link type {@code decoded} refuses is reported to
+   * {@code warnings} once per interface, naming the file, the interface (pcapng) and the link
+   * type as {@code describe} gives it.
+   */
+  final void warnUndecoded(
+      IntPredicate decoded, IntFunction<String> describe, Consumer<String> warnings) {
+    this.decoded = decoded;
+    this.describe = describe;
+    this.warnings = warnings;
+    linkTypesKnown();
+  }
+
+  /** Called by {@link #warnUndecoded}: check the link types already read (the file header). */
+  void linkTypesKnown() {}
+
+  /** A file ({@code ifIndex} -1) or pcapng interface declared link type {@code linkType}. */
+  final void checkLinkType(int ifIndex, int linkType) {
+    if (decoded.test(linkType) || !warned.add(((long) ifIndex << 32) | (linkType & 0xffffffffL))) {
+      return;
+    }
+    String where = ifIndex < 0 ? name : name + ": interface " + ifIndex;
+    warnings.accept(where + ": link type " + describe.apply(linkType)
+        + " is not decoded: its packets are skipped (counted as linktype_unsupported)");
   }
 
   /** Reads records until the input ends or {@link #stopRequested()}. */

@@ -10,6 +10,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 import org.ja3sensor.core.Counters;
 
 /**
@@ -38,6 +41,23 @@ public final class CaptureFiles {
    */
   public static PacketSource open(String path, Counters counters) throws IOException {
     return open(path, counters, InputWindow.DEFAULT_CAPACITY);
+  }
+
+  /**
+   * As {@link #open(String, Counters)}, and reports each file or pcapng interface whose link type
+   * {@code decoded} refuses to {@code warnings}, once, naming the file, the interface and the
+   * link type ({@code describe} names it).
+   */
+  public static PacketSource open(
+      String path,
+      Counters counters,
+      IntPredicate decoded,
+      IntFunction<String> describe,
+      Consumer<String> warnings)
+      throws IOException {
+    CaptureFileReader r = (CaptureFileReader) open(path, counters);
+    r.warnUndecoded(decoded, describe, warnings);
+    return r;
   }
 
   /**

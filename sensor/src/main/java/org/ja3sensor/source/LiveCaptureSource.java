@@ -95,6 +95,11 @@ public final class LiveCaptureSource implements PacketSource {
   /** Longest time spent after stop() delivering frames the kernel had already captured. */
   private static final long DRAIN_MILLIS = 1000;
 
+  /** The PACKET_FANOUT group this source's handle joined, or -1; rejoined after a reopen. */
+  private int fanoutGroup = -1;
+
+  private PacketFanout.Mode fanoutMode;
+
   /** Kernel counters of handles closed by a reopen, so that totals survive it. */
   private long droppedBeforeReopen;
 
@@ -220,6 +225,23 @@ public final class LiveCaptureSource implements PacketSource {
     }
   }
 
+  /**
+   * Joins the open handle to PACKET_FANOUT group {@code group} (-1: a new group), so that the
+   * handles of the group share the interface's packets ({@link PacketFanout}).
+   *
+   * @return the group joined
+   * @throws UnsupportedOperationException with a one-line reason when fanout is unavailable
+   */
+  public int joinFanout(int group, PacketFanout.Mode mode) {
+    PcapHandle h = handle;
+    if (h == null) {
+      throw new UnsupportedOperationException("interface \"" + device + "\" is not open");
+    }
+    fanoutGroup = PacketFanout.join(h, group, mode);
+    fanoutMode = mode;
+    return fanoutGroup;
+  }
+
   /** libpcap LINKTYPE_* of the open interface. */
   public int linkType() {
     return linkType;
@@ -333,6 +355,14 @@ public final class LiveCaptureSource implements PacketSource {
       }
       try {
         open();
+        if (fanoutGroup >= 0) {
+          try {
+            PacketFanout.join(handle, fanoutGroup, fanoutMode);
+          } catch (UnsupportedOperationException e) {
+            warnings.accept("interface \"" + device + "\": reopened handle could not rejoin"
+                + " fanout group " + fanoutGroup + " (" + e.getMessage() + ")");
+          }
+        }
         warnings.accept("interface \"" + device + "\": capture reopened");
         return;
       } catch (LiveCaptureException e) {

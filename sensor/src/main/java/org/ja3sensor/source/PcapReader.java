@@ -44,6 +44,11 @@ final class PcapReader extends CaptureFileReader {
   }
 
   @Override
+  void linkTypesKnown() {
+    checkLinkType(-1, linkType);
+  }
+
+  @Override
   void readAll(PacketHandler handler) throws IOException {
     while (!stopRequested() && readRecord(handler)) {
       // one record per call

@@ -192,6 +192,7 @@ final class PcapngReader extends CaptureFileReader {
     if (interfaceCount == interfaces.length) {
       interfaces = Arrays.copyOf(interfaces, interfaceCount * 2);
     }
+    checkLinkType(interfaceCount, linkType);
     interfaces[interfaceCount++] =
         new Interface(linkType, snapLen, unit, offsetSeconds * 1_000_000_000L);
   }

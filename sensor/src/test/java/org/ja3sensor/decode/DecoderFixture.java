@@ -40,7 +40,7 @@ class DecoderFixture {
   }
 
   boolean decode(int linkType, byte[] frame) {
-    return decoder.decode(linkType, frame, 0, frame.length, out);
+    return decoder.decode(linkType, 0L, frame, 0, frame.length, out);
   }
 
   /**

@@ -36,7 +36,7 @@ class PacketDecoderAllocationTest {
     long before = mx.getCurrentThreadAllocatedBytes();
     for (int r = 0; r < rounds; r++) {
       for (int i = 0; i < frames.length; i++) {
-        decoder.decode(linkTypes[i], frames[i], 0, frames[i].length, out);
+        decoder.decode(linkTypes[i], 0L, frames[i], 0, frames[i].length, out);
       }
     }
     long allocated = mx.getCurrentThreadAllocatedBytes() - before;

@@ -88,7 +88,7 @@ class PacketDecoderCorpusTest {
           break;
         }
         n++;
-        if (decoder.decode(dlt, frame, 0, frame.length, out)) {
+        if (decoder.decode(dlt, 0L, frame, 0, frame.length, out)) {
           String src = IpAddresses.format(out.srcHi, out.srcLo);
           String dst = IpAddresses.format(out.dstHi, out.dstLo);
           seen.add(src + " " + out.srcPort + " " + dst + " " + out.dstPort);

@@ -162,25 +162,36 @@ class PacketDecoderFuzzTest {
     long other = c.otherPackets;
     long truncated = c.get(Anomaly.TCP_PAYLOAD_TRUNCATED);
     long anomalies = c.totalAnomalies() - truncated;
+    long fragments = c.ipFragments;
+    long reassembled = c.ipReassembled;
+    long side = sideCounts(c);
     boolean ok;
     try {
-      ok = d.decode(linkType, buf, off, len, out);
+      ok = d.decode(linkType, 0L, buf, off, len, out);
     } catch (RuntimeException e) {
       throw new AssertionError(describe(iteration, linkType, buf, off, len), e);
     }
     long dTcp = c.tcpPackets - tcp + (c.quicPackets - quic); // TCP segments and QUIC datagrams
     long dOther = c.otherPackets - other;
     long dTruncated = c.get(Anomaly.TCP_PAYLOAD_TRUNCATED) - truncated;
-    long dAnomalies = c.totalAnomalies() - dTruncated - truncated - anomalies;
-    if (dTcp + dOther + dAnomalies != 1 || dTcp != (ok ? 1 : 0)) {
+    long dSide = sideCounts(c) - side;
+    long dAnomalies = c.totalAnomalies() - dTruncated - truncated - anomalies - dSide;
+    long dFragments = c.ipFragments - fragments;
+    long dReassembled = c.ipReassembled - reassembled;
+    // One outcome per frame; a fragment that completes a datagram adds the datagram's outcome.
+    if (dTcp + dOther + dAnomalies + dFragments - dReassembled != 1
+        || dReassembled > dFragments || dTcp != (ok ? 1 : 0)) {
       fail("counted tcp " + dTcp + ", other " + dOther + ", anomalies " + dAnomalies
+          + ", fragments " + dFragments + ", reassembled " + dReassembled
           + " for result " + ok + ": " + describe(iteration, linkType, buf, off, len));
     }
+    boolean inFrame = out.payload == buf
+        && out.payloadOff >= off && out.payloadOff + out.payloadLen <= off + len;
     if (ok) {
-      if (out.payload != buf
-          || out.payloadOff < off
+      if ((dReassembled == 0 && !inFrame)
+          || out.payloadOff < 0
           || out.payloadLen < 0
-          || out.payloadOff + out.payloadLen > off + len
+          || out.payloadOff + out.payloadLen > out.payload.length
           || out.payloadWireLen < out.payloadLen
           || out.tunnelDepth < 0
           || out.tunnelDepth > PacketDecoder.MAX_TUNNEL_DEPTH) {
@@ -196,6 +207,12 @@ class PacketDecoderFuzzTest {
       fail("truncation counted for a refused frame: "
           + describe(iteration, linkType, buf, off, len));
     }
+  }
+
+  /** Anomalies the fragment table counts beside a frame's outcome (overlap) or apart from it. */
+  private static long sideCounts(Counters c) {
+    return c.get(Anomaly.IP_FRAGMENT_OVERLAP) + c.get(Anomaly.IP_FRAGMENT_TIMEOUT)
+        + c.get(Anomaly.IP_FRAGMENT_EVICTED);
   }
 
   private static String describe(int iteration, int linkType, byte[] buf, int off, int len) {

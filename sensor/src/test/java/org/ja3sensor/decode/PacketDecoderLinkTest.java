@@ -46,7 +46,7 @@ class PacketDecoderLinkTest extends DecoderFixture {
   void frameInsideALargerBufferAtAnOffset() {
     byte[] frame = eth(0x0800, ip4seg());
     byte[] buf = cat(new byte[37], frame, bytes(0x16, 0x03, 0x01)); // junk after the frame
-    assertTrue(decoder.decode(LinkType.ETHERNET, buf, 37, frame.length, out));
+    assertTrue(decoder.decode(LinkType.ETHERNET, 0L, buf, 37, frame.length, out));
     assertSegment(C4, S4, 37 + frame.length - 5, 0);
   }
 

@@ -31,13 +31,13 @@ class PacketDecoderMalformedTest extends DecoderFixture {
 
   @Test
   void emptyFrame() {
-    assertOnly(Anomaly.LINK_TRUNCATED, decoder.decode(LinkType.ETHERNET, new byte[10], 3, 0,
+    assertOnly(Anomaly.LINK_TRUNCATED, decoder.decode(LinkType.ETHERNET, 0L, new byte[10], 3, 0,
         out));
   }
 
   @Test
   void offsetAndLengthOutsideTheBuffer() {
-    assertOnly(Anomaly.LINK_TRUNCATED, decoder.decode(LinkType.ETHERNET, new byte[60], 30, 31,
+    assertOnly(Anomaly.LINK_TRUNCATED, decoder.decode(LinkType.ETHERNET, 0L, new byte[60], 30, 31,
         out));
   }
 
@@ -154,25 +154,26 @@ class PacketDecoderMalformedTest extends DecoderFixture {
   }
 
   @Test
-  void ipv4MoreFragments() {
-    byte[] ip = ip4seg();
+  void ipv4FragmentNotAMultipleOfEightBytes() {
+    byte[] ip = ip4seg(); // 25 bytes of payload
     ip[6] = 0x20; // MF
-    assertOnly(Anomaly.IPV4_FRAGMENT, decode(LinkType.ETHERNET, eth(0x0800, ip)));
+    assertOnly(Anomaly.IP_FRAGMENT_INVALID, decode(LinkType.ETHERNET, eth(0x0800, ip)));
   }
 
   @Test
-  void ipv4FragmentOffset() {
+  void ipv4FragmentBeyond65535Bytes() {
     byte[] ip = ip4seg();
-    ip[6] = 0x00;
-    ip[7] = 0x10; // offset 128 bytes, last fragment
-    assertOnly(Anomaly.IPV4_FRAGMENT, decode(LinkType.ETHERNET, eth(0x0800, ip)));
+    ip[6] = 0x1f;
+    ip[7] = (byte) 0xff; // offset 65,528, last fragment
+    assertOnly(Anomaly.IP_FRAGMENT_TOO_LARGE, decode(LinkType.ETHERNET, eth(0x0800, ip)));
   }
 
   @Test
-  void fragmentedOuterTunnelPacket() {
+  void fragmentedOuterTunnelPacketCutBySnapLength() {
     byte[] frame = outer4(47, gre(false, false, false, 0x0800, ip4seg()));
     frame[14 + 6] = 0x20;
-    assertOnly(Anomaly.IPV4_FRAGMENT, decode(LinkType.ETHERNET, frame));
+    assertOnly(Anomaly.IP_FRAGMENT_INVALID,
+        decoder.decode(LinkType.ETHERNET, 0L, frame, 0, frame.length - 1, out));
   }
 
   // ---- IPv6 ----
@@ -211,16 +212,16 @@ class PacketDecoderMalformedTest extends DecoderFixture {
   }
 
   @Test
-  void ipv6FragmentHeader() {
+  void ipv6FragmentNotAMultipleOfEightBytes() {
     byte[] frag = cat(bytes(6, 0), u16(0x0001), Frames.u32(0xabcd)); // offset 0, M set
     byte[] ip = Frames.ipv6(C6, S6, 44, cat(frag, seg()));
-    assertOnly(Anomaly.IPV6_FRAGMENT, decode(LinkType.ETHERNET, eth(0x86dd, ip)));
+    assertOnly(Anomaly.IP_FRAGMENT_INVALID, decode(LinkType.ETHERNET, eth(0x86dd, ip)));
   }
 
   @Test
-  void ipv6FragmentAfterHopByHop() {
-    byte[] ip = Frames.ipv6(C6, S6, 0, cat(Frames.ext6(44, 0), new byte[8], seg()));
-    assertOnly(Anomaly.IPV6_FRAGMENT, decode(LinkType.ETHERNET, eth(0x86dd, ip)));
+  void ipv6FragmentHeaderCut() {
+    byte[] ip = Frames.ipv6(C6, S6, 0, cat(Frames.ext6(44, 0), new byte[6]));
+    assertOnly(Anomaly.IPV6_INVALID, decode(LinkType.ETHERNET, eth(0x86dd, ip)));
   }
 
   // ---- TCP ----

@@ -1,0 +1,83 @@
+package org.ja3sensor.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.ja3sensor.cli.CliRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code capture --capture-threads 2}: two handles on one interface in one PACKET_FANOUT group
+ * (flow hash). The corpus captures of {@link CaptureReplayTest} and a capture of IPv4 fragments
+ * are replayed onto a veth; the events must be those {@code read} gives for the file: both
+ * directions of each connection met in one worker. And the handles shared the frames: the sensor
+ * counts each replayed TCP frame once, not once per handle.
+ */
+class CaptureFanoutTest {
+  @TempDir Path dir;
+
+  @Test
+  void twoHandlesInOneFanoutGroupGiveTheEventsThatReadGives() throws Exception {
+    String mode = "hash";
+    NetNs.assumeRootAnd("ip", "tcpreplay", "mergecap", "tcpdump");
+    Path corpus = CaptureReplayTest.corpusDir();
+    assumeTrue(Files.isDirectory(corpus), "conformance corpus not found at " + corpus);
+    Path replay = dir.resolve("replay.pcap");
+    List<String> merge =
+        new ArrayList<>(List.of("mergecap", "-a", "-F", "pcap", "-w", replay.toString()));
+    for (String f : CaptureReplayTest.FILES) {
+      merge.add(corpus.resolve(f).toString());
+    }
+    // IPv4 fragments, last first: the kernel hashes them by address, so one thread has them all.
+    merge.add(Path.of(System.getProperty("ja3sensor.repoRoot", "."))
+        .resolve("samples/fragments/curl-tls12.frag24-reverse.pcap").normalize().toString());
+    NetNs.run(merge.toArray(new String[0]));
+    CliRun read = CliRun.run("read", "-q", replay.toString());
+    assertEquals(0, read.exitCode, read.toString());
+    List<String> expected = CaptureReplayTest.projection(read.events());
+    assertTrue(expected.size() >= 20, "the replay file has handshakes: " + expected.size());
+    // the frames capture's default filter ("tcp or udp") passes
+    long tcpFrames = NetNs.runOut("tcpdump", "-nn", "-tt", "-r", replay.toString(), "tcp or udp")
+        .lines().filter(l -> l.matches("\\d.*")).count(); // not tcpdump's "reading from"
+
+    try (NetNs net = NetNs.pair();
+        SensorProcess sensor = SensorProcess.start(dir, net.ns, "capture", "-i", net.hostIf,
+            "--stats-interval", "0", "--capture-threads", "2", "--fanout-mode", mode,
+            "--workers", "2")) {
+      sensor.awaitStderr("worker(s)", 30_000);
+      assertTrue(sensor.stderr().contains(
+          "\"" + net.hostIf + "\": 2 capture threads in PACKET_FANOUT group "), sensor.stderr());
+      assertTrue(sensor.stderr().contains("(mode " + mode + ")"), sensor.stderr());
+      String out = NetNs.runOut(NetNs.inNs(net.ns2, "tcpreplay", "-i", net.nsIf,
+          "--pps=" + CaptureReplayTest.PPS, replay.toString()));
+      assertTrue(java.util.regex.Pattern.compile("Failed packets:\\s+0\\s").matcher(out).find(),
+          "tcpreplay sent everything:\n" + out);
+      Thread.sleep(500);
+      long[] exit = sensor.terminate(15_000);
+      assertEquals(0, exit[0], sensor.stderr());
+      Map<String, Long> c = sensor.finalCounters();
+      assertEquals(0L, c.get("kernel_dropped"), sensor.stderr());
+      assertEquals(0L, c.get("queue_dropped"), sensor.stderr());
+      // Each frame reached one handle: without the group both would capture every frame.
+      assertEquals(tcpFrames, c.get("packets"), sensor.stderr());
+      assertEquals(expected, CaptureReplayTest.projection(sensor.events()), sensor.stderr());
+    }
+  }
+
+  @Test
+  void fanoutModesThatSplitAFlowAreRefused() {
+    CliRun r = CliRun.run("capture", "-i", "lo", "--capture-threads", "2", "--fanout-mode", "lb");
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("--fanout-mode is \"lb\", expected hash, cpu or qm"), r.err);
+    r = CliRun.run("capture", "-i", "lo", "--capture-threads", "0");
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("--capture-threads must be 1 to 64, got 0"), r.err);
+  }
+}
