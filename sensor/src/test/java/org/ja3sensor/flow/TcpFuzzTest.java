@@ -164,7 +164,9 @@ class TcpFuzzTest {
       // SYN carries isn; stream byte i has sequence number isn + 1 + i.
       int seq = syn ? isn : isn + 1 + offset;
       byte[] frame = new byte[3 + len];
-      System.arraycopy(truth[flow][side], offset, frame, 3, len);
+      if (len > 0) {
+        System.arraycopy(truth[flow][side], offset, frame, 3, len);
+      }
       if (alter && len > 0) {
         altered = true;
         for (int i = 3; i < frame.length; i++) {
