@@ -36,6 +36,7 @@ class PipelineFuzzTest {
   private static final PipelineConfig CONFIG =
       new PipelineConfig(8, 60_000_000_000L, 4096, MEMCAP, 512, 8);
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final EventJson JSON = new EventJson();
 
   @FuzzTest(maxDuration = "10s")
   void read(byte[] data) throws IOException {
@@ -66,7 +67,6 @@ class PipelineFuzzTest {
     assertEquals(events.size(), counters.events);
     int withClientHello = 0;
     int withServerHello = 0;
-    EventJson json = new EventJson();
     for (TlsEvent e : events) {
       assertTrue(e.clientHello != null || e.serverHello != null || e.sslv2ClientHello,
           "an event without a hello");
@@ -78,7 +78,7 @@ class PipelineFuzzTest {
         withServerHello++;
         FingerprintInvariants.checkServerHello(e.serverHello);
       }
-      String line = new String(json.toJsonUtf8(e), StandardCharsets.UTF_8);
+      String line = new String(JSON.toJsonUtf8(e), StandardCharsets.UTF_8);
       assertFalse(line.contains("\n"), "an event of several lines: " + line);
       JsonNode node = MAPPER.readTree(line);
       assertTrue(node.isObject(), line);

@@ -130,7 +130,10 @@ class TlsFuzzTest {
       ServerHello sh = HelloParser.parseServerHello(alone, 0, len, report);
       ServerHello sh2 = HelloParser.parseServerHello(framed, pad, len, report2);
       assertEquals(FingerprintInvariants.describe(sh), FingerprintInvariants.describe(sh2));
-      checkReport(sh == null, report, len < HelloParser.MIN_SERVER_HELLO);
+      // TLS 1.3 drafts before 22 have neither session id nor compression method: two bytes
+      // fewer than MIN_SERVER_HELLO (a finding of this target; those hellos always carry
+      // extensions in practice, so the scan's use of MIN_SERVER_HELLO loses none).
+      checkReport(sh == null, report, len < HelloParser.MIN_SERVER_HELLO - 2);
       if (sh != null) {
         FingerprintInvariants.checkServerHello(sh);
       }
