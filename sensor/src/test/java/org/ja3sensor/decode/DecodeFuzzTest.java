@@ -10,7 +10,7 @@ import org.ja3sensor.core.Counters;
 
 /**
  * Coverage-guided fuzz target (Jazzer) for link, network and tunnel decoding: every link type the
- * decoder knows plus two it does not. Byte 0 of the input picks the link type, byte 1 how many
+ * decoder knows plus two it does not (a TCP segment or a QUIC datagram is what a frame yields). Byte 0 of the input picks the link type, byte 1 how many
  * junk bytes precede the frame in its buffer; the rest is the frame, which ends exactly at the
  * array's end (a read past it throws). Saved inputs: {@code
  * src/test/resources/org/ja3sensor/decode/DecodeFuzzTestInputs/decode/} (frames of the samples
@@ -45,11 +45,12 @@ class DecodeFuzzTest {
     System.arraycopy(data, 2, buf, off, len);
 
     long tcp = counters.tcpPackets;
+    long quic = counters.quicPackets;
     long other = counters.otherPackets;
     long truncated = counters.get(Anomaly.TCP_PAYLOAD_TRUNCATED);
     long anomalies = counters.totalAnomalies() - truncated;
     boolean ok = decoder.decode(linkType, buf, off, len, out);
-    long dTcp = counters.tcpPackets - tcp;
+    long dTcp = counters.tcpPackets - tcp + (counters.quicPackets - quic); // or a QUIC datagram
     long dOther = counters.otherPackets - other;
     long dTruncated = counters.get(Anomaly.TCP_PAYLOAD_TRUNCATED) - truncated;
     long dAnomalies = counters.totalAnomalies() - dTruncated - truncated - anomalies;
@@ -88,7 +89,7 @@ class DecodeFuzzTest {
   }
 
   private static String fields(DecodedPacket p) {
-    return p.ipv6 + " " + p.srcHi + " " + p.srcLo + " " + p.dstHi + " " + p.dstLo + " "
+    return p.ipv6 + " " + p.udp + " " + p.srcHi + " " + p.srcLo + " " + p.dstHi + " " + p.dstLo + " "
         + p.srcPort + " " + p.dstPort + " " + p.seq + " " + p.ack + " " + p.tcpFlags + " "
         + p.payloadOff + " " + p.payloadLen + " " + p.payloadWireLen + " " + p.tunnelDepth;
   }
