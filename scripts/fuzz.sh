@@ -10,6 +10,8 @@
 # The corpus a run grows goes to sensor/.cifuzz-corpus/ (ignored by git) and is reused by the next
 # run. Exit status: 0 when no target found anything. Runs offline against the compiled test
 # classes (it compiles them first); JAZZER_XMX (default 1g) bounds each JVM's heap.
+# FUZZ_TOTAL=N (seconds) starts no further target once N seconds have passed, and then begins
+# with a different target each day, so that a short CI budget reaches every target in turn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
@@ -35,12 +37,23 @@ if [ ${#selected[@]} -eq 0 ]; then
   exit 2
 fi
 
+total="${FUZZ_TOTAL:-0}"
+if [ "$total" -gt 0 ]; then
+  shift_by=$(( 10#$(date +%j) % ${#selected[@]} ))
+  selected=("${selected[@]:$shift_by}" "${selected[@]:0:$shift_by}")
+fi
+
 mvn "${mvn_flags[@]}" -pl sensor test-compile
+began=$(date +%s)
 reports=sensor/target/surefire-reports
 failed=()
 printf '%-52s %12s %8s %10s  %s\n' target executions seconds exec/s result
 for t in "${selected[@]}"; do
   cls="${t%%#*}"
+  if [ "$total" -gt 0 ] && [ $(( $(date +%s) - began )) -ge "$total" ]; then
+    printf '%-52s %12s %8s %10s  %s\n' "${t#org.ja3sensor.}" - - - "not run (FUZZ_TOTAL)"
+    continue
+  fi
   start=$(date +%s)
   status=ok
   out="sensor/target/fuzz-${t//#/.}.log"
