@@ -81,6 +81,12 @@ public enum Anomaly {
   TLS_CLIENT_HELLO_MALFORMED,
   /** A ServerHello whose fields do not parse. */
   TLS_SERVER_HELLO_MALFORMED,
+  /**
+   * A hello whose first bytes were seen but whose rest never came: the direction ended (FIN, RST,
+   * eviction, end of input, a hole never filled, e.g. after a snap length cut the segment) or was
+   * abandoned at a memory cap in the middle of it. No fingerprint.
+   */
+  HELLO_TRUNCATED,
   /** A handshake stream whose first message is neither ClientHello nor ServerHello. */
   TLS_UNEXPECTED_HANDSHAKE,
   /** An SSLv2-format ClientHello: no JA3 is defined for it. */

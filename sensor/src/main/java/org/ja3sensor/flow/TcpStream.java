@@ -5,8 +5,9 @@ import org.ja3sensor.core.Counters;
 
 /**
  * One direction of a TCP connection, reassembled only as far as the layer above needs. In-order
- * bytes go straight to the {@link StreamConsumer} without being copied here; only segments that
- * arrive ahead of a hole are copied, into a small bounded queue, until the hole is filled.
+ * bytes go straight to the {@link StreamConsumer} without being copied here; only bytes that
+ * arrive ahead of a hole are copied, into an {@link OutOfOrderBuffer} (bounded by bytes, its cost
+ * counted as it really is), until the hole is filled.
  * Sequence numbers are compared modulo 2^32 (wraparound safe). Retransmissions are dropped;
  * overlaps are trimmed to their new part (first copy wins, as most stacks and Suricata's default
  * policy do).
@@ -38,11 +39,8 @@ public final class TcpStream {
   /** Receives the in-order bytes; null until the direction carries payload. */
   public StreamConsumer consumer;
 
-  // Out-of-order queue: segments ahead of nextSeq, unsorted (small).
-  private int[] oooSeq;
-  private byte[][] oooData;
-  private int oooCount;
-  private int oooBytes;
+  /** Bytes ahead of a hole (coalesced, bounded by bytes); null until the first hole. */
+  private OutOfOrderBuffer ooo;
 
   /** Bytes buffered by this stream (queue and parser), as last accounted with the budget. */
   private int accounted;
@@ -71,7 +69,7 @@ public final class TcpStream {
   /** Frees the queue and the consumer (telling it of a hole left); the stream is DONE. */
   public void release() {
     if (consumer != null) {
-      if (state != DONE && oooCount > 0) {
+      if (state != DONE && hasHole()) {
         consumer.onGap();
       }
       consumer.release();
@@ -82,20 +80,17 @@ public final class TcpStream {
   }
 
   private void clearQueue() {
-    oooSeq = null;
-    oooData = null;
-    oooCount = 0;
-    oooBytes = 0;
+    ooo = null;
   }
 
   /** Bytes currently held by this stream. */
   public int bufferedBytes() {
-    return oooBytes + (consumer != null ? consumer.bufferedBytes() : 0);
+    return (ooo == null ? 0 : ooo.cost()) + (consumer != null ? consumer.bufferedBytes() : 0);
   }
 
   /** True when out-of-order data is waiting for a hole that was never filled. */
   public boolean hasHole() {
-    return oooCount > 0;
+    return ooo != null && !ooo.isEmpty();
   }
 
   /** Records a SYN of this direction. */
@@ -161,26 +156,35 @@ public final class TcpStream {
         counters.anomaly(Anomaly.REASSEMBLY_FLOW_CAP);
         return true;
       }
-      enqueue(seq, buf, off, len, maxQueueSegments, maxBytes, counters);
+      if (ooo == null) {
+        ooo = new OutOfOrderBuffer();
+      }
+      ooo.add(nextSeq, seq, buf, off, len, maxBytes, maxQueueSegments, counters);
       return true;
     }
     if (rel + len <= 0) {
       return true; // retransmission of bytes already delivered
     }
     int skip = -rel;
-    boolean more = feed(buf, off + skip, len - skip, tsNanos);
-    while (more && oooCount > 0) {
-      int i = nextReady();
-      if (i < 0) {
+    int direct = len - skip;
+    if (hasHole() && end - ooo.firstSeq() > 0) {
+      // The buffer holds bytes this segment carries again: it keeps its first copy (counting a
+      // copy that differs) and takes this segment's bytes from its first run on.
+      int from = ooo.firstSeq() - seq;
+      ooo.add(nextSeq, seq + from, buf, off + from, len - from, maxBytes, maxQueueSegments,
+          counters);
+      direct = from - skip;
+    }
+    boolean more = direct <= 0 || feed(buf, off + skip, direct, tsNanos);
+    while (more && ooo != null) {
+      int n = ooo.readable(nextSeq);
+      if (n == 0) {
         break;
       }
-      byte[] d = oooData[i];
-      int s = oooSeq[i];
-      removeAt(i);
-      int r = s - nextSeq;
-      if (r + d.length > 0) {
-        more = feed(d, -r, d.length + r, tsNanos);
-      }
+      more = feed(ooo.array(), ooo.offset(nextSeq), n, tsNanos);
+    }
+    if (ooo != null && ooo.isEmpty()) {
+      ooo = null;
     }
     return more;
   }
@@ -188,54 +192,5 @@ public final class TcpStream {
   private boolean feed(byte[] b, int off, int len, long tsNanos) {
     nextSeq += len;
     return consumer.onBytes(b, off, len, tsNanos);
-  }
-
-  /** Index of a queued segment that starts at or before nextSeq, or -1. */
-  private int nextReady() {
-    for (int i = 0; i < oooCount; i++) {
-      if (oooSeq[i] - nextSeq <= 0) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private void enqueue(
-      int seq, byte[] buf, int off, int len, int maxSegments, int maxBytes, Counters counters) {
-    for (int i = 0; i < oooCount; i++) {
-      if (oooSeq[i] == seq && oooData[i].length >= len) {
-        return; // duplicate of a queued segment
-      }
-    }
-    if (oooCount >= maxSegments) {
-      counters.anomaly(Anomaly.REASSEMBLY_QUEUE_FULL);
-      return;
-    }
-    if (oooBytes + len > maxBytes) {
-      counters.anomaly(Anomaly.REASSEMBLY_FLOW_CAP);
-      return;
-    }
-    if (oooSeq == null) {
-      oooSeq = new int[4];
-      oooData = new byte[4][];
-    } else if (oooCount == oooSeq.length) {
-      int n = Math.min(oooSeq.length * 2, Math.max(maxSegments, 4));
-      oooSeq = java.util.Arrays.copyOf(oooSeq, n);
-      oooData = java.util.Arrays.copyOf(oooData, n);
-    }
-    byte[] copy = new byte[len];
-    System.arraycopy(buf, off, copy, 0, len);
-    oooSeq[oooCount] = seq;
-    oooData[oooCount] = copy;
-    oooCount++;
-    oooBytes += len;
-  }
-
-  private void removeAt(int i) {
-    oooBytes -= oooData[i].length;
-    oooCount--;
-    oooSeq[i] = oooSeq[oooCount];
-    oooData[i] = oooData[oooCount];
-    oooData[oooCount] = null;
   }
 }

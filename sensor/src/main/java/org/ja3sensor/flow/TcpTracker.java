@@ -94,7 +94,7 @@ public final class TcpTracker<S> {
    * @param maxBytesPerDirection bytes one direction may buffer (out-of-order queue); segments
    *     further ahead are not kept
    * @param memcap bytes all streams together may buffer
-   * @param maxOutOfOrderSegments out-of-order segments queued per direction
+   * @param maxOutOfOrderSegments separate runs of out-of-order bytes (holes) kept per direction
    */
   public TcpTracker(
       Counters counters,

@@ -11,7 +11,7 @@ package org.ja3sensor.pipeline;
  * @param reassemblyMemcap bytes all flows together may buffer
  * @param scanLimit bytes at the start of each direction searched for a TLS record when the stream
  *     does not start with one (STARTTLS, proxies)
- * @param maxOutOfOrderSegments out-of-order segments queued per direction
+ * @param maxOutOfOrderSegments separate runs of out-of-order bytes (holes) kept per direction
  * @param udpIdleTimeoutNanos a UDP (QUIC) flow with no datagram for this long is evicted
  */
 public record PipelineConfig(

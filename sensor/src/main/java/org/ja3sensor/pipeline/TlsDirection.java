@@ -1,5 +1,6 @@
 package org.ja3sensor.pipeline;
 
+import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
 import org.ja3sensor.flow.Flow;
 import org.ja3sensor.flow.StreamConsumer;
@@ -19,12 +20,14 @@ final class TlsDirection implements StreamConsumer {
   private final RecordReader reader;
   private boolean helloReported;
   private boolean certificatesReported;
+  private final Counters counters;
 
   TlsDirection(
       Pipeline pipeline, Flow<TlsSession> flow, int side, Counters counters, PipelineConfig config) {
     this.pipeline = pipeline;
     this.flow = flow;
     this.side = side;
+    this.counters = counters;
     this.reader =
         new RecordReader(counters, config.scanLimit(), config.maxHandshakeBytesPerFlow());
   }
@@ -73,6 +76,9 @@ final class TlsDirection implements StreamConsumer {
 
   @Override
   public void release() {
+    if (reader.helloStarted()) {
+      counters.anomaly(Anomaly.HELLO_TRUNCATED); // the stream ended in the middle of the hello
+    }
     reader.release();
     certificatesEnded(); // the memory cap or a gap ended it: the waiting event goes out
   }

@@ -460,7 +460,17 @@ public final class KafkaSink implements EventSink {
     e.done = true;
     memoryBytes -= e.memoryBytes();
     while (!handed.isEmpty() && handed.peekFirst().done) {
-      handed.pollFirst();
+      QueuedEvent first = handed.pollFirst();
+      if (first.fromSpool) {
+        try {
+          spool.acked(first); // replay progress: a crash from now on does not resend it
+        } catch (IOException ioe) {
+          if (!spoolErrorLogged) {
+            spoolErrorLogged = true;
+            LOG.error("Kafka: cannot record replay progress in {}: {}", spool.dir(), ioe.toString());
+          }
+        }
+      }
     }
     lock.notifyAll();
   }

@@ -12,6 +12,10 @@ final class QueuedEvent {
   final byte[] json;
   /** True when the event was read back from the spool (counted as replayed once delivered). */
   boolean fromSpool;
+  /** For an event read from the spool: its segment id and the end offset of its record. */
+  long spoolSegment = Long.MIN_VALUE;
+
+  long spoolEnd;
   /** True once the producer reported the final outcome (acknowledged or failed for good). */
   boolean done;
 

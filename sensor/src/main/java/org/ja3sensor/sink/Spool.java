@@ -27,22 +27,38 @@ import java.util.zip.CRC32;
  *
  * <p>Layout: one directory (locked by one process at a time through {@code .lock}) holding
  * segment files {@code spool-<id>.jsonl}, read in ascending id order. Each line is one event:
- * {@code E|A <TAB> key|- <TAB> crc32(json) as 8 hex digits <TAB> json}. New events are appended to
- * the newest segment; a segment is read only once sealed (the reader seals the segment being
- * written when it catches up) and is deleted when fully read. At shutdown, the events that were
- * in memory are written to a new segment with an id below every other one, together with the
- * unread rest of the segment being read, so the next run replays them first and never replays
- * what was already handed to the producer.
+ * {@code E|A <TAB> key|- <TAB> crc32 as 8 hex digits <TAB> json}, the CRC-32 covering the type,
+ * the key and the JSON (spools of earlier versions, whose CRC covers the JSON only, are still
+ * read). New events are appended to the newest segment; a segment is read only once sealed (the
+ * reader seals the segment being written when it catches up).
+ *
+ * <h2>Crash safety</h2>
+ *
+ * A record is acknowledged ({@link #acked}) once the broker has it. The file {@code replay.pos}
+ * holds the end offset of the last acknowledged record of the oldest segment (id, offset,
+ * CRC-32; written in place before each read, not synced), so a run killed while replaying resumes
+ * at that record instead of replaying the segment whole: what is replayed twice after {@code
+ * kill -9} is at most what was read and not yet acknowledged at the last read, which the sink's
+ * memory bound limits. A segment is deleted only once its last record is acknowledged, so a crash
+ * never loses a record that was read but not delivered. A crash while writing leaves a torn last
+ * line (no newline, or a failing checksum): it is skipped and counted in {@link #corrupt()}; a
+ * later run never appends to an existing segment. At shutdown, the events that were in memory are
+ * written to a new segment with an id below every other one, together with the unread rest of
+ * the segment being read, so the next run replays them first and never replays what was already
+ * acknowledged.
  *
  * <p>The bound {@code maxBytes} covers every segment file, read or not. Not thread-safe: the
- * owner ({@link KafkaSink}) calls it under its lock. Lines that fail their checksum (a write torn
- * by a crash) are skipped and counted in {@link #corrupt()}.
+ * owner ({@link KafkaSink}) calls it under its lock.
  */
 final class Spool implements Closeable {
   private static final String PREFIX = "spool-";
   private static final String SUFFIX = ".jsonl";
   private static final long NONE = Long.MIN_VALUE;
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  /** Replay progress: segment id (8 bytes), end offset (8), CRC-32 of the 16 (4), big-endian. */
+  static final String PROGRESS = "replay.pos";
+
+  private static final int PROGRESS_BYTES = 20;
 
   private final Path dir;
   private final long maxBytes;
@@ -62,6 +78,22 @@ final class Spool implements Closeable {
   private OutputStream writer;
 
   private long readId = NONE;
+  /** File offset of the next unparsed byte of the segment being read. */
+  private long readPos;
+  /** End offset of the last record returned from the segment being read; NONE before one. */
+  private long lastReturnedEnd = NONE;
+  /** Segments read to their end whose last returned record is not acknowledged: id to its end. */
+  private final TreeMap<Long, Long> awaitingAck = new TreeMap<>();
+  /** Last acknowledged record, and what {@link #PROGRESS} holds. */
+  private long ackId = NONE;
+  private long ackEnd;
+  private long savedId = NONE;
+  private long savedEnd;
+  /** Where reading of the oldest segment starts (from {@link #PROGRESS}); 0 when none. */
+  private long resumeId = NONE;
+  private long resumeOffset;
+  private final FileChannel progress;
+  private final java.nio.ByteBuffer progressBuf = java.nio.ByteBuffer.allocate(PROGRESS_BYTES);
   /** The segment being read, and its read buffer: bytes [rpos, rlim) are not yet parsed. */
   private InputStream reader;
   private byte[] rbuf = new byte[1 << 16];
@@ -70,12 +102,13 @@ final class Spool implements Closeable {
   private byte[] line = new byte[8192];
   private final CRC32 crc = new CRC32();
 
-  private Spool(Path dir, long maxBytes, FileChannel lockChannel, FileLock lock) {
+  private Spool(Path dir, long maxBytes, FileChannel lockChannel, FileLock lock, FileChannel progress) {
     this.dir = dir;
     this.maxBytes = maxBytes;
     this.segmentBytes = Math.max(4096, Math.min(64L << 20, maxBytes / 8));
     this.lockChannel = lockChannel;
     this.lock = lock;
+    this.progress = progress;
   }
 
   /**
@@ -100,9 +133,23 @@ final class Spool implements Closeable {
               + dir
               + " is in use by another ja3sensor sink; give each sensor its own --spool-dir");
     }
-    Spool s = new Spool(dir, maxBytes, ch, lock);
+    FileChannel progress;
+    try {
+      progress =
+          FileChannel.open(
+              dir.resolve(PROGRESS),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      lock.release();
+      ch.close();
+      throw e;
+    }
+    Spool s = new Spool(dir, maxBytes, ch, lock, progress);
     try {
       s.scan();
+      s.loadProgress();
     } catch (IOException | RuntimeException e) {
       s.releaseLock();
       throw e;
@@ -110,6 +157,100 @@ final class Spool implements Closeable {
     return s;
   }
 
+  /**
+   * Reads {@link #PROGRESS}: it applies only to the oldest segment, at a record boundary inside
+   * it. Anything else (a torn or stale file) is ignored, which can only replay records again,
+   * never skip one.
+   */
+  private void loadProgress() throws IOException {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(PROGRESS_BYTES);
+    while (b.hasRemaining() && progress.read(b, b.position()) > 0) {}
+    if (b.position() < PROGRESS_BYTES || segments.isEmpty()) {
+      return;
+    }
+    long id = b.getLong(0);
+    long off = b.getLong(8);
+    CRC32 c = new CRC32();
+    c.update(b.array(), 0, 16);
+    if ((int) c.getValue() != b.getInt(16) || id != segments.firstKey() || off <= 0) {
+      return;
+    }
+    Path seg = segment(id);
+    if (off > segments.get(id)) {
+      return;
+    }
+    try (FileChannel f = FileChannel.open(seg, StandardOpenOption.READ)) {
+      java.nio.ByteBuffer nl = java.nio.ByteBuffer.allocate(1);
+      if (f.read(nl, off - 1) != 1 || nl.get(0) != '\n') {
+        return;
+      }
+    }
+    resumeId = id;
+    resumeOffset = off;
+    savedId = id;
+    savedEnd = off;
+    pendingEvents -= countLines(seg, off);
+  }
+
+  /** Writes the acknowledged position to {@link #PROGRESS} when it moved (not synced). */
+  private void saveProgress() throws IOException {
+    if (ackId == savedId && ackEnd == savedEnd) {
+      return;
+    }
+    writeProgress(ackId, ackEnd);
+  }
+
+  private void writeProgress(long id, long end) throws IOException {
+    progressBuf.clear();
+    progressBuf.putLong(0, id).putLong(8, end);
+    CRC32 c = new CRC32();
+    c.update(progressBuf.array(), 0, 16);
+    progressBuf.putInt(16, (int) c.getValue());
+    progressBuf.position(0).limit(PROGRESS_BYTES);
+    long pos = 0;
+    while (progressBuf.hasRemaining()) {
+      pos += progress.write(progressBuf, pos);
+    }
+    savedId = id;
+    savedEnd = end;
+  }
+
+  /**
+   * The broker has the record {@code e} read from this spool (or refused it for good): records
+   * are acknowledged in the order they were read. Deletes segments whose last record this was.
+   */
+  void acked(QueuedEvent e) throws IOException {
+    if (e.spoolSegment == NONE) {
+      return;
+    }
+    ackId = e.spoolSegment;
+    ackEnd = e.spoolEnd;
+    while (!awaitingAck.isEmpty()) {
+      Map.Entry<Long, Long> first = awaitingAck.firstEntry();
+      if (first.getKey() < ackId || (first.getKey() == ackId && ackEnd >= first.getValue())) {
+        awaitingAck.pollFirstEntry();
+        deleteSegment(first.getKey());
+      } else {
+        break;
+      }
+    }
+    if (pendingEvents == 0) {
+      saveProgress(); // nothing more will be read soon: keep the tail's position now
+    }
+  }
+
+  private void deleteSegment(long id) throws IOException {
+    Files.deleteIfExists(segment(id));
+    Long size = segments.remove(id);
+    if (size != null) {
+      bytesOnDisk -= size;
+    }
+    if (savedId == id || ackId == id) {
+      // Ids are reused once the spool is empty: a stale position must never skip a new record.
+      ackId = NONE;
+      writeProgress(NONE, 0);
+    }
+  }
   private void scan() throws IOException {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
@@ -137,11 +278,18 @@ final class Spool implements Closeable {
   }
 
   private static long countLines(Path p) throws IOException {
+    return countLines(p, Long.MAX_VALUE);
+  }
+
+  /** Newlines among the first {@code limit} bytes of {@code p}. */
+  private static long countLines(Path p, long limit) throws IOException {
     long n = 0;
+    long left = limit;
     byte[] buf = new byte[1 << 16];
     try (InputStream in = Files.newInputStream(p)) {
       int r;
-      while ((r = in.read(buf)) > 0) {
+      while (left > 0 && (r = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+        left -= r;
         for (int i = 0; i < r; i++) {
           if (buf[i] == '\n') {
             n++;
@@ -198,16 +346,19 @@ final class Spool implements Closeable {
     return true;
   }
 
-  private static long recordBytes(QueuedEvent e) {
+  static long recordBytes(QueuedEvent e) {
     return 1 + 1 + (e.key == null ? 1 : e.key.length()) + 1 + 8 + 1 + e.json.length + 1;
   }
 
   private void writeRecord(OutputStream out, QueuedEvent e) throws IOException {
     out.write(e.alert ? 'A' : 'E');
     out.write('\t');
-    out.write((e.key == null ? "-" : e.key).getBytes(StandardCharsets.US_ASCII));
+    byte[] key = (e.key == null ? "-" : e.key).getBytes(StandardCharsets.US_ASCII);
+    out.write(key);
     out.write('\t');
     crc.reset();
+    crc.update(e.alert ? 'A' : 'E');
+    crc.update(key, 0, key.length);
     crc.update(e.json, 0, e.json.length);
     long v = crc.getValue();
     for (int shift = 28; shift >= 0; shift -= 4) {
@@ -258,29 +409,44 @@ final class Spool implements Closeable {
 
   /** The oldest unread event, or null when the spool is drained. */
   QueuedEvent next() throws IOException {
+    saveProgress();
     while (true) {
       if (reader == null) {
-        if (segments.isEmpty()) {
+        Long id =
+            !awaitingAck.isEmpty()
+                ? segments.higherKey(awaitingAck.lastKey())
+                : segments.isEmpty() ? null : segments.firstKey();
+        if (id == null) {
           return null;
         }
-        long id = segments.firstKey();
         if (id == writeId) {
           if (segments.get(id) == 0) {
             return null;
           }
           sealWriter(false);
         }
-        reader = Files.newInputStream(segment(id));
+        FileChannel ch = FileChannel.open(segment(id), StandardOpenOption.READ);
+        readPos = 0;
+        if (id == resumeId) {
+          ch.position(resumeOffset);
+          readPos = resumeOffset;
+          resumeId = NONE;
+        }
+        reader = Channels.newInputStream(ch);
         rpos = 0;
         rlim = 0;
         readId = id;
+        lastReturnedEnd = NONE;
       }
       int len = readLine(reader);
       if (len < 0) {
         reader.close();
         reader = null;
-        Files.deleteIfExists(segment(readId));
-        bytesOnDisk -= segments.remove(readId);
+        if (lastReturnedEnd == NONE || (ackId == readId && ackEnd >= lastReturnedEnd)) {
+          deleteSegment(readId); // nothing of it is still on its way to the broker
+        } else {
+          awaitingAck.put(readId, lastReturnedEnd);
+        }
         readId = NONE;
         continue;
       }
@@ -288,6 +454,7 @@ final class Spool implements Closeable {
         corrupt++; // torn last line without its newline: never counted as pending
         continue;
       }
+      readPos += len + 1;
       pendingEvents--;
       QueuedEvent e = parse(line, len);
       if (e == null) {
@@ -295,6 +462,9 @@ final class Spool implements Closeable {
         continue;
       }
       e.fromSpool = true;
+      e.spoolSegment = readId;
+      e.spoolEnd = readPos;
+      lastReturnedEnd = readPos;
       return e;
     }
   }
@@ -352,9 +522,15 @@ final class Spool implements Closeable {
       return null;
     }
     crc.reset();
+    crc.update(b, 0, 1);
+    crc.update(b, 2, keyEnd - 2);
     crc.update(b, jsonStart, len - jsonStart);
     if (crc.getValue() != expected) {
-      return null;
+      crc.reset();
+      crc.update(b, jsonStart, len - jsonStart); // the JSON-only checksum of earlier versions
+      if (crc.getValue() != expected) {
+        return null;
+      }
     }
     String key = new String(b, 2, keyEnd - 2, StandardCharsets.US_ASCII);
     byte[] json = java.util.Arrays.copyOfRange(b, jsonStart, len);
@@ -372,11 +548,18 @@ final class Spool implements Closeable {
     try {
       sealWriter(true);
       syncSegments();
-      if (head.isEmpty() && reader == null) {
+      if (head.isEmpty() && reader == null && awaitingAck.isEmpty()) {
+        saveProgress();
+        progress.force(false);
         syncDir();
         return 0;
       }
+      // Segments read to their end, and the one being read, are replaced by the head: their
+      // unacknowledged records are in head, their unread rest is copied behind it.
       long readSegSize = reader == null ? 0 : segments.get(readId);
+      for (long id : awaitingAck.keySet()) {
+        readSegSize += segments.getOrDefault(id, 0L);
+      }
       long headId = segments.isEmpty() ? 0 : segments.firstKey() - 1;
       Path tmp = dir.resolve(PREFIX + headId + SUFFIX + ".tmp");
       long available = maxBytes - (bytesOnDisk - readSegSize);
@@ -404,13 +587,30 @@ final class Spool implements Closeable {
         written += headBytes;
         pendingEvents += kept.size();
         if (reader != null) {
+          long lastNewline = written - 1; // the rest is copied up to its last complete record
+          for (int i = rpos; i < rlim; i++) {
+            if (rbuf[i] == '\n') {
+              lastNewline = written + i - rpos;
+            }
+          }
           out.write(rbuf, rpos, rlim - rpos);
           written += rlim - rpos;
           rpos = rlim;
           int r;
           while ((r = reader.read(rbuf)) > 0) {
+            for (int i = 0; i < r; i++) {
+              if (rbuf[i] == '\n') {
+                lastNewline = written + i;
+              }
+            }
             out.write(rbuf, 0, r);
             written += r;
+          }
+          out.flush();
+          if (lastNewline + 1 < written) {
+            corrupt++; // a line torn by an earlier crash: not carried into the head
+            ch.truncate(lastNewline + 1);
+            written = lastNewline + 1;
           }
         }
         out.flush();
@@ -419,13 +619,20 @@ final class Spool implements Closeable {
       Files.move(tmp, segment(headId), StandardCopyOption.ATOMIC_MOVE);
       segments.put(headId, written);
       bytesOnDisk += written;
+      // The position refers to a segment the head replaces: from now on it would only confuse.
+      writeProgress(NONE, 0);
+      ackId = NONE;
+      for (long id : new ArrayList<>(awaitingAck.keySet())) {
+        deleteSegment(id);
+      }
+      awaitingAck.clear();
       if (reader != null) {
         reader.close();
         reader = null;
-        Files.deleteIfExists(segment(readId));
-        bytesOnDisk -= segments.remove(readId);
+        deleteSegment(readId);
         readId = NONE;
       }
+      progress.force(false);
       if (written == 0) {
         Files.deleteIfExists(segment(headId));
         segments.remove(headId);
@@ -473,11 +680,25 @@ final class Spool implements Closeable {
         writer = null;
       }
     } finally {
+      progress.close();
       if (lock.isValid()) {
         lock.release();
       }
       lockChannel.close();
     }
+  }
+
+  /**
+   * For tests: what {@code kill -9} leaves. Drops the write buffer and every open file without
+   * flushing, syncing or moving anything, and releases the directory.
+   */
+  void abandonForTest() throws IOException {
+    if (writeChannel != null) {
+      writeChannel.close();
+      writeChannel = null;
+      writer = null;
+    }
+    releaseLock();
   }
 
   /** Segment ids and sizes, for tests and diagnostics. */

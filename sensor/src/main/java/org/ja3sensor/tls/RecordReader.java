@@ -202,6 +202,18 @@ public final class RecordReader {
     dropBuffers();
   }
 
+  /**
+   * True while a hello is under way: TLS records were recognised and part of a record or of a
+   * handshake message has been read, but no hello is complete yet. A direction released now loses
+   * that hello (the caller counts it {@code HELLO_TRUNCATED}).
+   */
+  public boolean helloStarted() {
+    return status == NEED_MORE
+        && mode == MODE_RECORDS
+        && certificates == null // after the ServerHello: the certificate's reading is not a hello
+        && (recHdrLen > 0 || (recLeft > 0 && recType == CT_HANDSHAKE) || assembler.inMessage());
+  }
+
   /** The current status, as the last {@link #feed} returned it. */
   public int status() {
     return status;

@@ -87,7 +87,9 @@ class TcpStreamTest {
     send(s, base, d, 0, 500, 3); // first
     send(s, base, d, 0, 500, 4); // retransmission of the first
     assertArrayEquals(d, r.bytes.toByteArray());
-    assertEquals(List.of(3L, 3L, 3L), r.times, "queued bytes go out with the segment that freed them");
+    assertTrue(
+        r.times.stream().allMatch(t -> t == 3L),
+        "queued bytes go out with the segment that freed them: " + r.times);
     assertFalse(s.hasHole());
     assertEquals(0, s.bufferedBytes());
   }

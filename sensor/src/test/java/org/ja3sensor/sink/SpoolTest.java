@@ -35,6 +35,7 @@ class SpoolTest {
     while ((e = s.next()) != null) {
       assertTrue(e.fromSpool);
       out.add(seq(e));
+      s.acked(e);
     }
     return out;
   }
@@ -61,6 +62,7 @@ class SpoolTest {
         assertEquals(i, seq(e));
         assertEquals(want.key, e.key);
         assertEquals(want.alert, e.alert);
+        s.acked(e);
       }
       assertNull(s.next());
       assertTrue(s.isDrained());
