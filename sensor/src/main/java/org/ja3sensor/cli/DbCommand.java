@@ -66,6 +66,9 @@ public final class DbCommand implements Callable<Integer> {
         err.println("error: " + p);
       }
       return null;
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage()); // a bad option (--home-net ...)
+      return null;
     }
   }
 
@@ -75,7 +78,7 @@ public final class DbCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description = {
         "Validate the database files (errors name file and line; exit status 1) and report"
-            + " overrides, duplicates and conflicting labels."
+            + " overrides, duplicates, conflicting labels and library-default collisions."
       })
   static final class Check implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
@@ -100,20 +103,22 @@ public final class DbCommand implements Callable<Integer> {
       List<DatabaseCheck.Finding> conflicts = DatabaseCheck.conflicts(s);
       List<DatabaseCheck.Finding> notices = DatabaseCheck.notices(s);
       List<DatabaseCheck.Finding> never = DatabaseCheck.neverMatching(s);
+      List<DatabaseCheck.Finding> collisions = DatabaseCheck.libraryCollisions(s);
       if (!quiet) {
         for (Problem w : s.warnings()) {
           out.println("warning: " + w);
         }
         print(out, "duplicate", dups);
         print(out, "conflict", conflicts);
+        print(out, "collision", collisions);
         print(out, "notice", notices);
         print(out, "unmatchable", never);
       }
       out.printf(
           "ok: version %s, %d entries from %d file(s); %d warning(s), %d duplicate(s),"
-              + " %d conflict(s), %d notice(s), %d never matching%n",
+              + " %d conflict(s), %d library collision(s), %d notice(s), %d never matching%n",
           s.version(), s.entries().size(), s.files().size(), s.warnings().size(), dups.size(),
-          conflicts.size(), notices.size(), never.size());
+          conflicts.size(), collisions.size(), notices.size(), never.size());
       return strict && !dups.isEmpty() ? 1 : 0;
     }
 
