@@ -35,7 +35,7 @@ class ShippedDatabaseTest {
   @Test
   void loadsWithoutWarningsAndCarriesItsLicences() throws Exception {
     assertEquals(List.of(), shipped.warnings());
-    assertEquals(8, shipped.files().size());
+    assertEquals(9, shipped.files().size());
     assertTrue(shipped.entries().size() > 400, "" + shipped.entries().size());
     Path dir = ShippedDatabase.locate();
     for (String f : List.of("README.md", "licenses/README.md", "licenses/abuse.ch-sslbl.txt",
