@@ -126,7 +126,7 @@ record() { # name "label" command...   one capture per client
   kill -INT "$TCPDUMP_PID"
   wait "$TCPDUMP_PID" || true
   # The first 40 packets hold the first connection's handshake (s_time makes hundreds).
-  editcap -r "$WORK/$name.full.pcap" "$OUT/$name.pcap" 1-40 >/dev/null
+  editcap -F pcap -r "$WORK/$name.full.pcap" "$OUT/$name.pcap" 1-40 >/dev/null
   CLIENTS+=("$name")
   LABEL[$name]=$label
 }
