@@ -26,11 +26,15 @@ import org.ja3sensor.event.TlsEvent;
  * <ol>
  *   <li>Every enabled entry whose value matches (JA3, JA3N, JA4 exact or with {@code *} parts,
  *       JA3S, a JA3/JA3N/JA4 with a JA3S on the flow, server name exact or {@code *.domain},
- *       policy flag) and whose scope columns admit the handshake
- *       becomes an {@link Enrichment}. Its score starts at the entry's confidence.
+ *       policy flag) and whose scope columns admit the handshake (server names, client and server
+ *       addresses with {@code $HOME_NET}, ports) becomes an {@link Enrichment}. Its score starts
+ *       at the entry's confidence.
  *   <li>Conflict: an alert entry whose category is not benign loses {@link #CONFLICT_PENALTY}
- *       points when an info or allow entry with a benign category (browser, application, library,
- *       server) matched the same field.
+ *       points when an info or allow entry with a benign category other than library (browser,
+ *       application, server) matched the same field.
+ *   <li>Library collision: when a library entry matched the event's JA3, JA3N or JA4, a
+ *       single-fingerprint alert entry that no pair or narrowing scope corroborates is demoted
+ *       (score at most {@link #COLLISION_SCORE}, no alert) unless {@link LibraryCollisions#ALERT}.
  *   <li>Staleness: an alert entry whose last_seen lies more than a year before the event loses 5
  *       points per further year, at most {@link #MAX_STALE_PENALTY}.
  *   <li>Allow entries suppress alerts ({@link #suppresses}): a policy allow those of the same
