@@ -126,11 +126,7 @@ final class RuleScope {
         return null;
       }
     }
-    if (negatedList && out.size() > 1) {
-      // ![a,b] excludes each; as parts "!a|!b" that is what the scope does too.
-      return List.copyOf(out);
-    }
-    return List.copyOf(out);
+    return List.copyOf(out); // ![a,b] became !a|!b: excluded each, as Suricata reads it
   }
 
   /** Suricata port text to PortSet text; null (reason recorded) when not representable. */
