@@ -6,8 +6,9 @@ need=()
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 # tshark: reference values; tcpdump, tcpreplay, iproute2, curl, openssl: live-capture tests in
-# network namespaces (they need root, as CI has); libpcap0.8: pcap4j.
-for p in libpcap0.8 tshark tcpdump tcpreplay gnutls-bin curl openssl iproute2 python3 util-linux; do
+# network namespaces (they need root, as CI has); libpcap0.8: pcap4j; chromium: the HTML report
+# is checked in headless Chromium.
+for p in libpcap0.8 tshark tcpdump tcpreplay gnutls-bin curl openssl iproute2 python3 util-linux systemd chromium; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -15,6 +15,11 @@ JAR=sensor/target/ja3sensor.jar
 run() { java -jar "$JAR" db import "$@"; }
 
 run --format sslbl -o "$DB/10-abuse.ch-sslbl.csv" "$SRC/abuse.ch-sslbl/ja3_fingerprints.csv"
+# The SSL Certificate Blacklist: the full current list when the sources directory has it
+# (sslblacklist.csv, from https://sslbl.abuse.ch/blacklist/sslblacklist.csv), else the excerpt.
+CERTS="$SRC/abuse.ch-sslbl/sslblacklist.csv"
+[ -f "$CERTS" ] || CERTS="$SRC/abuse.ch-sslbl/sslblacklist-excerpt.csv"
+run --format sslbl-certs -o "$DB/15-abuse.ch-sslbl-certificates.csv" "$CERTS"
 run --format et-rules -o "$DB/20-et-open.csv" "$SRC/emerging-threats-open/emerging-ja3.rules"
 run --format salesforce -o "$DB/30-salesforce-ja3.csv" "$SRC/salesforce-ja3/osx-nix-ja3.csv"
 run --format curl-impersonate -o "$DB/40-curl-impersonate.csv" \

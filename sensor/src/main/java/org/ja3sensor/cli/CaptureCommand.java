@@ -10,14 +10,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.ja3sensor.core.MetricsSnapshot;
 import org.ja3sensor.db.DatabaseException;
 import org.ja3sensor.db.Problem;
 import org.ja3sensor.decode.LinkType;
+import org.ja3sensor.event.StatsJson;
 import org.ja3sensor.match.Matcher;
 import org.ja3sensor.pipeline.ParallelRunner;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.sink.EventPublisher;
 import org.ja3sensor.sink.EventSink;
+import org.ja3sensor.sink.FileSink;
+import org.ja3sensor.sink.SerializedSink;
 import org.ja3sensor.source.LiveCaptureException;
 import org.ja3sensor.source.LiveCaptureSource;
 import picocli.CommandLine.Command;
@@ -68,8 +72,9 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
   @Option(
       names = "--bpf",
       paramLabel = "EXPR",
-      defaultValue = "tcp",
-      description = "BPF filter expression (default: ${DEFAULT-VALUE}); empty for none.")
+      defaultValue = "tcp or udp",
+      description = "BPF filter expression (default: ${DEFAULT-VALUE}: TLS over TCP and QUIC over UDP);"
+          + " empty for none.")
   String bpf;
 
   @Option(
@@ -134,6 +139,12 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
   long statsIntervalNanos;
 
   @Option(
+      names = "--stats-events",
+      description = "Also write the periodic counters as events (event.kind metric, event.dataset"
+          + " ja3sensor.stats) to the event output, every --stats-interval and at exit.")
+  boolean statsEvents;
+
+  @Option(
       names = "--duration",
       paramLabel = "DURATION",
       converter = Units.DurationConverter.class,
@@ -153,6 +164,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
 
   /** The fingerprint database; reloaded when its files change and on SIGHUP. */
   @Mixin DbOptions db = new DbOptions();
+
+  @Mixin ConfigOption configOption = new ConfigOption();
 
   @Override
   public Integer call() throws Exception {
@@ -204,9 +217,10 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     }
 
     int nWorkers = workers != null ? workers : defaultWorkers(interfaces.size());
-    EventSink sink;
+    EventSink opened;
+    output.warnTo(warn);
     try {
-      sink = output.createSink(spec.commandLine().getOut());
+      opened = output.createSink(spec.commandLine().getOut());
     } catch (IllegalArgumentException e) {
       closeAll(sources);
       throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -215,13 +229,19 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       warn.accept(e.getMessage());
       return 2;
     }
+    if (opened instanceof FileSink file) {
+      Signals.onHup(file::reopen); // after the database's SIGHUP reload, which it chains to
+    }
+    // With stats events the stats timer writes to the sink too.
+    EventSink sink = statsEvents ? new SerializedSink(opened) : opened;
     EventPublisher publisher = new EventPublisher(sink, matcher)
-        .setJa4Original(fingerprints.ja4Original());
+        .setJa4Original(fingerprints.ja4Original())
+        .certificateChain(output.certificateChain);
     // stdout is flushed once a second so that events show up promptly; the Kafka producer
     // delivers on its own, and its flush() waits for acknowledgements (up to seconds while the
     // broker is down), which must not hold up the emitter: it is flushed by close() at the end.
     Runnable flush =
-        output.output() == OutputOptions.Kind.STDOUT
+        output.output() != OutputOptions.Kind.KAFKA
             ? () -> {
               try {
                 sink.flush();
@@ -274,7 +294,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     AtomicBoolean done = new AtomicBoolean();
     Thread timer = null;
     if (durationNanos != null || statsIntervalNanos > 0) {
-      timer = new Thread(() -> timerLoop(runner, done, warn), "ja3sensor-timer");
+      EventSink statsTo = sink;
+      timer = new Thread(() -> timerLoop(runner, done, warn, statsTo), "ja3sensor-timer");
       timer.setDaemon(true);
       timer.start();
     }
@@ -283,6 +304,9 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     boolean deliveryFailed = false;
     try {
       totals = runner.run();
+      if (statsEvents) {
+        publishStats(totals.snapshot(System.currentTimeMillis() * 1_000_000L), sink, warn);
+      }
     } finally {
       done.set(true);
       try {
@@ -363,7 +387,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
   }
 
   /** Prints periodic counters and stops the runner when --duration has passed. */
-  private void timerLoop(ParallelRunner runner, AtomicBoolean done, Consumer<String> out) {
+  private void timerLoop(
+      ParallelRunner runner, AtomicBoolean done, Consumer<String> out, EventSink sink) {
     long start = System.nanoTime();
     long nextStats = statsIntervalNanos > 0 ? start + statsIntervalNanos : Long.MAX_VALUE;
     long end = durationNanos != null ? start + durationNanos : Long.MAX_VALUE;
@@ -374,7 +399,11 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         end = Long.MAX_VALUE;
       }
       if (now - nextStats >= 0) {
-        out.accept("stats " + runner.totals().format());
+        MetricsSnapshot snap = runner.totals().snapshot(System.currentTimeMillis() * 1_000_000L);
+        out.accept("stats " + snap.format());
+        if (statsEvents) {
+          publishStats(snap, sink, out);
+        }
         nextStats += statsIntervalNanos;
       }
       long wait = Math.min(nextStats, end) - now;
@@ -383,6 +412,20 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       } catch (InterruptedException e) {
         return;
       }
+    }
+  }
+
+  /** One stats event: the snapshot plus the output's own counters ({@code output.*}). */
+  private void publishStats(MetricsSnapshot snap, EventSink sink, Consumer<String> out) {
+    MetricsSnapshot.Builder b = MetricsSnapshot.builder(snap.timeNanos).addAll(snap);
+    sink.counters().forEach((k, v) -> b.add("output." + k, v));
+    try {
+      sink.publish(
+          StatsJson.toJsonUtf8(b.build(), output.sensorName(), String.join(",", interfaces)),
+          null,
+          false);
+    } catch (IOException | RuntimeException e) {
+      out.accept("stats event not written: " + e.getMessage());
     }
   }
 
@@ -459,7 +502,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         Math.max(
             total.maxHandshakeBytesPerFlow(), (total.reassemblyMemcap() + nWorkers - 1) / nWorkers),
         total.scanLimit(),
-        total.maxOutOfOrderSegments());
+        total.maxOutOfOrderSegments(),
+        total.udpIdleTimeoutNanos());
   }
 
   static int defaultWorkers(int captureThreads) {

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ja3sensor.cert.ServerCertificates;
 import org.ja3sensor.db.DatabaseException;
 import org.ja3sensor.db.DatabaseHolder;
 import org.ja3sensor.db.DatabaseLoader;
@@ -134,15 +135,16 @@ public final class DbCommand implements Callable<Integer> {
       name = "lookup",
       mixinStandardHelpOptions = true,
       description = {
-        "Show every entry for a JA3, JA3N, JA3S, JA4 or server name, and what the matcher would decide"
-            + " for a handshake carrying only that value."
+        "Show every entry for a JA3, JA3N, JA3S, JA4, certificate SHA-1 or server name, and what"
+            + " the matcher would decide for a handshake carrying only that value."
       })
   static final class Lookup implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DbOptions db;
 
     @Parameters(paramLabel = "VALUE",
-        description = "JA3, JA3N or JA3S (MD5), JA4, or a server name")
+        description = "JA3, JA3N or JA3S (MD5), JA4, certificate SHA-1 (40 hex digits, colons"
+            + " allowed), or a server name")
     String value;
 
     @Override
@@ -195,6 +197,10 @@ public final class DbCommand implements Callable<Integer> {
         TlsEvent client = new TlsEvent();
         client.ja4 = Ja4Pattern.normalize(value, false);
         simulate(out, "a client with this JA4", m, client);
+      } else if (v.replace(":", "").matches("[0-9a-f]{40}")) {
+        TlsEvent server = new TlsEvent();
+        server.serverCertificates = ServerCertificates.ofLeafSha1(v.replace(":", ""));
+        simulate(out, "a server with this certificate", m, server);
       } else if (v.matches("[a-z0-9._-]+\\.[a-z0-9._-]+") && !v.contains("_")) {
         TlsEvent named = new TlsEvent();
         named.clientHello = new ClientHello(0x0303, new int[0], new int[0], new int[0],

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Writer;
-import java.net.InetAddress;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,7 +15,9 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.KafkaException;
+import java.util.function.Consumer;
 import org.ja3sensor.sink.EventSink;
+import org.ja3sensor.sink.FileSink;
 import org.ja3sensor.sink.KafkaSink;
 import org.ja3sensor.sink.KafkaSinkConfig;
 import org.ja3sensor.sink.StdoutSink;
@@ -34,16 +35,58 @@ public final class OutputOptions {
   /** Output kinds; parsed case-insensitively. */
   public enum Kind {
     STDOUT,
-    KAFKA
+    KAFKA,
+    FILE
   }
 
   @Option(
       names = "--output",
-      paramLabel = "stdout|kafka",
+      paramLabel = "stdout|kafka|file",
       defaultValue = "stdout",
       converter = KindConverter.class,
-      description = "Where events go: stdout (JSON lines, the default) or kafka.")
+      description = "Where events go: stdout (JSON lines, the default), kafka, or file"
+          + " (--output-path).")
   Kind output = Kind.STDOUT;
+
+  @Option(
+      names = "--output-path",
+      paramLabel = "FILE",
+      description = "With --output file: the file events are appended to (created mode 0640)."
+          + " Reopened on SIGHUP (logrotate). See docs/siem.md.")
+  Path outputPath;
+
+  @Option(
+      names = "--output-max-bytes",
+      paramLabel = "SIZE",
+      defaultValue = "0",
+      converter = Units.SizeConverter.class,
+      description = "With --output file: rotate the file to FILE.1 ... before it would pass this"
+          + " size (k, m, g suffixes; default 0: never, leave it to logrotate).")
+  long outputMaxBytes;
+
+  @Option(
+      names = "--output-keep",
+      paramLabel = "N",
+      defaultValue = "5",
+      description = "Rotated files kept with --output-max-bytes (default: ${DEFAULT-VALUE}).")
+  int outputKeep = 5;
+
+  @Option(
+      names = "--output-fsync",
+      paramLabel = "rotate|always",
+      defaultValue = "rotate",
+      converter = FsyncConverter.class,
+      description = "When the output file is fsync'ed: at rotation, reopen and exit (rotate, the"
+          + " default), or after every batch of events too (always).")
+  FileSink.Fsync outputFsync = FileSink.Fsync.ROTATE;
+
+  /** Where the file output's one-line errors go; the commands point it at their stderr. */
+  private Consumer<String> warn = m -> System.err.println("ja3sensor: " + m);
+
+  /** Sets where the file output reports a failing write (one line each, no prefix). */
+  public void warnTo(Consumer<String> w) {
+    this.warn = w;
+  }
 
   @Option(
       names = "--kafka-bootstrap",
@@ -109,8 +152,15 @@ public final class OutputOptions {
   @Option(
       names = "--sensor-name",
       paramLabel = "NAME",
-      description = "Name of this sensor, sent with every Kafka record (default: host name).")
+      description = "Name of this sensor: observer.name of every event, also sent with every Kafka"
+          + " record (default: host name).")
   String sensorName;
+
+  @Option(
+      names = "--certificate-chain",
+      description = "Write the server's certificate chain (TLS 1.2 and older) as PEM into"
+          + " tls.server.certificate_chain (off by default: several KB per event).")
+  boolean certificateChain;
 
   /** The output chosen. */
   public Kind output() {
@@ -133,12 +183,40 @@ public final class OutputOptions {
    * @throws IOException when the spool directory cannot be opened
    */
   public EventSink createSink(OutputStream stdout) throws IOException {
-    return output == Kind.STDOUT ? new StdoutSink(stdout) : createKafkaSink();
+    return switch (output) {
+      case STDOUT -> new StdoutSink(stdout, stdout instanceof java.io.FileOutputStream
+          && StdoutSink.readerWaits());
+      case KAFKA -> createKafkaSink();
+      case FILE -> createFileSink();
+    };
   }
 
   /** Same, for a command whose stdout is a writer (picocli's {@code getOut()}). */
   public EventSink createSink(Writer stdout) throws IOException {
-    return output == Kind.STDOUT ? new StdoutSink(stdout) : createKafkaSink();
+    return switch (output) {
+      case STDOUT -> new StdoutSink(stdout);
+      case KAFKA -> createKafkaSink();
+      case FILE -> createFileSink();
+    };
+  }
+
+  private EventSink createFileSink() throws IOException {
+    if (outputPath == null) {
+      throw new IllegalArgumentException("--output file needs --output-path FILE");
+    }
+    if (outputMaxBytes < 0) {
+      throw new IllegalArgumentException(
+          "--output-max-bytes is " + outputMaxBytes + ", expected 0 (never) or a size");
+    }
+    if (outputKeep < 1) {
+      throw new IllegalArgumentException(
+          "--output-keep is " + outputKeep + ", expected 1 or more files");
+    }
+    if (Files.isDirectory(outputPath)) {
+      throw new IllegalArgumentException(
+          "--output-path " + outputPath + " is a directory, expected a file");
+    }
+    return new FileSink(outputPath, outputMaxBytes, outputKeep, outputFsync, warn);
   }
 
   private EventSink createKafkaSink() throws IOException {
@@ -257,22 +335,23 @@ public final class OutputOptions {
   }
 
   private static String hostName() {
-    try {
-      String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-      if (!h.isEmpty()) {
-        return h;
+    return org.ja3sensor.core.BuildInfo.hostName();
+  }
+
+  /** {@code rotate} / {@code always}, any case. */
+  static final class FsyncConverter implements ITypeConverter<FileSink.Fsync> {
+    @Override
+    public FileSink.Fsync convert(String value) {
+      try {
+        return FileSink.Fsync.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "'" + value + "' is not an fsync policy, expected rotate or always");
       }
-    } catch (IOException | RuntimeException e) {
-      // not Linux: ask the resolver
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "ja3sensor";
     }
   }
 
-  /** {@code stdout} / {@code kafka}, any case. */
+  /** {@code stdout} / {@code kafka} / {@code file}, any case. */
   static final class KindConverter implements ITypeConverter<Kind> {
     @Override
     public Kind convert(String value) {
@@ -280,7 +359,7 @@ public final class OutputOptions {
         return Kind.valueOf(value.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.TypeConversionException(
-            "'" + value + "' is not an output, expected stdout or kafka");
+            "'" + value + "' is not an output, expected stdout, kafka or file");
       }
     }
   }

@@ -37,6 +37,12 @@ public final class PipelineOptions {
       description = "Bytes at the start of a stream searched for TLS after a plaintext prefix such as STARTTLS (default: ${DEFAULT-VALUE}).")
   int scanLimit = D.scanLimit();
 
+  @Option(
+      names = "--udp-idle-timeout",
+      paramLabel = "SECONDS",
+      description = "Evict a UDP (QUIC) flow after this many seconds without a datagram; a connection whose ServerHello was not seen is reported then (default: ${DEFAULT-VALUE}).")
+  long udpIdleTimeoutSeconds = D.udpIdleTimeoutNanos() / 1_000_000_000L;
+
   /** The configuration, or an IllegalArgumentException naming the bad option. */
   public PipelineConfig toConfig() {
     require(maxFlows >= 1, "--max-flows must be at least 1, got " + maxFlows);
@@ -45,13 +51,16 @@ public final class PipelineOptions {
     require(reassemblyMemcap >= maxHandshakeBytes,
         "--reassembly-memcap must be at least --max-handshake-bytes, got " + reassemblyMemcap);
     require(scanLimit >= 0, "--scan-limit must not be negative, got " + scanLimit);
+    require(udpIdleTimeoutSeconds >= 1,
+        "--udp-idle-timeout must be at least 1 second, got " + udpIdleTimeoutSeconds);
     return new PipelineConfig(
         maxFlows,
         idleTimeoutSeconds * 1_000_000_000L,
         maxHandshakeBytes,
         reassemblyMemcap,
         scanLimit,
-        D.maxOutOfOrderSegments());
+        D.maxOutOfOrderSegments(),
+        udpIdleTimeoutSeconds * 1_000_000_000L);
   }
 
   private static void require(boolean ok, String message) {

@@ -6,7 +6,10 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -17,11 +20,17 @@ import org.ja3sensor.core.Counters;
 import org.ja3sensor.db.DatabaseException;
 import org.ja3sensor.db.Problem;
 import org.ja3sensor.event.EmitterThread;
+import org.ja3sensor.event.EventJson;
 import org.ja3sensor.match.Matcher;
 import org.ja3sensor.pipeline.Pipeline;
 import org.ja3sensor.pipeline.PipelineConfig;
+import org.ja3sensor.report.ReportData;
+import org.ja3sensor.report.ReportSink;
+import org.ja3sensor.report.ReportWriter;
 import org.ja3sensor.sink.EventPublisher;
 import org.ja3sensor.sink.EventSink;
+import org.ja3sensor.sink.FileSink;
+import org.ja3sensor.sink.OutputClosedException;
 import org.ja3sensor.source.CaptureFiles;
 import org.ja3sensor.source.PacketSource;
 import org.ja3sensor.source.SourceException;
@@ -53,8 +62,51 @@ public final class ReadCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "pcap or pcapng files; - reads stdin.")
+  @Parameters(arity = "0..*", paramLabel = "FILE", description = "pcap or pcapng files; - reads stdin.")
   List<String> files;
+
+  @Option(
+      names = "--follow",
+      paramLabel = "DIR",
+      description = "Instead of FILEs: read the captures a rotating writer (tcpdump -G/-C) leaves"
+          + " in DIR, oldest first, each once it is complete (a newer file exists, or it has not"
+          + " changed for --follow-settle), and wait for more until SIGINT/SIGTERM. Flows"
+          + " continue from one file to the next. Finished files are recorded in a state file,"
+          + " so a restart goes on where the last run stopped.")
+  java.nio.file.Path followDir;
+
+  @Option(
+      names = "--follow-state",
+      paramLabel = "FILE",
+      description = "The state file of --follow (default: DIR/.ja3sensor-follow.json).")
+  java.nio.file.Path followState;
+
+  @Option(
+      names = "--follow-reset",
+      description = "Start --follow afresh: forget which files were read (they are read again).")
+  boolean followReset;
+
+  @Option(
+      names = "--follow-settle",
+      paramLabel = "SECONDS",
+      defaultValue = "60",
+      description = "With --follow, the newest file counts as complete once it has not changed"
+          + " for this long (default: ${DEFAULT-VALUE}).")
+  long followSettleSeconds = 60;
+
+  @Option(
+      names = "--follow-delete",
+      description = "With --follow, delete each file once it is read.")
+  boolean followDelete;
+
+  @Option(
+      names = "--follow-move-to",
+      paramLabel = "DIR",
+      description = "With --follow, move each file into DIR once it is read.")
+  java.nio.file.Path followMoveTo;
+
+  /** The directory followed, or null. */
+  private volatile FollowDirectory follow;
 
   @Mixin PipelineOptions pipelineOptions = new PipelineOptions();
 
@@ -63,6 +115,8 @@ public final class ReadCommand implements Callable<Integer> {
   @Mixin FingerprintOptions fingerprints = new FingerprintOptions();
 
   @Mixin DbOptions db = new DbOptions();
+
+  @Mixin ConfigOption configOption = new ConfigOption();
 
   @Option(
       names = "--progress",
@@ -73,12 +127,50 @@ public final class ReadCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "No summary on stderr.")
   boolean quiet;
 
+  @Option(
+      names = "--report",
+      paramLabel = "FILE.html",
+      description = "Also write an HTML report of the capture to this file: one self-contained"
+          + " page (fingerprints, alerts, timeline, counters), viewable offline.")
+  Path report;
+
   private volatile PacketSource currentSource;
   private volatile boolean stopping;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    if (followDir == null && (files == null || files.isEmpty())) {
+      throw new ParameterException(spec.commandLine(), "Missing required parameter: 'FILE'"
+          + " (or --follow DIR)");
+    }
+    if (followDir != null && files != null && !files.isEmpty()) {
+      throw new ParameterException(spec.commandLine(),
+          "--follow DIR reads the files of DIR: give no FILE with it");
+    }
+    if (followDir == null && (followState != null || followReset || followDelete
+        || followMoveTo != null)) {
+      throw new ParameterException(spec.commandLine(), "--follow-* options need --follow DIR");
+    }
+    if (followDelete && followMoveTo != null) {
+      throw new ParameterException(spec.commandLine(),
+          "--follow-delete and --follow-move-to exclude each other");
+    }
+    if (followDir != null) {
+      try {
+        follow = FollowDirectory.open(followDir, followState, followReset,
+            followDelete ? FollowDirectory.Done.DELETE
+                : followMoveTo != null ? FollowDirectory.Done.MOVE : FollowDirectory.Done.KEEP,
+            followMoveTo, followSettleSeconds, 250, msg -> {
+              err.println("ja3sensor: " + msg);
+              err.flush();
+            });
+      } catch (FollowDirectory.FollowException e) {
+        err.println("ja3sensor: " + e.getMessage());
+        err.flush();
+        return 2;
+      }
+    }
     PipelineConfig config;
     try {
       config = pipelineOptions.toConfig();
@@ -90,12 +182,26 @@ public final class ReadCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    if (report != null) {
+      String bad = checkWritable(report);
+      if (bad != null) {
+        err.println("ja3sensor: --report " + report + ": " + bad);
+        err.flush();
+        return 2;
+      }
+    }
     Counters counters = new Counters();
-    EventSink sink;
+    EventSink opened;
+    output.warnTo(m -> {
+      synchronized (err) {
+        err.println("ja3sensor: " + m);
+        err.flush();
+      }
+    });
     try {
       // As the program, events go to file descriptor 1 as the UTF-8 bytes they are made in;
       // inside tests, to the command's Writer.
-      sink = Main.standalone
+      opened = Main.standalone
           ? output.createSink(new FileOutputStream(FileDescriptor.out))
           : output.createSink(spec.commandLine().getOut());
     } catch (IllegalArgumentException e) {
@@ -105,6 +211,11 @@ public final class ReadCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    if (opened instanceof FileSink file && Main.standalone) {
+      Signals.onHup(file::reopen); // logrotate's convention
+    }
+    ReportData reportData = report != null ? new ReportData() : null;
+    EventSink sink = reportData != null ? new ReportSink(opened, reportData) : opened;
     // The packets are read on this thread; the fingerprint database is loaded, and every event
     // derived, matched, serialised and written, on the emitter thread, in order. A database that
     // cannot be loaded stops the read before any event is written.
@@ -115,12 +226,14 @@ public final class ReadCommand implements Callable<Integer> {
             () -> {
               matcher[0] = db.openMatcher(false);
               publisher[0] = new EventPublisher(sink, matcher[0])
-                  .setJa4Original(fingerprints.ja4Original());
+                  .setJa4Original(fingerprints.ja4Original())
+                  .certificateChain(output.certificateChain);
               return publisher[0];
             },
             this::stopReading,
             EmitterThread.DEFAULT_CAPACITY);
     Pipeline pipeline = new Pipeline(config, counters, emitter);
+    pipeline.setContext(null, output.sensorName(), null); // each file's path: startFile below
     pipeline.setDeferDerivedFields(true);
 
     // SIGINT/SIGTERM: stop reading, emit the pending events, flush, summary, exit 0. A second
@@ -153,14 +266,16 @@ public final class ReadCommand implements Callable<Integer> {
     Progress progressLine = null;
     try {
       boolean showProgress = progress != null ? progress : Terminal.stderrIsTerminal();
-      for (String file : files) {
+      java.util.Iterator<String> inputs = follow == null ? files.iterator() : followed();
+      while (inputs.hasNext()) {
+        String file = inputs.next();
         if (stopping) {
           break;
         }
         readFiles++;
         try (PacketSource source = CaptureFiles.open(file, counters)) {
           currentSource = source;
-          if (stopping) {
+          if (stopping && follow == null) {
             source.stop(); // a signal came while the file was being opened
           }
           pipeline.startFile(file);
@@ -183,6 +298,14 @@ public final class ReadCommand implements Callable<Integer> {
           err.println("ja3sensor: " + file + ": " + e.getMessage());
         } finally {
           currentSource = null;
+          if (follow != null) {
+            // Read, or failed (its error is reported; it would fail again): either way finished.
+            try {
+              follow.finished(java.nio.file.Path.of(file));
+            } catch (IOException e) {
+              err.println("ja3sensor: --follow: " + file + ": " + e.getMessage());
+            }
+          }
           if (progressLine != null) {
             progressLine.finish();
             progressLine = null;
@@ -194,13 +317,16 @@ public final class ReadCommand implements Callable<Integer> {
       try {
         emitter.close();
       } catch (Exception e) {
-        emitFailure = e;
+        // The reader of stdout went away (| head): the read stopped there; not an error.
+        emitFailure = OutputClosedException.isCause(e) ? null : e;
       }
       if (matcher[0] != null) {
         matcher[0].close();
       }
       try {
         sink.close();
+      } catch (OutputClosedException e) {
+        // the reader of stdout went away: what it did not take is not lost, it was not wanted
       } catch (IOException e) {
         err.println("ja3sensor: events could not be delivered: " + e.getMessage());
         deliveryFailed = true;
@@ -222,6 +348,17 @@ public final class ReadCommand implements Callable<Integer> {
     if (emitFailure != null) {
       return emitterFailed(emitFailure, err);
     }
+    if (reportData != null) {
+      try {
+        Files.writeString(report, ReportWriter.render(reportData, new ReportWriter.Run(
+            files, counters, System.nanoTime() - start,
+            EventJson.timestamp(System.currentTimeMillis() * 1_000_000L))));
+      } catch (IOException e) {
+        err.println("ja3sensor: --report " + report + ": cannot write (" + e.getMessage() + ")");
+        err.flush();
+        return 1;
+      }
+    }
     if (failedFiles > 0) {
       return 1;
     }
@@ -236,9 +373,72 @@ public final class ReadCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The complete files of the followed directory, as they come; ends when the read is stopped.
+   * A file that fails to read is recorded as finished too (its error was reported): it would
+   * fail again.
+   */
+  private java.util.Iterator<String> followed() {
+    return new java.util.Iterator<>() {
+      private String next;
+
+      @Override
+      public boolean hasNext() {
+        if (next == null && !stopping) {
+          try {
+            java.nio.file.Path p = follow.next();
+            next = p == null ? null : p.toString();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public String next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        String n = next;
+        next = null;
+        return n;
+      }
+    };
+  }
+
+  /**
+   * Whether the report file can be written, before anything is read: null if so, else why not
+   * (one phrase). Creates the file (empty) when it does not exist.
+   */
+  static String checkWritable(Path f) {
+    if (Files.isDirectory(f)) {
+      return "is a directory, expected a file";
+    }
+    try (var out = Files.newOutputStream(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
+      return null;
+    } catch (NoSuchFileException e) {
+      return "no such directory";
+    } catch (AccessDeniedException e) {
+      return "permission denied";
+    } catch (IOException e) {
+      return "cannot write (" + e.getMessage() + ")";
+    }
+  }
+
   /** Ends the read early: the current file stops, no further file is opened. */
   private void stopReading() {
     stopping = true;
+    FollowDirectory f = follow;
+    if (f != null) {
+      // Between files only: the file being read is read to its end and recorded, so that a
+      // restart neither reads part of it again nor skips its rest.
+      f.stop();
+      return;
+    }
     PacketSource s = currentSource;
     if (s != null) {
       s.stop();

@@ -20,4 +20,35 @@ final class Signals {
       return false;
     }
   }
+
+  /**
+   * Runs {@code onHup} on SIGHUP, then the handler of ours that was there before (the
+   * fingerprint database's reload), so that both happen; SIGHUP no longer ends the process.
+   *
+   * @return false where the JVM offers no signal API
+   */
+  static boolean onHup(Runnable onHup) {
+    try {
+      sun.misc.Signal hup = new sun.misc.Signal("HUP");
+      sun.misc.SignalHandler[] previous = new sun.misc.SignalHandler[1];
+      previous[0] =
+          sun.misc.Signal.handle(
+              hup,
+              sig -> {
+                onHup.run();
+                sun.misc.SignalHandler p = previous[0];
+                // Chained: a handler of ours (the database's); not the JVM's default one
+                // (java.lang.Terminator: SIGHUP would end the process).
+                if (p != null
+                    && p != sun.misc.SignalHandler.SIG_DFL
+                    && p != sun.misc.SignalHandler.SIG_IGN
+                    && !String.valueOf(p).startsWith("java.lang.Terminator")) {
+                  p.handle(sig);
+                }
+              });
+      return true;
+    } catch (Throwable e) {
+      return false;
+    }
+  }
 }

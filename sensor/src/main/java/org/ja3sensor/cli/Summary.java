@@ -13,10 +13,22 @@ final class Summary {
     double secs = Math.max(elapsedNanos, 1) / 1e9;
     err.printf(Locale.ROOT, "ja3sensor summary%n");
     err.printf(Locale.ROOT, "  files      %d%s%n", files, failedFiles > 0 ? " (" + failedFiles + " with errors)" : "");
-    err.printf(Locale.ROOT, "  packets    %d (%d TCP, %d other)%n", c.packets, c.tcpPackets, c.otherPackets);
+    err.printf(Locale.ROOT, "  packets    %d (%d TCP, %d QUIC, %d other)%n", c.packets, c.tcpPackets, c.quicPackets, c.otherPackets);
     err.printf(Locale.ROOT, "  bytes      %d (%.1f MB)%n", c.bytes, c.bytes / 1e6);
     err.printf(Locale.ROOT, "  flows      %d (%d evicted idle)%n", c.flows, c.flowsIdleEvicted);
     err.printf(Locale.ROOT, "  hellos     %d client, %d server%n", c.clientHellos, c.serverHellos);
+    if (c.quicPackets > 0) {
+      err.printf(
+          Locale.ROOT,
+          "  quic       %d flows, %d Initials (%d decrypted, %d tag failures), %d hellos, %d retries, %d version negotiation%n",
+          c.quicFlows,
+          c.quicInitials,
+          c.quicDecrypted,
+          c.quicTagFailures,
+          c.quicHellos,
+          c.quicRetries,
+          c.quicVersionNegotiations);
+    }
     err.printf(Locale.ROOT, "  events     %d%n", c.events);
     long total = c.totalAnomalies();
     err.printf(Locale.ROOT, "  anomalies  %d%n", total);

@@ -79,7 +79,39 @@ public enum Anomaly {
    * ec_point_formats, server_name, ALPN or supported_versions body, a duplicate extension): the
    * hello was still delivered and fingerprinted from its well-formed part (see docs/ja3.md).
    */
-  TLS_HELLO_IRREGULAR;
+  TLS_HELLO_IRREGULAR,
+
+  // --- server certificates (TLS 1.2 and older) ---
+  /**
+   * A server Certificate message whose lengths lie (list or certificate length beyond the message,
+   * an empty certificate, bytes left over): the certificates framed before the fault are kept.
+   */
+  TLS_CERTIFICATE_MALFORMED,
+  /** More certificates in one chain than are kept: the chain length counts them all. */
+  TLS_CERTIFICATE_CHAIN_TOO_LONG,
+  /**
+   * The server's Certificate message was not complete when the per-direction byte cap was reached
+   * or its stream ended: the event goes out without certificate fields.
+   */
+  TLS_CERTIFICATE_INCOMPLETE,
+  /**
+   * A leaf certificate the JDK's X.509 parser rejects: the event carries its hashes, not its
+   * fields (counted by the thread that parses it, usually the emitter).
+   */
+  X509_UNPARSEABLE,
+
+  // --- QUIC (Initial packets) ---
+  /** A QUIC long header whose fields do not fit the datagram. */
+  QUIC_PACKET_INVALID,
+  /**
+   * A QUIC Initial whose AES-GCM tag did not verify with the keys of its connection (a corrupt or
+   * forged packet, or a connection picked up after its client's first Initial): not a hello.
+   */
+  QUIC_TAG_FAILURE,
+  /** A decrypted Initial holding a frame not allowed there, or one that does not fit. */
+  QUIC_FRAME_INVALID,
+  /** CRYPTO data beyond the per-direction cap: the direction gave up. */
+  QUIC_CRYPTO_CAP;
 
   /** The name users see: lower case with underscores. */
   public String label() {

@@ -7,6 +7,12 @@ package org.ja3sensor.core;
  */
 public final class Counters {
   private final long[] anomalies = new long[Anomaly.values().length];
+  /**
+   * Anomalies counted by another thread than the owner (the certificate parse runs where the
+   * event is serialised): see {@link #anomalyFromAnyThread}.
+   */
+  private final java.util.concurrent.atomic.AtomicLongArray shared =
+      new java.util.concurrent.atomic.AtomicLongArray(Anomaly.values().length);
 
   /** Frames handed to the decoder. */
   public long packets;
@@ -29,6 +35,26 @@ public final class Counters {
   /** Events emitted. */
   public long events;
 
+  /**
+   * UDP datagrams that carried a QUIC long header of a known version (or Version Negotiation),
+   * counted by the decoder.
+   */
+  public long quicPackets;
+  /** QUIC flows (connections) created in the UDP flow table. */
+  public long quicFlows;
+  /** QUIC Initial packets seen (both directions). */
+  public long quicInitials;
+  /** QUIC Initial packets decrypted with the tag verified. */
+  public long quicDecrypted;
+  /** QUIC Initial packets whose tag did not verify (also the anomaly QUIC_TAG_FAILURE). */
+  public long quicTagFailures;
+  /** Hellos (client and server) assembled from QUIC CRYPTO frames. */
+  public long quicHellos;
+  /** QUIC Retry packets seen. */
+  public long quicRetries;
+  /** QUIC Version Negotiation packets seen. */
+  public long quicVersionNegotiations;
+
   /** Sum of all anomaly counts, kept as they are counted. */
   private long anomalyTotal;
 
@@ -37,12 +63,21 @@ public final class Counters {
     anomalyTotal++;
   }
 
+  /** Counts an anomaly from any thread (atomic; for work done after the packet thread). */
+  public void anomalyFromAnyThread(Anomaly a) {
+    shared.incrementAndGet(a.ordinal());
+  }
+
   public long get(Anomaly a) {
-    return anomalies[a.ordinal()];
+    return anomalies[a.ordinal()] + shared.get(a.ordinal());
   }
 
   public long totalAnomalies() {
-    return anomalyTotal;
+    long t = anomalyTotal;
+    for (int i = 0; i < shared.length(); i++) {
+      t += shared.get(i);
+    }
+    return t;
   }
 
   /** Adds this worker's counts into {@code total}. */
@@ -57,8 +92,18 @@ public final class Counters {
     total.clientHellos += clientHellos;
     total.serverHellos += serverHellos;
     total.events += events;
+    total.quicPackets += quicPackets;
+    total.quicFlows += quicFlows;
+    total.quicInitials += quicInitials;
+    total.quicDecrypted += quicDecrypted;
+    total.quicTagFailures += quicTagFailures;
+    total.quicHellos += quicHellos;
+    total.quicRetries += quicRetries;
+    total.quicVersionNegotiations += quicVersionNegotiations;
     for (int i = 0; i < anomalies.length; i++) {
       total.anomalies[i] += anomalies[i];
+      total.anomalies[i] += shared.get(i);
+      total.anomalyTotal += shared.get(i);
     }
     total.anomalyTotal += anomalyTotal;
   }

@@ -287,9 +287,25 @@ public final class DbFormat {
       case POLICY:
         PolicyFlag f = PolicyFlag.parse(p);
         return f == null ? null : f.label;
+      case CERT_SHA1:
+        return hex40(p);
       default:
         return null;
     }
+  }
+
+  /** A 40-hex-digit SHA-1 in lower case, or null. */
+  public static String hex40(String s) {
+    if (s.length() != 40) {
+      return null;
+    }
+    for (int i = 0; i < 40; i++) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+        return null;
+      }
+    }
+    return s.toLowerCase(Locale.ROOT);
   }
 
   /** A 32-hex-digit MD5 in lower case, or null (no regex: this runs for every row at load). */
@@ -326,6 +342,8 @@ public final class DbFormat {
         return "a JA4S fingerprint like t130200_1301_234ea6891581";
       case SNI:
         return "a host name or *.domain";
+      case CERT_SHA1:
+        return "a certificate SHA-1 (40 hex digits), alternatives separated by |";
       default:
         return "one of " + names(PolicyFlag.values());
     }

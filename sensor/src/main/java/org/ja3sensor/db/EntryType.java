@@ -28,8 +28,13 @@ public enum EntryType {
   JA4S("ja4s", "tls.server.ja4s"),
   /** The server name the client asked for: exact, or {@code *.example.com} for any subdomain. */
   SNI("sni", "tls.client.server_name"),
+  /**
+   * The SHA-1 of the server's leaf certificate (TLS 1.2 and older), as abuse.ch's SSL Certificate
+   * Blacklist lists them: 40 hex digits, case-insensitive.
+   */
+  CERT_SHA1("cert-sha1", "tls.server.hash.sha1"),
   /** A TLS policy flag the sensor computed (see {@link PolicyFlag}), e.g. client_offers_rc4. */
-  POLICY("policy", "tls.policy_flags");
+  POLICY("policy", "ja3sensor.policy_flags");
 
   /** The value of the type column. */
   public final String label;

@@ -22,7 +22,25 @@ public enum PolicyFlag {
   SERVER_SELECTED_NULL_CIPHER,
   SERVER_SELECTED_EXPORT_CIPHER,
   SERVER_SELECTED_RC4_CIPHER,
-  SERVER_SELECTED_ANON_CIPHER;
+  SERVER_SELECTED_ANON_CIPHER,
+  /**
+   * The server's leaf certificate is self-signed: issuer equals subject and its signature verifies
+   * with its own key (TLS 1.2 and older: TLS 1.3 certificates are encrypted).
+   */
+  SERVER_CERTIFICATE_SELF_SIGNED,
+  /** The leaf certificate's notAfter lies before the handshake (capture time, not wall time). */
+  SERVER_CERTIFICATE_EXPIRED,
+  /** The leaf certificate's notBefore lies after the handshake (capture time). */
+  SERVER_CERTIFICATE_NOT_YET_VALID,
+  /** The leaf certificate has an RSA key shorter than 2048 bits. */
+  SERVER_CERTIFICATE_WEAK_KEY,
+  /** The leaf certificate is signed with SHA-1 or MD5 (or MD2). */
+  SERVER_CERTIFICATE_WEAK_SIGNATURE,
+  /**
+   * tls.client.server_name is not covered by the leaf certificate's names (RFC 6125: DNS names of
+   * subjectAltName, else the subject CN; wildcard only as a whole left-most label).
+   */
+  SERVER_CERTIFICATE_NAME_MISMATCH;
 
   private static final PolicyFlag[] VALUES = values();
 

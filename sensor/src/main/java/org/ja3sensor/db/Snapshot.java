@@ -37,6 +37,7 @@ public final class Snapshot {
   private final Map<String, Entry[]> sniExact;
   private final Map<String, Entry[]> sniSubdomains;
   private final Entry[][] policy;
+  private final Map<String, Entry[]> certSha1;
 
   Snapshot(
       String version,
@@ -61,6 +62,7 @@ public final class Snapshot {
     Map<String, List<Entry>> ja4sL = new HashMap<>();
     Map<String, List<Entry>> exactL = new HashMap<>();
     Map<String, List<Entry>> subL = new HashMap<>();
+    Map<String, List<Entry>> certL = new HashMap<>();
     List<List<Entry>> policyL = new ArrayList<>();
     for (int i = 0; i < PolicyFlag.values().length; i++) {
       policyL.add(new ArrayList<>());
@@ -109,6 +111,9 @@ public final class Snapshot {
               add(exactL, v, e);
             }
             break;
+          case CERT_SHA1:
+            add(certL, v, e);
+            break;
           case POLICY:
             List<Entry> l = policyL.get(PolicyFlag.parse(v).ordinal());
             if (!containsSame(l, e)) {
@@ -133,6 +138,7 @@ public final class Snapshot {
     this.ja4s = freeze(ja4sL);
     this.sniExact = freeze(exactL);
     this.sniSubdomains = freeze(subL);
+    this.certSha1 = freeze(certL);
     this.policy = new Entry[policyL.size()][];
     for (int i = 0; i < policyL.size(); i++) {
       this.policy[i] = policyL.get(i).isEmpty() ? NONE : policyL.get(i).toArray(NONE);
@@ -275,6 +281,15 @@ public final class Snapshot {
     return !sniExact.isEmpty() || !sniSubdomains.isEmpty();
   }
 
+  /** Entries for a leaf certificate's SHA-1 (40 hex digits, lower case). */
+  public Entry[] certSha1(String lowerHex) {
+    return get(certSha1, lowerHex);
+  }
+
+  public boolean hasCertificateEntries() {
+    return !certSha1.isEmpty();
+  }
+
   public Entry[] policy(PolicyFlag flag) {
     return policy[flag.ordinal()];
   }
@@ -295,6 +310,9 @@ public final class Snapshot {
     List<Entry> out = new ArrayList<>();
     String v = value.trim();
     String lower = v.toLowerCase(java.util.Locale.ROOT);
+    if (lower.length() == 59 && lower.indexOf(':') == 2) {
+      lower = lower.replace(":", ""); // a certificate SHA-1 as openssl prints it (AB:CD:...)
+    }
     for (Entry e : entries) {
       if (e.values().contains(v)
           || e.values().contains(lower)

@@ -36,6 +36,12 @@ public final class DecodedPacket {
   /** Payload length announced by the IP header (may exceed {@link #payloadLen} when truncated). */
   public int payloadWireLen;
 
+  /**
+   * True for a UDP datagram carrying QUIC (a long header of a known version); then the ports and
+   * payload are UDP's and the TCP fields are zero. False for a TCP segment.
+   */
+  public boolean udp;
+
   /** Number of tunnel layers removed to reach this segment (0 for plain traffic). */
   public int tunnelDepth;
 

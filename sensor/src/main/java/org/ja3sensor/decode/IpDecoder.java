@@ -207,6 +207,7 @@ final class IpDecoder {
     if (dataOffset < TCP_MIN_HEADER || dataOffset > avail) {
       return fail(Anomaly.TCP_INVALID);
     }
+    out.udp = false;
     out.srcPort = u16(b, p);
     out.dstPort = u16(b, p + 2);
     out.seq = u32(b, p + 4);

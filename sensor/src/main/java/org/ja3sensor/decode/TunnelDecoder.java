@@ -142,7 +142,7 @@ final class TunnelDecoder {
     boolean geneve = dstPort == PORT_GENEVE;
     boolean capwap = dstPort == PORT_CAPWAP_DATA || srcPort == PORT_CAPWAP_DATA;
     if (!vxlan && !geneve && !capwap) {
-      return other();
+      return plainUdp(b, p, end, depth, out);
     }
     if (depth >= PacketDecoder.MAX_TUNNEL_DEPTH) {
       return fail(Anomaly.TUNNEL_TOO_DEEP);
@@ -165,6 +165,34 @@ final class TunnelDecoder {
       return geneve(b, q, end, cut, depth + 1, out);
     }
     return capwap(b, q, end, cut, depth + 1, out);
+  }
+
+  /**
+   * A UDP datagram that is no tunnel: QUIC (a long header of a known version, on any port) is
+   * handed on with {@link DecodedPacket#udp} set; anything else is not ours.
+   */
+  private boolean plainUdp(byte[] b, int p, int end, int depth, DecodedPacket out) {
+    int udpLen = u16(b, p + 4);
+    int q = p + UDP_HEADER;
+    if (udpLen >= UDP_HEADER && udpLen <= end - p) {
+      end = p + udpLen;
+    }
+    if (!QuicSniff.isQuicLongHeader(b, q, end)) {
+      return other();
+    }
+    out.udp = true;
+    out.srcPort = u16(b, p);
+    out.dstPort = u16(b, p + 2);
+    out.seq = 0;
+    out.ack = 0;
+    out.tcpFlags = 0;
+    out.payload = b;
+    out.payloadOff = q;
+    out.payloadLen = end - q;
+    out.payloadWireLen = end - q; // a cut datagram simply fails its tag
+    out.tunnelDepth = depth;
+    counters.quicPackets++;
+    return true;
   }
 
   /** VXLAN (RFC 7348): 8-byte header with the I flag (0x08) set, then Ethernet. */

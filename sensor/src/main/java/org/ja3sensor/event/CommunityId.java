@@ -26,6 +26,9 @@ public final class CommunityId {
   /** Protocol number of TCP. */
   public static final int TCP = 6;
 
+  /** Protocol number of UDP. */
+  public static final int UDP = 17;
+
   /**
    * @param srcIp 4 or 16 bytes
    * @param dstIp same length as srcIp

@@ -99,17 +99,39 @@ public final class EmitterThread implements EventListener, AutoCloseable {
     thread.start();
   }
 
+  /**
+   * No event for this long means the input is idle (a live pipe between packets): the downstream
+   * is told ({@link EventListener#idle()}), so that buffered events reach a reader now rather than
+   * at the end.
+   */
+  static final long IDLE_MILLIS = 200;
+
   private void run() {
     try {
       EventListener downstream = setup.call();
       long lastFlush = System.nanoTime();
       boolean dirty = false;
+      boolean sinceIdle = false; // events handed downstream since it was last told of idleness
       while (true) {
-        TlsEvent e = flush == null ? queue.take() : queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        TlsEvent e = queue.poll(flush == null ? IDLE_MILLIS : POLL_MILLIS, TimeUnit.MILLISECONDS);
         if (e == END) {
           break;
         }
+        if (e == null && sinceIdle) {
+          // The input is idle: events waiting in an output buffer reach their reader now.
+          sinceIdle = false;
+          if (warnings == null) {
+            downstream.idle();
+          } else {
+            try {
+              downstream.idle();
+            } catch (RuntimeException ex) {
+              warn("event output failed: " + ex.getMessage());
+            }
+          }
+        }
         if (e != null) {
+          sinceIdle = true;
           e.deriveFields();
           if (warnings == null) {
             downstream.onEvent(e);

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ja3sensor.core.BuildInfo;
 import org.ja3sensor.tls.ClientHello;
 import org.ja3sensor.tls.ServerHello;
 
@@ -20,9 +23,15 @@ import org.ja3sensor.tls.ServerHello;
  */
 public final class EventJson {
   /** Version of the event schema, also sent as a Kafka header. */
-  public static final String SCHEMA_VERSION = "1";
+  public static final String SCHEMA_VERSION = "2";
 
   public static final String DATASET = "ja3sensor.tls";
+
+  /**
+   * The ECS version the events follow: that of the field definitions they are validated against
+   * (../shared/ecs/ecs_flat.yml, see EcsConformanceTest).
+   */
+  public static final String ECS_VERSION = "9.5.0-dev";
 
   /**
    * No separator between root values: one generator writes event after event (see toJsonUtf8).
@@ -47,10 +56,20 @@ public final class EventJson {
     void write(JsonGenerator g) throws IOException;
 
     /**
-     * Writes extra fields at the end of an object EventJson writes itself: {@code "event"} or
-     * {@code "tls"}. Nothing by default.
+     * Writes extra fields at the end of an object EventJson writes itself: {@code "event"},
+     * {@code "tls"}, {@code "tls.client"}, {@code "tls.server"} or {@code "ja3sensor"}. Nothing by
+     * default.
      */
     default void writeInto(String object, JsonGenerator g) throws IOException {}
+  }
+
+  /** Whether tls.server.certificate_chain (PEM) is written; off by default. */
+  private boolean certificateChain;
+
+  /** Writes the server's certificate chain as PEM into tls.server.certificate_chain. */
+  public EventJson certificateChain(boolean on) {
+    certificateChain = on;
+    return this;
   }
 
   /**
@@ -98,6 +117,12 @@ public final class EventJson {
       c[i] = (char) ('0' + v % 10);
       v /= 10;
     }
+  }
+
+  /** A QUIC version as 8 lower-case hex digits after "0x" (e.g. 0x00000001, 0x6b3343cf). */
+  static String quicVersion(int v) {
+    String h = Integer.toHexString(v);
+    return "0x" + "00000000".substring(h.length()) + h;
   }
 
   /** ECS tls.version for a protocol version value: "1.3", "1.2", ..., "3.0"; null if unknown. */
@@ -214,9 +239,72 @@ public final class EventJson {
     }
   }
 
+  /** Random per process, so that event ids of different sensors and runs do not collide. */
+  private static final String ID_PREFIX = idPrefix();
+
+  private static final AtomicLong ID_SEQUENCE = new AtomicLong();
+
+  private static String idPrefix() {
+    long r = new SecureRandom().nextLong();
+    char[] c = new char[17];
+    for (int i = 0; i < 16; i++) {
+      c[i] = HEX[(int) (r >>> (60 - 4 * i)) & 15];
+    }
+    c[16] = '-';
+    return new String(c);
+  }
+
+  /**
+   * A new event id: 16 hex digits random per process, a dash, a sequence number. Assigned once
+   * per event (see {@link TlsEvent#eventId}), so a re-sent event (Kafka spool replay) keeps it and
+   * an index can drop the duplicate.
+   */
+  public static String newEventId() {
+    return ID_PREFIX + ID_SEQUENCE.incrementAndGet();
+  }
+
+  /** Fills {@code event.id} and {@code event.created} of an event that has none yet. */
+  static void stamp(TlsEvent e) {
+    if (e.eventId == null) {
+      e.eventId = newEventId();
+      e.createdNanos = System.currentTimeMillis() * 1_000_000L;
+    }
+  }
+
+  /**
+   * Writes {@code ecs} and {@code observer} (the sensor), the same for every kind of event.
+   *
+   * @param observerName the sensor's name ({@code --sensor-name}); null: the host name
+   * @param ingressInterface capture's interface, or null
+   */
+  public static void writeSensor(JsonGenerator g, String observerName, String ingressInterface)
+      throws IOException {
+    g.writeObjectFieldStart("ecs");
+    g.writeStringField("version", ECS_VERSION);
+    g.writeEndObject();
+    g.writeObjectFieldStart("observer");
+    g.writeStringField("type", "sensor");
+    g.writeStringField("vendor", "ja3sensor");
+    g.writeStringField("product", "ja3sensor");
+    g.writeStringField("version", BuildInfo.version());
+    String host = BuildInfo.hostName();
+    g.writeStringField("hostname", host);
+    g.writeStringField("name", observerName != null ? observerName : host);
+    if (ingressInterface != null) {
+      g.writeObjectFieldStart("ingress");
+      g.writeObjectFieldStart("interface");
+      g.writeStringField("name", ingressInterface);
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
   public void write(TlsEvent e, Extension x, JsonGenerator g) throws IOException {
+    stamp(e);
     g.writeStartObject();
     g.writeStringField("@timestamp", timestamp(e.timestampNanos));
+    writeSensor(g, e.observerName, e.ingressInterface);
 
     g.writeObjectFieldStart("event");
     g.writeStringField("kind", x != null && x.alert() ? "alert" : "event");
@@ -228,6 +316,8 @@ public final class EventJson {
     g.writeEndArray();
     g.writeStringField("dataset", DATASET);
     g.writeStringField("module", "ja3sensor");
+    g.writeStringField("id", e.eventId);
+    g.writeStringField("created", timestamp(e.createdNanos));
     if (x != null) {
       x.writeInto("event", g);
     }
@@ -243,10 +333,25 @@ public final class EventJson {
     g.writeEndObject();
 
     g.writeObjectFieldStart("network");
-    g.writeStringField("transport", "tcp");
+    g.writeStringField("transport", e.quic ? "udp" : "tcp");
     g.writeStringField("type", e.ipv6 ? "ipv6" : "ipv4");
-    g.writeStringField("protocol", "tls");
+    g.writeStringField("protocol", e.quic ? "quic" : "tls");
     g.writeStringField("community_id", e.communityId);
+    g.writeEndObject();
+
+    g.writeObjectFieldStart("related");
+    g.writeArrayFieldStart("ip");
+    g.writeString(e.clientIp);
+    if (!e.serverIp.equals(e.clientIp)) {
+      g.writeString(e.serverIp);
+    }
+    g.writeEndArray();
+    String sni = e.clientHello != null ? e.clientHello.serverName() : null;
+    if (sni != null) {
+      g.writeArrayFieldStart("hosts");
+      g.writeString(sni);
+      g.writeEndArray();
+    }
     g.writeEndObject();
 
     writeTls(e, x, g);
@@ -258,27 +363,8 @@ public final class EventJson {
       g.writeEndObject();
       g.writeEndObject();
     }
-    if (e.observerName != null || e.ingressInterface != null) {
-      g.writeObjectFieldStart("observer");
-      if (e.observerName != null) {
-        g.writeStringField("name", e.observerName);
-      }
-      if (e.ingressInterface != null) {
-        g.writeObjectFieldStart("ingress");
-        g.writeObjectFieldStart("interface");
-        g.writeStringField("name", e.ingressInterface);
-        g.writeEndObject();
-        g.writeEndObject();
-      }
-      g.writeEndObject();
-    }
 
-    g.writeObjectFieldStart("ja3sensor");
-    g.writeStringField("trigger", e.trigger.name().toLowerCase(java.util.Locale.ROOT));
-    if (e.tunnelDepth > 0) {
-      g.writeNumberField("tunnel_depth", e.tunnelDepth);
-    }
-    g.writeEndObject();
+    writeOwn(e, x, g);
 
     if (x != null) {
       x.write(g);
@@ -297,28 +383,76 @@ public final class EventJson {
         g.writeStringField("version", vs);
         g.writeStringField("version_protocol", versionProtocol(v));
       }
-      g.writeStringField("cipher", hex16(sh.cipherSuite()));
+      String cipher = CipherSuites.name(sh.cipherSuite());
+      if (cipher != null) {
+        g.writeStringField("cipher", cipher);
+      }
       if (sh.alpn() != null) {
         g.writeStringField("next_protocol", sh.alpn());
       }
     }
+    if (ch != null) {
+      g.writeObjectFieldStart("client");
+      g.writeStringField("ja3", e.ja3Hash);
+      g.writeStringField("ja3_string", e.ja3String);
+      // JA3N and JA4 (docs/ja4.md), named after ECS's tls.client.ja3.
+      g.writeStringField("ja3n", e.ja3nHash);
+      g.writeStringField("ja3n_string", e.ja3nString);
+      g.writeStringField("ja4", e.ja4);
+      g.writeStringField("ja4_r", e.ja4Raw);
+      if (e.ja4Original != null) {
+        g.writeStringField("ja4_o", e.ja4Original);
+        g.writeStringField("ja4_ro", e.ja4OriginalRaw);
+      }
+      if (ch.serverName() != null) {
+        g.writeStringField("server_name", ch.serverName());
+      }
+      if (x != null) {
+        x.writeInto("tls.client", g);
+      }
+      g.writeEndObject();
+    }
+    if (sh != null) {
+      g.writeObjectFieldStart("server");
+      g.writeStringField("ja3s", e.ja3sHash);
+      g.writeStringField("ja3s_string", e.ja3sString);
+      CertificateJson.writeServerFields(e.serverCertificates, certificateChain, g);
+      if (x != null) {
+        x.writeInto("tls.server", g);
+      }
+      g.writeEndObject();
+    }
+    if (x != null) {
+      x.writeInto("tls", g);
+    }
+    g.writeEndObject();
+  }
+
+  /**
+   * The project's own fields ({@code ja3sensor.*}): why the event went out, tunnel depth, and the
+   * raw hello values ECS has no field for, under {@code ja3sensor.tls} in the shape of {@code
+   * tls}.
+   */
+  private void writeOwn(TlsEvent e, Extension x, JsonGenerator g) throws IOException {
+    g.writeObjectFieldStart("ja3sensor");
+    g.writeStringField("trigger", e.trigger.name().toLowerCase(java.util.Locale.ROOT));
+    if (e.tunnelDepth > 0) {
+      g.writeNumberField("tunnel_depth", e.tunnelDepth);
+    }
+    if (e.quic) {
+      g.writeObjectFieldStart("quic");
+      g.writeStringField("version", quicVersion(e.quicVersion));
+      g.writeEndObject();
+    }
+    ServerHello sh = e.serverHello;
+    ClientHello ch = e.clientHello;
+    g.writeObjectFieldStart("tls");
+    if (sh != null) {
+      g.writeStringField("cipher", hex16(sh.cipherSuite()));
+    }
     if (ch != null || e.sslv2ClientHello) {
       g.writeObjectFieldStart("client");
       if (ch != null) {
-        g.writeStringField("ja3", e.ja3Hash);
-        g.writeStringField("ja3_string", e.ja3String);
-        // JA3N and JA4 (docs/ja4.md), named after ECS's tls.client.ja3.
-        g.writeStringField("ja3n", e.ja3nHash);
-        g.writeStringField("ja3n_string", e.ja3nString);
-        g.writeStringField("ja4", e.ja4);
-        g.writeStringField("ja4_r", e.ja4Raw);
-        if (e.ja4Original != null) {
-          g.writeStringField("ja4_o", e.ja4Original);
-          g.writeStringField("ja4_ro", e.ja4OriginalRaw);
-        }
-        if (ch.serverName() != null) {
-          g.writeStringField("server_name", ch.serverName());
-        }
         if (!ch.alpn().isEmpty()) {
           g.writeArrayFieldStart("alpn");
           for (String p : ch.alpn()) {
@@ -339,17 +473,17 @@ public final class EventJson {
       }
       g.writeEndObject();
     }
-    if (sh != null) {
+    if (sh != null && (sh.helloRetryRequest() || e.serverCertificates != null)) {
       g.writeObjectFieldStart("server");
-      g.writeStringField("ja3s", e.ja3sHash);
-      g.writeStringField("ja3s_string", e.ja3sString);
       if (sh.helloRetryRequest()) {
         g.writeBooleanField("hello_retry_request", true);
       }
+      CertificateJson.writeProjectServerFields(e.serverCertificates, g);
       g.writeEndObject();
     }
+    g.writeEndObject();
     if (x != null) {
-      x.writeInto("tls", g);
+      x.writeInto("ja3sensor", g);
     }
     g.writeEndObject();
   }

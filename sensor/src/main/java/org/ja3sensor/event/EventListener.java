@@ -4,4 +4,7 @@ package org.ja3sensor.event;
 @FunctionalInterface
 public interface EventListener {
   void onEvent(TlsEvent event);
+
+  /** No event has come for a while: a listener that buffers output may push it out now. */
+  default void idle() {}
 }

@@ -1,5 +1,6 @@
 package org.ja3sensor.event;
 
+import org.ja3sensor.cert.ServerCertificates;
 import org.ja3sensor.decode.IpAddresses;
 import org.ja3sensor.fingerprint.Ja3;
 import org.ja3sensor.fingerprint.Ja4;
@@ -52,6 +53,11 @@ public final class TlsEvent {
   public String communityId;
   public int tunnelDepth;
 
+  /** True when the hellos came from QUIC Initial packets (UDP), false for TLS over TCP. */
+  public boolean quic;
+  /** The QUIC version (of the server's Initial when seen, else of the client's); 0 for TCP. */
+  public int quicVersion;
+
   public ClientHello clientHello;
   public String ja3String;
   public String ja3Hash;
@@ -76,11 +82,28 @@ public final class TlsEvent {
   public String ja3sString;
   public String ja3sHash;
 
+  /**
+   * The server's certificate chain (TLS 1.2 and older), or null: not sent, TLS 1.3, or not complete
+   * when the event went out. Hashed and parsed lazily, where the event is serialised.
+   */
+  public ServerCertificates serverCertificates;
+
   public Trigger trigger;
+
+  /**
+   * {@code event.id} and {@code event.created} (wall clock, ns): set once, when the event is first
+   * serialised (see EventJson).
+   */
+  public String eventId;
+
+  public long createdNanos;
 
   /** Input file (read) or null. */
   public String filePath;
-  /** Sensor name and capture interface (capture) or null. */
+  /**
+   * Sensor name and capture interface (capture) or null; a null name means the one the
+   * EventJson was given (the {@code --sensor-name} of read).
+   */
   public String observerName;
   public String ingressInterface;
 
@@ -114,7 +137,7 @@ public final class TlsEvent {
             clientPort,
             IpAddresses.toBytes(serverHi, serverLo, v4),
             serverPort,
-            CommunityId.TCP);
+            quic ? CommunityId.UDP : CommunityId.TCP);
     if (clientHello != null) {
       ja3String = Ja3.ja3String(clientHello);
       ja3Hash = Ja3.md5Hex(ja3String);

@@ -130,7 +130,7 @@ public final class DatabaseCheck {
         if (e.category() == Category.LIBRARY && e.disposition() != Disposition.ALERT) {
           library = true;
         } else if (e.disposition() == Disposition.ALERT && !e.category().benign
-            && e.type().isSingleFingerprint() && e.type() != EntryType.SNI) {
+            && Matcher.collides(e.type())) {
           alerts++;
           if (!e.narrowScope()) {
             uncorroborated++;

@@ -7,9 +7,11 @@ import org.ja3sensor.db.Entry;
 import org.ja3sensor.db.PolicyFlag;
 
 /**
- * Writes what the {@link Matcher} found ({@link MatchResult}) into the ECS event: {@code threat.enrichments} (every
- * matching entry), {@code rule.*} and {@code event.severity}/{@code event.risk_score} (alerts),
- * {@code tls.policy_flags}. Field list in docs/events.md, section "Matching and alerts".
+ * Writes what the {@link Matcher} found ({@link MatchResult}) into the ECS event: {@code
+ * threat.enrichments} (every matching entry, ECS fields) with the project's own details of each
+ * in {@code ja3sensor.enrichments} (same order, joined by {@code id} = {@code matched.id}), {@code
+ * rule.*} and {@code event.severity}/{@code event.risk_score} (alerts), {@code
+ * ja3sensor.policy_flags}. Field list in docs/events.md, section "Matching and alerts".
  */
 public final class MatchJson {
   private MatchJson() {}
@@ -41,17 +43,26 @@ public final class MatchJson {
     }
   }
 
-  /** Fields at the end of EventJson's {@code "event"} and {@code "tls"} objects. */
+  /** Fields at the end of EventJson's {@code "event"} and {@code "ja3sensor"} objects. */
   static void writeInto(String object, MatchResult e, JsonGenerator g) throws IOException {
     if ("event".equals(object) && e.verdict != null) {
       g.writeNumberField("severity", e.verdict.severity());
       g.writeNumberField("risk_score", (float) e.verdict.riskScore());
-    } else if ("tls".equals(object) && e.policyFlags != 0) {
-      g.writeArrayFieldStart("policy_flags");
-      for (int f = e.policyFlags; f != 0; f &= f - 1) {
-        g.writeString(PolicyFlag.of(Integer.numberOfTrailingZeros(f)).label);
+    } else if ("ja3sensor".equals(object)) {
+      if (e.policyFlags != 0) {
+        g.writeArrayFieldStart("policy_flags");
+        for (int f = e.policyFlags; f != 0; f &= f - 1) {
+          g.writeString(PolicyFlag.of(Integer.numberOfTrailingZeros(f)).label);
+        }
+        g.writeEndArray();
       }
-      g.writeEndArray();
+      if (!e.enrichments.isEmpty()) {
+        g.writeArrayFieldStart("enrichments");
+        for (Enrichment x : e.enrichments) {
+          writeOwnDetails(x, g);
+        }
+        g.writeEndArray();
+      }
     }
   }
 
@@ -73,8 +84,14 @@ public final class MatchJson {
     g.writeStringField("id", en.id());
     g.writeStringField("type", "indicator_match_rule");
     g.writeEndObject();
+    g.writeEndObject();
+  }
 
-    g.writeObjectFieldStart("ja3sensor");
+  /** What ECS has no field for, of one enrichment: an element of {@code ja3sensor.enrichments}. */
+  private static void writeOwnDetails(Enrichment x, JsonGenerator g) throws IOException {
+    Entry en = x.entry();
+    g.writeStartObject();
+    g.writeStringField("id", en.id());
     g.writeStringField("type", en.type().label);
     g.writeStringField("category", en.category().label());
     g.writeStringField("disposition", en.disposition().label());
@@ -104,7 +121,6 @@ public final class MatchJson {
     }
     nonEmpty(g, "licence", en.licence());
     nonEmpty(g, "notes", en.notes());
-    g.writeEndObject();
     g.writeEndObject();
   }
 

@@ -26,9 +26,9 @@ import org.ja3sensor.event.TlsEvent;
  * <ol>
  *   <li>Every enabled entry whose value matches (JA3, JA3N, JA4 exact or with {@code *} parts,
  *       JA3S, a JA3/JA3N/JA4 with a JA3S on the flow, server name exact or {@code *.domain},
- *       policy flag) and whose scope columns admit the handshake (server names, client and server
- *       addresses with {@code $HOME_NET}, ports) becomes an {@link Enrichment}. Its score starts
- *       at the entry's confidence.
+ *       leaf certificate SHA-1, policy flag) and whose scope columns admit the handshake (server
+ *       names, client and server addresses with {@code $HOME_NET}, ports) becomes an {@link
+ *       Enrichment}. Its score starts at the entry's confidence.
  *   <li>Conflict: an alert entry whose category is not benign loses {@link #CONFLICT_PENALTY}
  *       points when an info or allow entry with a benign category other than library (browser,
  *       application, server) matched the same field.
@@ -177,6 +177,11 @@ public final class Matcher implements AutoCloseable {
         }
       }
     }
+    if (e.serverCertificates != null && s.hasCertificateEntries()
+        && e.serverCertificates.leaf() != null) {
+      String sha1 = e.serverCertificates.leaf().sha1(); // upper case, as the event writes it
+      collect(out, s.certSha1(sha1.toLowerCase(java.util.Locale.ROOT)), sha1, sni, e);
+    }
     for (int f = flags; f != 0; f &= f - 1) {
       PolicyFlag flag = PolicyFlag.of(Integer.numberOfTrailingZeros(f));
       collect(out, s.policy(flag), flag.label, sni, e);
@@ -236,9 +241,9 @@ public final class Matcher implements AutoCloseable {
       if (ae.disposition() != Disposition.ALERT) {
         continue;
       }
-      a.corroborated = ae.type().isPair() || ae.narrowScope();
-      boolean collision = library != null && !ae.category().benign
-          && ae.type().isSingleFingerprint() && ae.type() != EntryType.SNI;
+      a.corroborated = ae.type().isPair() || ae.type() == EntryType.CERT_SHA1
+          || ae.narrowScope();
+      boolean collision = library != null && !ae.category().benign && collides(ae.type());
       if (collision) {
         a.collisionWith = library.entry().id();
       }
@@ -277,6 +282,14 @@ public final class Matcher implements AutoCloseable {
       }
       a.alerting = !demoted && a.suppressedBy == null && a.score >= minAlertScore;
     }
+  }
+
+  /**
+   * A type whose alert entries the library collision rule applies to: a single TLS fingerprint
+   * (a certificate, a server name or a policy flag says more than the library's defaults).
+   */
+  public static boolean collides(EntryType t) {
+    return t == EntryType.JA3 || t == EntryType.JA3N || t == EntryType.JA4 || t == EntryType.JA3S;
   }
 
   /** A client fingerprint type: what a library default entry describes. */

@@ -1,6 +1,7 @@
 package org.ja3sensor.match;
 
 import org.ja3sensor.db.PolicyFlag;
+import org.ja3sensor.cert.LeafCertificate;
 import org.ja3sensor.event.TlsEvent;
 import org.ja3sensor.fingerprint.Ja3;
 import org.ja3sensor.tls.ClientHello;
@@ -169,6 +170,40 @@ public final class TlsPolicy {
         flags |= PolicyFlag.SERVER_SELECTED_TLS11_OR_LOWER.bit();
       }
       flags |= weakFlags(weakness(sh.cipherSuite()), false);
+    }
+    if (e.serverCertificates != null && e.serverCertificates.leaf() != null) {
+      flags |= certificateFlags(e.serverCertificates.leaf(), e.timestampNanos,
+          ch != null ? ch.serverName() : null);
+    }
+    return flags;
+  }
+
+  /**
+   * The certificate flags of a leaf at the handshake's capture time; none when it does not parse.
+   */
+  static int certificateFlags(LeafCertificate leaf, long handshakeNanos, String serverName) {
+    if (!leaf.parsed()) {
+      return 0;
+    }
+    int flags = 0;
+    long millis = Math.floorDiv(handshakeNanos, 1_000_000L);
+    if (leaf.selfSigned()) {
+      flags |= PolicyFlag.SERVER_CERTIFICATE_SELF_SIGNED.bit();
+    }
+    if (leaf.expiredAt(millis)) {
+      flags |= PolicyFlag.SERVER_CERTIFICATE_EXPIRED.bit();
+    }
+    if (leaf.notYetValidAt(millis)) {
+      flags |= PolicyFlag.SERVER_CERTIFICATE_NOT_YET_VALID.bit();
+    }
+    if (leaf.weakKey()) {
+      flags |= PolicyFlag.SERVER_CERTIFICATE_WEAK_KEY.bit();
+    }
+    if (leaf.weakSignature()) {
+      flags |= PolicyFlag.SERVER_CERTIFICATE_WEAK_SIGNATURE.bit();
+    }
+    if (serverName != null && !serverName.isEmpty() && !leaf.covers(serverName)) {
+      flags |= PolicyFlag.SERVER_CERTIFICATE_NAME_MISMATCH.bit();
     }
     return flags;
   }

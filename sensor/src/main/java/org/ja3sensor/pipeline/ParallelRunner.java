@@ -2,6 +2,7 @@ package org.ja3sensor.pipeline;
 
 import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
+import org.ja3sensor.core.MetricsSnapshot;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -414,45 +415,31 @@ public final class ParallelRunner {
 
     /** The counters as {@code key=value} pairs on one line; anomalies only when non-zero. */
     public String format() {
-      StringBuilder b = new StringBuilder(512);
-      kv(b, "packets", counters.packets);
-      kv(b, "bytes", counters.bytes);
-      kv(b, "kernel_dropped", kernelDropped);
-      kv(b, "if_dropped", ifDropped);
-      kv(b, "queue_dropped", queueDropped);
-      kv(b, "tcp_packets", tcpSegments);
-      kv(b, "flows", counters.flows);
-      kv(b, "flows_active", counters.flowsActive);
-      kv(b, "flows_evicted", flowsEvicted());
-      kv(b, "flows_evicted_idle", counters.flowsIdleEvicted);
-      kv(b, "flows_evicted_full", counters.get(Anomaly.FLOW_TABLE_FULL));
-      kv(b, "client_hellos", counters.clientHellos);
-      kv(b, "server_hellos", counters.serverHellos);
-      kv(b, "events", eventsPublished);
-      if (outputErrors > 0) {
-        kv(b, "output_errors", outputErrors);
-      }
-      if (eventsLost > 0) {
-        kv(b, "events_lost", eventsLost);
-      }
-      if (workerErrors > 0) {
-        kv(b, "internal_errors", workerErrors);
-      }
-      kv(b, "anomalies", counters.totalAnomalies());
-      for (Anomaly a : Anomaly.values()) {
-        long v = counters.get(a);
-        if (v > 0) {
-          kv(b, "anomaly." + a.label(), v);
-        }
-      }
-      return b.toString();
+      return snapshot(System.currentTimeMillis() * 1_000_000L).format();
     }
 
-    private static void kv(StringBuilder b, String k, long v) {
-      if (b.length() > 0) {
-        b.append(' ');
-      }
-      b.append(k).append('=').append(v);
+    /** The counters as one snapshot (the stats line and the stats events render it). */
+    public MetricsSnapshot snapshot(long wallNanos) {
+      return MetricsSnapshot.builder(wallNanos)
+          .add("packets", counters.packets)
+          .add("bytes", counters.bytes)
+          .add("kernel_dropped", kernelDropped)
+          .add("if_dropped", ifDropped)
+          .add("queue_dropped", queueDropped)
+          .add("tcp_packets", tcpSegments)
+          .add("flows", counters.flows)
+          .add("flows_active", counters.flowsActive)
+          .add("flows_evicted", flowsEvicted())
+          .add("flows_evicted_idle", counters.flowsIdleEvicted)
+          .add("flows_evicted_full", counters.get(Anomaly.FLOW_TABLE_FULL))
+          .add("client_hellos", counters.clientHellos)
+          .add("server_hellos", counters.serverHellos)
+          .add("events", eventsPublished)
+          .addNonZero("output_errors", outputErrors)
+          .addNonZero("events_lost", eventsLost)
+          .addNonZero("internal_errors", workerErrors)
+          .addAnomalies(counters)
+          .build();
     }
   }
 

@@ -1,15 +1,19 @@
 package org.ja3sensor.pipeline;
 
+import org.ja3sensor.cert.ServerCertificates;
 import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
 import org.ja3sensor.decode.DecodedPacket;
 import org.ja3sensor.decode.PacketDecoder;
 import org.ja3sensor.event.EventListener;
 import org.ja3sensor.event.TlsEvent;
+import org.ja3sensor.fingerprint.Ja4;
 import org.ja3sensor.flow.Flow;
 import org.ja3sensor.flow.FlowKey;
 import org.ja3sensor.flow.StreamConsumer;
 import org.ja3sensor.flow.TcpTracker;
+import org.ja3sensor.quic.QuicConnection;
+import org.ja3sensor.quic.QuicTracker;
 import org.ja3sensor.source.PacketHandler;
 import org.ja3sensor.tls.ClientHello;
 import org.ja3sensor.tls.ServerHello;
@@ -21,18 +25,22 @@ import org.ja3sensor.tls.ServerHello;
  * {@link #flowHash}).
  *
  * <p>Per packet the work is: decode headers in place, one hash lookup, an LRU touch; payload is
- * looked at only while its direction still waits for its hello. An event is emitted when the
- * ServerHello is parsed (with the ClientHello seen before it), or when a flow with a hello closes,
+ * looked at only while its direction still waits for its hello (the server's, in TLS 1.2 and older,
+ * for its Certificate message). An event is emitted when the ServerHello is parsed (with the
+ * ClientHello seen before it; in TLS 1.2 and older when the server's certificate reading ends:
+ * Certificate complete, ServerHelloDone, ChangeCipherSpec, encrypted data, byte cap), or when a flow with a hello closes,
  * is evicted, is reused by a new connection, or the input ends. This class holds the TLS rules:
  * which side is the client, when a handshake makes an event, and what the event says.
  */
-public final class Pipeline implements PacketHandler, TcpTracker.Application<TlsSession> {
+public final class Pipeline
+    implements PacketHandler, TcpTracker.Application<TlsSession>, QuicTracker.Listener {
   private final PipelineConfig config;
   private final Counters counters;
   private final EventListener listener;
   private final PacketDecoder decoder;
   private final DecodedPacket packet = new DecodedPacket();
   private final TcpTracker<TlsSession> tcp;
+  private final QuicTracker quic;
 
   private String filePath;
   private String observerName;
@@ -60,6 +68,13 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
             config.maxHandshakeBytesPerFlow(),
             config.reassemblyMemcap(),
             config.maxOutOfOrderSegments());
+    this.quic =
+        new QuicTracker(
+            counters,
+            this,
+            config.maxFlows(),
+            config.udpIdleTimeoutNanos(),
+            config.maxHandshakeBytesPerFlow());
   }
 
   /** Names written to events: input file, or sensor name and interface names by ifIndex. */
@@ -67,6 +82,7 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
     this.filePath = filePath;
     this.observerName = observerName;
     this.interfaceNames = interfaceNames;
+    quic.setInputName(filePath);
   }
 
   /**
@@ -101,7 +117,7 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
 
   /** Flows in the table right now. */
   public int activeFlows() {
-    return tcp.activeFlows();
+    return tcp.activeFlows() + quic.activeFlows();
   }
 
   @Override
@@ -124,7 +140,11 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
 
   /** Processes a segment already decoded by the caller (the live-capture dispatcher). */
   public void onSegment(DecodedPacket p, long tsNanos, int ifIndex) {
-    tcp.onSegment(p, tsNanos, ifIndex);
+    if (p.udp) {
+      quic.onDatagram(p, tsNanos, ifIndex);
+    } else {
+      tcp.onSegment(p, tsNanos, ifIndex);
+    }
   }
 
   // --- the TCP layer's callbacks ---
@@ -193,7 +213,7 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
     h.clientSide = side;
     h.clientHelloNanos = tsNanos;
     h.inputName = filePath;
-    if (h.serverHello != null) {
+    if (h.serverHello != null && !h.awaitingCertificate) {
       emit(f, TlsEvent.Trigger.SERVER_HELLO);
     }
   }
@@ -210,7 +230,12 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
     h.inputName = filePath;
   }
 
-  void onServerHello(Flow<TlsSession> f, int side, ServerHello hello, long tsNanos) {
+  /**
+   * @param certificateFollows the direction goes on to read the server's Certificate message
+   *     (TLS 1.2 and older): the event waits for {@link #onServerCertificates}
+   */
+  void onServerHello(
+      Flow<TlsSession> f, int side, ServerHello hello, long tsNanos, boolean certificateFollows) {
     TlsSession h = f.session;
     if (h.serverHello != null) {
       return;
@@ -228,6 +253,23 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
     if (h.inputName == null) {
       h.inputName = filePath;
     }
+    h.awaitingCertificate = certificateFollows;
+    if (h.hasClientHello() && !certificateFollows) {
+      emit(f, TlsEvent.Trigger.SERVER_HELLO);
+    }
+  }
+
+  /**
+   * The server direction's certificate reading ended: the chain, or null (none sent, or the
+   * message was cut: counted by the reader). The event goes out now if the ClientHello was seen.
+   */
+  void onServerCertificates(Flow<TlsSession> f, ServerCertificates chain) {
+    TlsSession h = f.session;
+    if (!h.awaitingCertificate || h.emitted) {
+      return; // a ServerHello the pipeline ignored (role conflict, duplicate), or a new session
+    }
+    h.awaitingCertificate = false;
+    h.serverCertificates = chain;
     if (h.hasClientHello()) {
       emit(f, TlsEvent.Trigger.SERVER_HELLO);
     }
@@ -238,11 +280,54 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
   /** Evicts flows idle since before {@code nowNanos - idleTimeout}; call now and then. */
   public void expire(long nowNanos) {
     tcp.expire(nowNanos);
+    quic.expire(nowNanos);
   }
 
   /** The input ended: emits the events of every flow with a hello and empties the table. */
   public void finish() {
     tcp.finish();
+    quic.finish();
+  }
+
+  // --- QUIC ---
+
+  /** A QUIC connection's hellos: one event per connection (see {@link QuicTracker}). */
+  @Override
+  public void onHandshake(Flow<QuicConnection> f, QuicTracker.Reason why) {
+    QuicConnection c = f.session;
+    boolean aIsClient = c.clientSide != 1;
+    FlowKey k = f.key;
+    TlsEvent e = new TlsEvent();
+    e.trigger =
+        switch (why) {
+          case SERVER_HELLO -> TlsEvent.Trigger.SERVER_HELLO;
+          case EVICTED -> TlsEvent.Trigger.FLOW_EVICTED;
+          case INPUT_END -> TlsEvent.Trigger.INPUT_END;
+        };
+    e.clientHi = aIsClient ? k.aHi() : k.bHi();
+    e.clientLo = aIsClient ? k.aLo() : k.bLo();
+    e.clientPort = aIsClient ? k.aPort() : k.bPort();
+    e.serverHi = aIsClient ? k.bHi() : k.aHi();
+    e.serverLo = aIsClient ? k.bLo() : k.aLo();
+    e.serverPort = aIsClient ? k.bPort() : k.aPort();
+    e.ipv6 = k.ipv6;
+    e.tunnelDepth = f.tunnelDepth;
+    e.quic = true;
+    e.ja4Transport = Ja4.QUIC;
+    e.quicVersion = c.version;
+    e.timestampNanos = c.clientHello != null ? c.clientHelloNanos : c.serverHelloNanos;
+    e.clientHello = c.clientHello;
+    e.serverHello = c.serverHello;
+    if (!deferDerivedFields) {
+      e.deriveFields();
+    }
+    e.filePath = c.inputName != null ? c.inputName : filePath;
+    e.observerName = observerName;
+    if (interfaceNames != null && f.ifIndex >= 0 && f.ifIndex < interfaceNames.length) {
+      e.ingressInterface = interfaceNames[f.ifIndex];
+    }
+    counters.events++;
+    listener.onEvent(e);
   }
 
   private void emit(Flow<TlsSession> f, TlsEvent.Trigger trigger) {
@@ -272,6 +357,7 @@ public final class Pipeline implements PacketHandler, TcpTracker.Application<Tls
     e.sslv2ClientHello = h.sslv2ClientHello;
     e.clientHello = h.clientHello;
     e.serverHello = h.serverHello;
+    e.serverCertificates = h.serverCertificates;
     if (!deferDerivedFields) {
       e.deriveFields();
     }

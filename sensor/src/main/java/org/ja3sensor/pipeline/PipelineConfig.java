@@ -12,6 +12,7 @@ package org.ja3sensor.pipeline;
  * @param scanLimit bytes at the start of each direction searched for a TLS record when the stream
  *     does not start with one (STARTTLS, proxies)
  * @param maxOutOfOrderSegments out-of-order segments queued per direction
+ * @param udpIdleTimeoutNanos a UDP (QUIC) flow with no datagram for this long is evicted
  */
 public record PipelineConfig(
     int maxFlows,
@@ -19,7 +20,29 @@ public record PipelineConfig(
     int maxHandshakeBytesPerFlow,
     long reassemblyMemcap,
     int scanLimit,
-    int maxOutOfOrderSegments) {
+    int maxOutOfOrderSegments,
+    long udpIdleTimeoutNanos) {
+
+  /** Default idle timeout of UDP (QUIC) flows: 30 s, QUIC's usual max_idle_timeout. */
+  public static final long DEFAULT_UDP_IDLE_TIMEOUT_NANOS = 30_000_000_000L;
+
+  /** The bounds with the default UDP idle timeout. */
+  public PipelineConfig(
+      int maxFlows,
+      long idleTimeoutNanos,
+      int maxHandshakeBytesPerFlow,
+      long reassemblyMemcap,
+      int scanLimit,
+      int maxOutOfOrderSegments) {
+    this(
+        maxFlows,
+        idleTimeoutNanos,
+        maxHandshakeBytesPerFlow,
+        reassemblyMemcap,
+        scanLimit,
+        maxOutOfOrderSegments,
+        DEFAULT_UDP_IDLE_TIMEOUT_NANOS);
+  }
 
   public static PipelineConfig defaults() {
     return new PipelineConfig(

@@ -40,7 +40,7 @@ final class SegmentRing {
   private static final int R_PORTS = 48; // int: srcPort << 16 | dstPort
   private static final int R_SEQ = 52;
   private static final int R_ACK = 56;
-  private static final int R_FLAGS = 60; // int: tcpFlags | ipv6 << 8 | tunnelDepth << 16
+  private static final int R_FLAGS = 60; // int: tcpFlags | ipv6 << 8 | udp << 9 | tunnelDepth << 16
   private static final int R_PAYLOAD_LEN = 64;
   private static final int R_WIRE_LEN = 68;
   static final int HEADER = 72;
@@ -132,7 +132,8 @@ final class SegmentRing {
     INT.set(
         buf,
         pos + R_FLAGS,
-        (p.tcpFlags & 0xff) | (p.ipv6 ? 0x100 : 0) | ((p.tunnelDepth & 0xff) << 16));
+        (p.tcpFlags & 0xff) | (p.ipv6 ? 0x100 : 0) | (p.udp ? 0x200 : 0)
+            | ((p.tunnelDepth & 0xff) << 16));
     INT.set(buf, pos + R_PAYLOAD_LEN, payloadLen);
     INT.set(buf, pos + R_WIRE_LEN, p.payloadWireLen);
     if (payloadLen > 0) {
@@ -206,6 +207,7 @@ final class SegmentRing {
     int flags = (int) INT.get(buf, pos + R_FLAGS);
     out.tcpFlags = flags & 0xff;
     out.ipv6 = (flags & 0x100) != 0;
+    out.udp = (flags & 0x200) != 0; // a QUIC datagram (the payload is the UDP payload)
     out.tunnelDepth = (flags >>> 16) & 0xff;
     out.payloadLen = (int) INT.get(buf, pos + R_PAYLOAD_LEN);
     out.payloadWireLen = (int) INT.get(buf, pos + R_WIRE_LEN);

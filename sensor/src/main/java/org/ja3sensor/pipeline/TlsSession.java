@@ -1,5 +1,6 @@
 package org.ja3sensor.pipeline;
 
+import org.ja3sensor.cert.ServerCertificates;
 import org.ja3sensor.tls.ClientHello;
 import org.ja3sensor.tls.ServerHello;
 
@@ -17,6 +18,13 @@ final class TlsSession {
   boolean sslv2ClientHello;
   ServerHello serverHello;
   long serverHelloNanos;
+  /**
+   * The ServerHello (TLS 1.2 or older) was seen and its direction still reads the Certificate
+   * message: the event waits for it (or for the flow's end).
+   */
+  boolean awaitingCertificate;
+  /** The server's certificate chain, or null. */
+  ServerCertificates serverCertificates;
   /** The event of this handshake was emitted. */
   boolean emitted;
   /** Input the first hello was seen in (read), or null. */

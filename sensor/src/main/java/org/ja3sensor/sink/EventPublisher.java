@@ -35,6 +35,12 @@ public final class EventPublisher implements EventListener {
     return this;
   }
 
+  /** Writes the server's certificate chain as PEM into events (tls.server.certificate_chain). */
+  public EventPublisher certificateChain(boolean on) {
+    json.certificateChain(on);
+    return this;
+  }
+
   @Override
   public void onEvent(TlsEvent event) {
     event.deriveFields(); // no-op when the pipeline derived them already
@@ -45,6 +51,22 @@ public final class EventPublisher implements EventListener {
     String key = event.ja3Hash != null ? event.ja3Hash : event.ja3sHash;
     try {
       sink.publish(json.toJsonUtf8(event, match), key, match != null && match.alert);
+    } catch (OutputClosedException e) {
+      throw new java.io.UncheckedIOException(e); // the reader left: stop, not a failure
+    } catch (IOException e) {
+      failed++;
+      if (failure == null) {
+        failure = e;
+      }
+    }
+  }
+
+  @Override
+  public void idle() {
+    try {
+      sink.idle();
+    } catch (OutputClosedException e) {
+      throw new java.io.UncheckedIOException(e);
     } catch (IOException e) {
       failed++;
       if (failure == null) {

@@ -33,6 +33,13 @@ public interface EventSink extends AutoCloseable {
   void flush() throws IOException;
 
   /**
+   * Called when no event has come for a while (the input is idle: a live pipe waiting for
+   * packets). A sink that buffers events for a reader who waits on them (stdout) pushes them out;
+   * the default does nothing.
+   */
+  default void idle() throws IOException {}
+
+  /**
    * Flushes and releases resources.
    *
    * @throws IOException when some events could not be delivered

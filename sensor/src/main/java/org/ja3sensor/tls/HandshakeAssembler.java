@@ -56,6 +56,8 @@ public final class HandshakeAssembler {
 
   private ClientHello clientHello;
   private ServerHello serverHello;
+  /** Bytes of the last {@link #accept} chunk after the hello (what the server sends next). */
+  private int unconsumed;
 
   /**
    * @param counters where anomalies are counted
@@ -86,6 +88,7 @@ public final class HandshakeAssembler {
           if ((t == HT_CLIENT_HELLO || t == HT_SERVER_HELLO) && l <= len - 4
               && l <= maxHandshakeBytes) {
             deliver(t, b, off + 4, l); // whole message in this chunk
+            unconsumed = len - 4 - l;
             break;
           }
         }
@@ -113,6 +116,7 @@ public final class HandshakeAssembler {
         len -= take;
         if (accLen == length) {
           deliver(type, acc, 0, length);
+          unconsumed = len;
           break;
         }
       }
@@ -199,6 +203,14 @@ public final class HandshakeAssembler {
       counters.anomaly(Anomaly.TLS_RECORD_INVALID);
     }
     release();
+  }
+
+  /**
+   * Bytes at the end of the last {@link #accept} chunk that follow the hello (status DONE): the
+   * start of the next handshake message (after a ServerHello, often the Certificate).
+   */
+  public int unconsumed() {
+    return unconsumed;
   }
 
   /** The ClientHello found (status DONE), else null. */

@@ -1,6 +1,8 @@
 package org.ja3sensor.tls;
 
 import java.util.Objects;
+import org.ja3sensor.cert.CertificateAssembler;
+import org.ja3sensor.cert.ServerCertificates;
 import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
 
@@ -29,6 +31,11 @@ import org.ja3sensor.core.Counters;
  *   <li>In records: the bodies of handshake records go to the assembler, which finds the first
  *       ClientHello or ServerHello (either may come from either direction: the caller decides
  *       roles). A record of another type before the hello ends the work.
+ *   <li>After a ServerHello of TLS 1.2 or older (and SSLv3) the server's next messages go to a
+ *       {@link CertificateAssembler} until its Certificate message is complete, or ServerHelloDone
+ *       (or another message) shows none is coming, or a record of another type (ChangeCipherSpec,
+ *       encrypted data, an alert) ends the handshake bytes: see {@link #readsCertificate()}.
+ *       TLS 1.3 encrypts the certificate: its ServerHello ends the work as before.
  * </ul>
  *
  * <p>When {@link #feed} returns {@link #DONE}, the hello is available from {@link #clientHello()},
@@ -75,6 +82,12 @@ public final class RecordReader {
   private final Counters counters;
   private final int scanLimit;
   private final HandshakeAssembler assembler;
+  private final int maxHandshakeBytes;
+  /**
+   * After a ServerHello of TLS 1.2 or older: follows the server's messages to its Certificate
+   * (null before, and for every other hello).
+   */
+  private CertificateAssembler certificates;
 
   private int status = NEED_MORE;
   private int mode = MODE_SCAN;
@@ -110,6 +123,7 @@ public final class RecordReader {
     }
     this.scanLimit = scanLimit;
     this.assembler = new HandshakeAssembler(counters, maxHandshakeBytes);
+    this.maxHandshakeBytes = maxHandshakeBytes;
   }
 
   /**
@@ -132,9 +146,29 @@ public final class RecordReader {
     return status;
   }
 
-  /** Bytes this reader holds right now (the assembler's accumulator), for the memory cap. */
+  /** Bytes this reader holds right now (the assemblers' accumulators), for the memory cap. */
   public int bufferedBytes() {
-    return assembler.bufferedBytes();
+    return assembler.bufferedBytes() + (certificates == null ? 0 : certificates.bufferedBytes());
+  }
+
+  /**
+   * True once a ServerHello of TLS 1.2 or older was found: the reader then goes on to the
+   * server's Certificate message, and answers DONE when it is complete or cannot come (see {@link
+   * #serverCertificates()}). The ServerHello is available from {@link #serverHello()} at once.
+   */
+  public boolean readsCertificate() {
+    return certificates != null;
+  }
+
+  /** The server's certificate chain (status DONE after {@link #readsCertificate()}), else null. */
+  public ServerCertificates serverCertificates() {
+    return certificates == null ? null : certificates.certificates();
+  }
+
+  /** Whether the server's Certificate message follows a ServerHello (TLS 1.2, 1.1, 1.0, SSLv3). */
+  static boolean certificateFollows(ServerHello hello) {
+    int v = hello.negotiatedVersion();
+    return v >= 0x0300 && v <= 0x0303;
   }
 
   /** The ClientHello found (status DONE), else null. */
@@ -158,7 +192,12 @@ public final class RecordReader {
    */
   public void release() {
     if (status == NEED_MORE) {
-      status = GAVE_UP;
+      if (certificates != null) {
+        certificates.interrupted(); // a Certificate message cut here is counted incomplete
+        status = DONE;
+      } else {
+        status = GAVE_UP;
+      }
     }
     dropBuffers();
   }
@@ -365,6 +404,13 @@ public final class RecordReader {
       giveUp();
       return false;
     }
+    if (certificates != null && type != CT_HANDSHAKE) {
+      // ChangeCipherSpec (an abbreviated handshake), encrypted data or an alert: no Certificate
+      // message, or the rest of one, is coming.
+      certificates.interrupted();
+      finish(DONE);
+      return false;
+    }
     if (type == CT_ALERT && length == 2 && !assembler.inMessage()) {
       // A plaintext alert between messages: servers send a warning (e.g. unrecognized_name)
       // before their ServerHello. The level byte decides (see records()).
@@ -386,15 +432,36 @@ public final class RecordReader {
 
   // --- handshake messages ---
 
-  /** Hands n handshake bytes of the current record to the assembler. */
+  /** Hands n handshake bytes of the current record to the assembler (or the certificate one). */
   private void handshake(byte[] b, int off, int n) {
+    if (certificates != null) {
+      if (certificates.accept(b, off, n) != CertificateAssembler.NEED_MORE) {
+        finish(DONE);
+      }
+      return;
+    }
     int st = assembler.accept(b, off, n);
+    if (st == DONE && assembler.serverHello() != null
+        && certificateFollows(assembler.serverHello())) {
+      certificates = new CertificateAssembler(counters, maxHandshakeBytes);
+      int rest = assembler.unconsumed();
+      if (rest > 0
+          && certificates.accept(b, off + n - rest, rest) != CertificateAssembler.NEED_MORE) {
+        finish(DONE);
+      }
+      return;
+    }
     if (st != NEED_MORE) {
       finish(st);
     }
   }
 
   private void giveUp() {
+    if (certificates != null) {
+      certificates.interrupted(); // after the ServerHello: the hello stands, no certificate
+      finish(DONE);
+      return;
+    }
     finish(GAVE_UP);
   }
 
@@ -405,6 +472,9 @@ public final class RecordReader {
 
   private void dropBuffers() {
     assembler.release();
+    if (certificates != null && certificates.status() == CertificateAssembler.NEED_MORE) {
+      certificates.interrupted();
+    }
     scratch = null;
     carryLen = 0;
     recHdrLen = 0;

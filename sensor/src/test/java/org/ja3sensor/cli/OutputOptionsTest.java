@@ -133,8 +133,8 @@ class OutputOptionsTest {
     assertTrue(e.getMessage().startsWith("--kafka-config " + tmp + ": cannot read"), e.getMessage());
 
     CommandLine.ParameterException pe =
-        assertThrows(CommandLine.ParameterException.class, () -> parse("--output", "file"));
-    assertTrue(pe.getMessage().contains("expected stdout or kafka"), pe.getMessage());
+        assertThrows(CommandLine.ParameterException.class, () -> parse("--output", "syslog"));
+    assertTrue(pe.getMessage().contains("expected stdout, kafka or file"), pe.getMessage());
     pe = assertThrows(CommandLine.ParameterException.class,
         () -> parse("--spool-max-bytes", "lots"));
     assertTrue(pe.getMessage().contains("expected a size"), pe.getMessage());

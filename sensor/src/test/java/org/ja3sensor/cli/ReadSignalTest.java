@@ -36,7 +36,14 @@ class ReadSignalTest {
     // (and flows in the table) until the shutdown drains and flushes them.
     stdin.write(Files.readAllBytes(ReadCommandTest.sample("curl-multi.pcap")));
     stdin.flush();
-    Thread.sleep(2500); // the JVM starts and reads what is there, then blocks on the idle pipe
+    // The JVM starts and reads what is there, then blocks on the idle pipe: wait until the
+    // progress line shows every packet read (a fixed sleep lost the race on a loaded machine).
+    String progress = " " + pcapRecords(ReadCommandTest.sample("curl-multi.pcap")) + " packets";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && p.isAlive()
+        && !Files.readString(err, StandardCharsets.UTF_8).contains(progress)) {
+      Thread.sleep(100);
+    }
     assertTrue(p.isAlive(), "still reading the open pipe");
     assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
     assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stopped after SIG" + signal);

@@ -67,7 +67,8 @@ class PacketDecoderCorpusTest {
     System.out.printf("corpus: %d files, %d frames, %d TCP, %d other, anomalies %s%n",
         files.size(), frames, counters.tcpPackets, counters.otherPackets, anomalies(counters));
     assertEquals(List.of(), missing, "expected TCP flows never decoded");
-    assertEquals(frames, counters.tcpPackets + counters.otherPackets + counters.totalAnomalies()
+    assertEquals(frames, counters.tcpPackets + counters.quicPackets + counters.otherPackets
+        + counters.totalAnomalies()
         - counters.get(Anomaly.TCP_PAYLOAD_TRUNCATED), "one outcome per frame");
     assertTrue(expected.size() >= 60, "files with TCP flows in expected.tsv: " + expected.size());
   }

@@ -158,6 +158,7 @@ class PacketDecoderFuzzTest {
   private static void decodeAndCheck(PacketDecoder d, Counters c, DecodedPacket out,
       int linkType, byte[] buf, int off, int len, int iteration) {
     long tcp = c.tcpPackets;
+    long quic = c.quicPackets;
     long other = c.otherPackets;
     long truncated = c.get(Anomaly.TCP_PAYLOAD_TRUNCATED);
     long anomalies = c.totalAnomalies() - truncated;
@@ -167,7 +168,7 @@ class PacketDecoderFuzzTest {
     } catch (RuntimeException e) {
       throw new AssertionError(describe(iteration, linkType, buf, off, len), e);
     }
-    long dTcp = c.tcpPackets - tcp;
+    long dTcp = c.tcpPackets - tcp + (c.quicPackets - quic); // TCP segments and QUIC datagrams
     long dOther = c.otherPackets - other;
     long dTruncated = c.get(Anomaly.TCP_PAYLOAD_TRUNCATED) - truncated;
     long dAnomalies = c.totalAnomalies() - dTruncated - truncated - anomalies;

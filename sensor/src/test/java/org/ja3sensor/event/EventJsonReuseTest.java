@@ -71,8 +71,9 @@ class EventJsonReuseTest {
     byte[] utf8 = json.toJsonUtf8(e);
     assertEquals(e.filePath, new ObjectMapper().readTree(utf8).at("/log/file/path").asText());
     // and the next event is whole
+    TlsEvent next = event(5001, null); // one event: one event.id and event.created
     org.junit.jupiter.api.Assertions.assertArrayEquals(
-        new EventJson().toJsonUtf8(event(5001, null)), json.toJsonUtf8(event(5001, null)));
+        new EventJson().toJsonUtf8(next), json.toJsonUtf8(next));
   }
 
   @Test
@@ -93,14 +94,14 @@ class EventJsonReuseTest {
         g.writeStringField("x", "y");
       }
     };
-    String before = json.toJson(event(1, null), x);
-    byte[] beforeUtf8 = json.toJsonUtf8(event(1, null), x);
+    TlsEvent one = event(1, null); // the same event: the same event.id and event.created
+    String before = json.toJson(one, x);
+    byte[] beforeUtf8 = json.toJsonUtf8(one, x);
     fail[0] = true;
     assertThrows(IllegalStateException.class, () -> json.toJson(event(2, null), x));
     assertThrows(IllegalStateException.class, () -> json.toJsonUtf8(event(2, null), x));
     fail[0] = false;
-    assertEquals(before, json.toJson(event(1, null), x));
-    org.junit.jupiter.api.Assertions.assertArrayEquals(
-        beforeUtf8, json.toJsonUtf8(event(1, null), x));
+    assertEquals(before, json.toJson(one, x));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(beforeUtf8, json.toJsonUtf8(one, x));
   }
 }

@@ -125,7 +125,7 @@ class AlertMeasurementTest {
     assertEquals(1, alerts(imaps).size());
     JsonNode e = imaps.get(0);
     assertEquals("et:2035359", CliRun.text(e, "rule.id"));
-    JsonNode rule = e.at("/threat/enrichments/0/ja3sensor");
+    JsonNode rule = e.at("/ja3sensor/enrichments/0");
     assertEquals("client $HOME_NET; server $EXTERNAL_NET; server port 465|993",
         rule.at("/scope").asText());
     assertTrue(rule.at("/corroborated").asBoolean());
@@ -155,14 +155,14 @@ class AlertMeasurementTest {
     Path bare = db("t:bare,ja3," + ja3 + ",,Test RAT,malware,alert,60,test,\n");
     JsonNode demoted = read("--db-extra", bare.toString(), lib.toString()).get(0);
     assertEquals("event", CliRun.text(demoted, "event.kind"));
-    JsonNode x = demoted.at("/threat/enrichments");
+    JsonNode x = demoted.at("/ja3sensor/enrichments");
     boolean sawRat = false;
     boolean sawLibrary = false;
     for (JsonNode n : x) {
-      sawRat |= n.at("/matched/id").asText().equals("t:bare")
-          && n.at("/ja3sensor/demoted").asBoolean()
-          && n.at("/ja3sensor/score").asInt() <= Matcher.COLLISION_SCORE;
-      sawLibrary |= n.at("/ja3sensor/category").asText().equals("library");
+      sawRat |= n.at("/id").asText().equals("t:bare")
+          && n.at("/demoted").asBoolean()
+          && n.at("/score").asInt() <= Matcher.COLLISION_SCORE;
+      sawLibrary |= n.at("/category").asText().equals("library");
     }
     assertTrue(sawRat && sawLibrary, x.toString());
     // ... the knob makes it alert

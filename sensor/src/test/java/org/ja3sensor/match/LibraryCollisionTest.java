@@ -118,21 +118,23 @@ class LibraryCollisionTest {
     e.serverPort = 465;
     MatchResult r = m.match(e);
     JsonNode j = new ObjectMapper().readTree(new EventJson().toJson(e, r));
-    JsonNode rule = j.at("/threat/enrichments/0");
-    assertEquals("imaps", rule.at("/matched/id").asText());
-    assertEquals("et-open", rule.at("/indicator/provider").asText());
-    assertEquals(40, rule.at("/ja3sensor/confidence").asInt());
+    JsonNode ecs = j.at("/threat/enrichments/0");
+    assertEquals("imaps", ecs.at("/matched/id").asText());
+    assertEquals("et-open", ecs.at("/indicator/provider").asText());
+    JsonNode rule = j.at("/ja3sensor/enrichments/0");
+    assertEquals("imaps", rule.at("/id").asText());
+    assertEquals(40, rule.at("/confidence").asInt());
     assertEquals("client $HOME_NET; server $EXTERNAL_NET; server port 465|993",
-        rule.at("/ja3sensor/scope").asText());
-    assertTrue(rule.at("/ja3sensor/corroborated").asBoolean());
-    assertEquals("library-default", rule.at("/ja3sensor/collision").asText());
-    assertEquals("lib", rule.at("/ja3sensor/collision_with").asText());
-    String suppress = rule.at("/ja3sensor/suppress_with").asText();
+        rule.at("/scope").asText());
+    assertTrue(rule.at("/corroborated").asBoolean());
+    assertEquals("library-default", rule.at("/collision").asText());
+    assertEquals("lib", rule.at("/collision_with").asText());
+    String suppress = rule.at("/suppress_with").asText();
     assertTrue(suppress.contains("type ja3 with value " + A + " and disposition allow")
         && suppress.contains("id imaps and disposition disabled")
         && suppress.contains("--min-alert-score 41"), suppress);
-    JsonNode lib = j.at("/threat/enrichments/1");
-    assertEquals("library", lib.at("/ja3sensor/category").asText());
-    assertTrue(lib.at("/ja3sensor/suppress_with").isMissingNode());
+    JsonNode lib = j.at("/ja3sensor/enrichments/1");
+    assertEquals("library", lib.at("/category").asText());
+    assertTrue(lib.at("/suppress_with").isMissingNode());
   }
 }

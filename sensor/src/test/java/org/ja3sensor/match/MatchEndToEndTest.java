@@ -128,8 +128,8 @@ class MatchEndToEndTest {
         JsonNode en = e.at("/threat/enrichments");
         assertEquals(3, en.size(), "the suppressed alert stays in the enrichment");
         boolean suppressed = false;
-        for (JsonNode x : en) {
-          suppressed |= x.at("/ja3sensor/suppressed_by").asText().equals("local:ff");
+        for (JsonNode x : e.at("/ja3sensor/enrichments")) {
+          suppressed |= x.at("/suppressed_by").asText().equals("local:ff");
         }
         assertTrue(suppressed, e.toString());
       }

@@ -65,13 +65,19 @@ class MatchJsonTest {
     assertEquals(A + "+" + B, first.at("/matched/atomic").asText());
     assertEquals("tls.client.ja3+tls.server.ja3s", first.at("/matched/field").asText());
     assertEquals("indicator_match_rule", first.at("/matched/type").asText());
-    assertEquals("alert", first.at("/ja3sensor/disposition").asText());
-    assertTrue(first.at("/ja3sensor/alerting").asBoolean());
+    JsonNode own = j.at("/ja3sensor/enrichments");
+    assertEquals(2, own.size(), "one ja3sensor.enrichments element per threat.enrichments one");
+    assertEquals("c2-pair", own.get(0).at("/id").asText());
+    assertEquals(first.at("/matched/id").asText(), own.get(0).at("/id").asText());
+    assertEquals("alert", own.get(0).at("/disposition").asText());
+    assertTrue(own.get(0).at("/alerting").asBoolean());
+    assertTrue(first.at("/ja3sensor").isMissingNode(), "nothing of ours inside threat.*");
     JsonNode second = en.get(1);
     assertEquals("Chrome 99", second.at("/indicator/description").asText());
     assertEquals("tls.client.ja3", second.at("/matched/field").asText());
-    assertEquals("info", second.at("/ja3sensor/disposition").asText());
-    assertFalse(second.at("/ja3sensor/alerting").asBoolean());
+    assertEquals("chrome", own.get(1).at("/id").asText());
+    assertEquals("info", own.get(1).at("/disposition").asText());
+    assertFalse(own.get(1).at("/alerting").asBoolean());
   }
 
   @Test
@@ -93,17 +99,19 @@ class MatchJsonTest {
     JsonNode j = write(e, eM);
     assertTrue(j.at("/threat").isMissingNode());
     assertTrue(j.at("/rule").isMissingNode());
-    assertTrue(j.at("/tls/policy_flags").isMissingNode());
+    assertTrue(j.at("/ja3sensor/policy_flags").isMissingNode());
+    assertTrue(j.at("/ja3sensor/enrichments").isMissingNode());
     assertNull(eM.verdict);
   }
 
   @Test
-  void policyFlagsInsideTls() throws Exception {
+  void policyFlagsInOwnNamespace() throws Exception {
     TlsEvent e = event(A, null, null);
     e.clientHello = Events.hello(0x0303, new int[] {0x0000, 0xc02f}, new int[0], null);
     MatchResult eM = matcher().match(e);
     JsonNode j = write(e, eM);
-    JsonNode flags = j.at("/tls/policy_flags");
+    assertTrue(j.at("/tls/policy_flags").isMissingNode(), "not inside ECS's tls");
+    JsonNode flags = j.at("/ja3sensor/policy_flags");
     assertEquals(2, flags.size());
     assertEquals("client_offers_null_cipher", flags.get(0).asText());
     assertEquals("client_offers_anon_cipher", flags.get(1).asText());

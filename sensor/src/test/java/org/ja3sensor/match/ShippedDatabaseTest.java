@@ -35,7 +35,7 @@ class ShippedDatabaseTest {
   @Test
   void loadsWithoutWarningsAndCarriesItsLicences() throws Exception {
     assertEquals(List.of(), shipped.warnings());
-    assertEquals(9, shipped.files().size());
+    assertEquals(10, shipped.files().size());
     assertTrue(shipped.entries().size() > 400, "" + shipped.entries().size());
     Path dir = ShippedDatabase.locate();
     for (String f : List.of("README.md", "licenses/README.md", "licenses/abuse.ch-sslbl.txt",
@@ -58,6 +58,8 @@ class ShippedDatabaseTest {
     Path repo = Sources.repoRoot().resolve("fingerprints");
     String[][] imports = {
       {"10-abuse.ch-sslbl.csv", "sslbl", null, "abuse.ch-sslbl/ja3_fingerprints.csv"},
+      {"15-abuse.ch-sslbl-certificates.csv", "sslbl-certs", null,
+        "abuse.ch-sslbl/sslblacklist-excerpt.csv"},
       {"20-et-open.csv", "et-rules", null, "emerging-threats-open/emerging-ja3.rules"},
       {"30-salesforce-ja3.csv", "salesforce", null, "salesforce-ja3/osx-nix-ja3.csv"},
       {"40-curl-impersonate.csv", "curl-impersonate", null,

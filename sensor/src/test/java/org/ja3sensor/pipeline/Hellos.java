@@ -59,8 +59,21 @@ final class Hellos {
 
   static final String CLIENT_JA3 = "771,49195-49199,0-10-11-21,29-23,0";
 
-  /** A ServerHello record: 0x0303, cipher 0xc02f, extensions 65281, 11. JA3S "771,49199,65281-11". */
+  /**
+   * A ServerHello record: 0x0303, cipher 0xc02f, extensions 65281, 11. JA3S "771,49199,65281-11";
+   * followed by a ServerHelloDone record, as a TLS 1.2 server without a certificate sends it (the
+   * event of a TLS 1.2 handshake waits for the end of the server's certificate messages).
+   */
   static byte[] serverHelloRecord() {
+    byte[] sh = serverHelloOnlyRecord();
+    byte[] done = record(14, new byte[0]);
+    byte[] out = java.util.Arrays.copyOf(sh, sh.length + done.length);
+    System.arraycopy(done, 0, out, sh.length, done.length);
+    return out;
+  }
+
+  /** The ServerHello record of {@link #serverHelloRecord()} alone. */
+  static byte[] serverHelloOnlyRecord() {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     u16(body, 0x0303);
     body.writeBytes(new byte[32]);

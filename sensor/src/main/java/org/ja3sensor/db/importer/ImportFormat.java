@@ -10,6 +10,8 @@ import org.ja3sensor.db.Entry;
 public enum ImportFormat {
   /** abuse.ch SSLBL ja3_fingerprints.csv. */
   SSLBL("sslbl"),
+  /** abuse.ch SSLBL sslblacklist.csv: SHA-1 fingerprints of C2 server certificates. */
+  SSLBL_CERTS("sslbl-certs"),
   /** salesforce/ja3 lists/osx-nix-ja3.csv. */
   SALESFORCE("salesforce"),
   /** Emerging Threats emerging-ja3.rules (Suricata rules with ja3/ja3s and flowbits). */
@@ -33,7 +35,8 @@ public enum ImportFormat {
       }
     }
     throw new IllegalArgumentException(
-        "format \"" + s + "\": expected sslbl, salesforce, et-rules, curl-impersonate or normalized");
+        "format \"" + s + "\": expected sslbl, sslbl-certs, salesforce, et-rules,"
+            + " curl-impersonate or normalized");
   }
 
   /**
@@ -59,6 +62,8 @@ public enum ImportFormat {
     switch (this) {
       case SSLBL:
         return SslblImporter.read(inputs);
+      case SSLBL_CERTS:
+        return SslblCertificateImporter.read(inputs, warnings);
       case SALESFORCE:
         return SalesforceImporter.read(inputs);
       case ET_RULES:
