@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ja3sensor.db.DatabaseException;
 import org.ja3sensor.db.DatabaseHolder;
+import org.ja3sensor.db.HomeNet;
 import org.ja3sensor.db.ShippedDatabase;
 import org.ja3sensor.db.Snapshot;
 import org.ja3sensor.match.Matcher;
@@ -50,6 +51,26 @@ public final class DbOptions {
   int minAlertScore;
 
   @Option(
+      names = "--home-net",
+      paramLabel = "CIDRS",
+      defaultValue = HomeNet.DEFAULT_TEXT,
+      description =
+          "Your own networks, comma-separated addresses or CIDR blocks: what $HOME_NET means in"
+              + " database scopes ($EXTERNAL_NET is everything else). Default: Suricata's,"
+              + " ${DEFAULT-VALUE}.")
+  String homeNet;
+
+  @Option(
+      names = "--library-collisions",
+      paramLabel = "POLICY",
+      defaultValue = "demote",
+      description =
+          "A single-fingerprint alert entry on a ClientHello that is also a known library"
+              + " default, with no pair or scope to corroborate it: demote (keep it in the event"
+              + " with a low score, no alert) or alert (default: ${DEFAULT-VALUE}).")
+  String libraryCollisions;
+
+  @Option(
       names = "--db-reload-delay",
       paramLabel = "MS",
       defaultValue = "500",
@@ -63,6 +84,32 @@ public final class DbOptions {
     if (noDb && (!db.isEmpty() || !extra.isEmpty())) {
       throw new IllegalArgumentException("--no-db cannot be combined with --db or --db-extra");
     }
+    homeNet();
+    libraryCollisions();
+  }
+
+  /** --home-net parsed; IllegalArgumentException naming the option when it is invalid. */
+  public HomeNet homeNet() {
+    try {
+      return HomeNet.parse(homeNet);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--home-net: " + e.getMessage());
+    }
+  }
+
+  /** --library-collisions parsed. */
+  public Matcher.LibraryCollisions libraryCollisions() {
+    try {
+      return Matcher.LibraryCollisions.parse(libraryCollisions);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--library-collisions: " + e.getMessage());
+    }
+  }
+
+  /** A matcher over a given snapshot with these options (db lookup). */
+  public Matcher matcher(Snapshot s) {
+    return new Matcher(DatabaseHolder.of(s), minAlertScore, false, homeNet(),
+        libraryCollisions());
   }
 
   /** The locations to load, in order; empty with --no-db. */
@@ -100,11 +147,12 @@ public final class DbOptions {
    *     and on SIGHUP. {@code read} passes false so that one run uses one version.
    */
   public Matcher openMatcher(boolean live) throws IOException, DatabaseException {
+    validate();
     DatabaseHolder h = openHolder();
     if (live) {
       h.watch(Duration.ofMillis(reloadDelayMillis));
       h.installSighup();
     }
-    return new Matcher(h, minAlertScore, true);
+    return new Matcher(h, minAlertScore, true, homeNet(), libraryCollisions());
   }
 }

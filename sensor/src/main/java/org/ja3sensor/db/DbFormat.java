@@ -34,6 +34,8 @@ public final class DbFormat {
           "scope_sni",
           "scope_destination_ip",
           "scope_source_ip",
+          "scope_source_port",
+          "scope_destination_port",
           "notes");
 
   private static final List<String> REQUIRED = List.of("type", "value", "label", "disposition");
@@ -193,15 +195,19 @@ public final class DbFormat {
     List<SniPattern> scopeSni = new ArrayList<>();
     for (String p : split(h.get(row, "scope_sni"))) {
       try {
-        scopeSni.add(SniPattern.parse(p, true));
+        scopeSni.add(SniPattern.parseScope(p));
       } catch (IllegalArgumentException e) {
         problems.add(new Problem(file, line, "column \"scope_sni\": " + e.getMessage()));
       }
     }
-    List<IpRange> scopeDst = ranges(h.get(row, "scope_destination_ip"), "scope_destination_ip",
-        file, line, problems);
-    List<IpRange> scopeSrc =
+    List<AddressPattern> scopeDst = ranges(h.get(row, "scope_destination_ip"),
+        "scope_destination_ip", file, line, problems);
+    List<AddressPattern> scopeSrc =
         ranges(h.get(row, "scope_source_ip"), "scope_source_ip", file, line, problems);
+    PortSet srcPort = ports(h.get(row, "scope_source_port"), "scope_source_port", file, line,
+        problems);
+    PortSet dstPort = ports(h.get(row, "scope_destination_port"), "scope_destination_port", file,
+        line, problems);
     if (problems.size() > before) {
       return null;
     }
@@ -224,6 +230,8 @@ public final class DbFormat {
         List.copyOf(scopeSni),
         scopeDst,
         scopeSrc,
+        srcPort,
+        dstPort,
         h.get(row, "notes"),
         file,
         line);
@@ -341,16 +349,26 @@ public final class DbFormat {
     }
   }
 
-  private static List<IpRange> ranges(
+  private static PortSet ports(
+      String text, String column, String file, int line, List<Problem> problems) {
+    try {
+      return PortSet.parse(text);
+    } catch (IllegalArgumentException e) {
+      problems.add(new Problem(file, line, "column \"" + column + "\": " + e.getMessage()));
+      return PortSet.ANY;
+    }
+  }
+
+  private static List<AddressPattern> ranges(
       String text, String column, String file, int line, List<Problem> problems) {
     List<String> parts = split(text);
     if (parts.isEmpty()) {
       return List.of();
     }
-    List<IpRange> out = new ArrayList<>();
+    List<AddressPattern> out = new ArrayList<>();
     for (String p : parts) {
       try {
-        out.add(IpRange.parse(p));
+        out.add(AddressPattern.parse(p));
       } catch (IllegalArgumentException e) {
         problems.add(new Problem(file, line, "column \"" + column + "\": " + e.getMessage()));
       }
@@ -483,6 +501,8 @@ public final class DbFormat {
     f.add(join(e.scopeSni()));
     f.add(join(e.scopeDestination()));
     f.add(join(e.scopeSource()));
+    f.add(e.scopeSourcePort().toString());
+    f.add(e.scopeDestinationPort().toString());
     f.add(e.notes());
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < f.size(); i++) {

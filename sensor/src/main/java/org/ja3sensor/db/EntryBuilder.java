@@ -20,8 +20,10 @@ public final class EntryBuilder {
   private String lastSeen = "";
   private String reference = "";
   private final List<SniPattern> scopeSni = new ArrayList<>();
-  private final List<IpRange> scopeDestination = new ArrayList<>();
-  private final List<IpRange> scopeSource = new ArrayList<>();
+  private final List<AddressPattern> scopeDestination = new ArrayList<>();
+  private final List<AddressPattern> scopeSource = new ArrayList<>();
+  private PortSet scopeSourcePort = PortSet.ANY;
+  private PortSet scopeDestinationPort = PortSet.ANY;
   private String notes = "";
   private String file = "(built)";
   private int line;
@@ -111,18 +113,33 @@ public final class EntryBuilder {
     return this;
   }
 
+  /** A server-name scope pattern ({@link SniPattern#parseScope}). */
   public EntryBuilder scopeSni(String pattern) {
-    scopeSni.add(SniPattern.parse(pattern, true));
+    scopeSni.add(SniPattern.parseScope(pattern));
     return this;
   }
 
+  /** A server address scope part ({@link AddressPattern#parse}): CIDR, $HOME_NET, !... */
   public EntryBuilder scopeDestination(String cidr) {
-    scopeDestination.add(IpRange.parse(cidr));
+    scopeDestination.add(AddressPattern.parse(cidr));
     return this;
   }
 
+  /** A client address scope part ({@link AddressPattern#parse}). */
   public EntryBuilder scopeSource(String cidr) {
-    scopeSource.add(IpRange.parse(cidr));
+    scopeSource.add(AddressPattern.parse(cidr));
+    return this;
+  }
+
+  /** The client ports ({@link PortSet#parse}, e.g. {@code 1024:}). */
+  public EntryBuilder scopeSourcePort(String ports) {
+    scopeSourcePort = PortSet.parse(ports);
+    return this;
+  }
+
+  /** The server ports ({@link PortSet#parse}, e.g. {@code 465|993}). */
+  public EntryBuilder scopeDestinationPort(String ports) {
+    scopeDestinationPort = PortSet.parse(ports);
     return this;
   }
 
@@ -178,6 +195,8 @@ public final class EntryBuilder {
         List.copyOf(scopeSni),
         List.copyOf(scopeDestination),
         List.copyOf(scopeSource),
+        scopeSourcePort,
+        scopeDestinationPort,
         notes,
         file,
         line);

@@ -62,9 +62,15 @@ public final class IpRange {
       return false;
     }
     byte[] a = parseAddress(address);
-    if (a == null || a.length != network.length) {
+    return a != null && contains(a);
+  }
+
+  /** Whether the 4 or 16 bytes of an address lie in this range (the array is not changed). */
+  public boolean contains(byte[] address) {
+    if (address.length != network.length) {
       return false;
     }
+    byte[] a = Arrays.copyOf(address, address.length);
     mask(a, prefix);
     return Arrays.equals(a, network);
   }

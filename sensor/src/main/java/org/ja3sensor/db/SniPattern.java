@@ -5,23 +5,58 @@ import java.util.Locale;
 /**
  * A server-name pattern: {@code host.example.com} (exact), {@code *.example.com} (any name below
  * example.com, at any depth, not example.com itself) or, in scope columns only, {@code *suffix}
- * (any name ending in suffix, e.g. {@code *-autoscaling.googleapis.com}). Names compare
- * case-insensitively, a trailing dot ignored.
+ * (any name ending in suffix, e.g. {@code *-autoscaling.googleapis.com}), {@code *text*} (any
+ * name containing text: a Suricata {@code tls.sni; content:"text"}) and {@code !pattern} (any
+ * name the pattern does not match). Names compare case-insensitively, a trailing dot ignored.
  */
 public final class SniPattern {
   public enum Kind {
     EXACT,
     SUBDOMAINS,
-    SUFFIX
+    SUFFIX,
+    CONTAINS
   }
 
   public final Kind kind;
   /** EXACT: the name; SUBDOMAINS: the parent domain (without "*."); SUFFIX: the suffix. */
   public final String text;
+  /** Scope only: the pattern excludes the names it matches. */
+  public final boolean negated;
 
   private SniPattern(Kind kind, String text) {
+    this(kind, text, false);
+  }
+
+  private SniPattern(Kind kind, String text, boolean negated) {
     this.kind = kind;
     this.text = text;
+    this.negated = negated;
+  }
+
+  /**
+   * Parses a scope pattern: any form of {@link #parse(String, boolean)} with suffixes allowed,
+   * {@code *text*}, and each optionally negated with {@code !}.
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  public static SniPattern parseScope(String s) {
+    String v = s.trim();
+    boolean neg = v.startsWith("!");
+    if (neg) {
+      v = v.substring(1).trim();
+    }
+    SniPattern p;
+    if (v.length() > 2 && v.startsWith("*") && v.endsWith("*") && !v.startsWith("*.")) {
+      String inner = normalize(v.substring(1, v.length() - 1));
+      if (inner.isEmpty() || inner.indexOf('*') >= 0 || inner.length() > 253) {
+        throw new IllegalArgumentException("server name pattern \"" + s + "\": expected *text*"
+            + " with text of 1 to 253 characters and no further *");
+      }
+      p = new SniPattern(Kind.CONTAINS, inner);
+    } else {
+      p = parse(v, true);
+    }
+    return neg ? new SniPattern(p.kind, p.text, true) : p;
   }
 
   /**
@@ -98,6 +133,8 @@ public final class SniPattern {
         return name.length() > text.length() + 1
             && name.endsWith(text)
             && name.charAt(name.length() - text.length() - 1) == '.';
+      case CONTAINS:
+        return name.contains(text);
       default:
         return name.endsWith(text);
     }
@@ -105,13 +142,16 @@ public final class SniPattern {
 
   @Override
   public String toString() {
+    String neg = negated ? "!" : "";
     switch (kind) {
       case EXACT:
-        return text;
+        return neg + text;
       case SUBDOMAINS:
-        return "*." + text;
+        return neg + "*." + text;
+      case CONTAINS:
+        return neg + "*" + text + "*";
       default:
-        return "*" + text;
+        return neg + "*" + text;
     }
   }
 }

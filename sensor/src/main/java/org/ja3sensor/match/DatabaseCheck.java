@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ja3sensor.db.Category;
 import org.ja3sensor.db.Disposition;
 import org.ja3sensor.db.Entry;
 import org.ja3sensor.db.EntryType;
@@ -98,7 +99,7 @@ public final class DatabaseCheck {
           if (!alertSources.contains(e.source())) {
             alertSources.add(e.source());
           }
-        } else if (e.category().benign
+        } else if (e.category().benign && e.category() != Category.LIBRARY
             && (e.disposition() == Disposition.INFO || e.disposition() == Disposition.ALLOW)) {
           benign = true;
         }
@@ -111,6 +112,42 @@ public final class DatabaseCheck {
     }
     return out;
   }
+
+  /**
+   * Library-default collisions: a client fingerprint that is a known library default (category
+   * library) and also the value of a single-fingerprint alert entry. Such an entry does not alert
+   * at default settings unless its scope narrows it (server name, ports, networks): see {@link
+   * Matcher.LibraryCollisions}. The finding says which of the alert entries are corroborated.
+   */
+  public static List<Finding> libraryCollisions(Snapshot s) {
+    List<Finding> out = new ArrayList<>();
+    for (Map.Entry<String, List<Entry>> k : byKey(s).entrySet()) {
+      List<Entry> l = k.getValue();
+      boolean library = false;
+      int uncorroborated = 0;
+      int alerts = 0;
+      for (Entry e : l) {
+        if (e.category() == Category.LIBRARY && e.disposition() != Disposition.ALERT) {
+          library = true;
+        } else if (e.disposition() == Disposition.ALERT && !e.category().benign
+            && Matcher.collides(e.type())) {
+          alerts++;
+          if (!e.narrowScope()) {
+            uncorroborated++;
+          }
+        }
+      }
+      if (library && alerts > 0) {
+        out.add(new Finding(LIBRARY_COLLISION + " (" + uncorroborated + " of " + alerts
+            + " alert entr" + (alerts == 1 ? "y" : "ies")
+            + " demoted: no server-name, port or network scope)", k.getKey(), l));
+      }
+    }
+    return out;
+  }
+
+  /** The kind of a {@link #libraryCollisions} finding. */
+  public static final String LIBRARY_COLLISION = "library-default";
 
   /** True when two labels name different things ("Dridex" and "Possible Dridex" agree). */
   static boolean disagree(List<String> labels) {

@@ -19,6 +19,9 @@ public final class Enrichment {
   String conflict;
   String suppressedBy;
   boolean alerting;
+  boolean corroborated;
+  String collisionWith;
+  boolean demoted;
 
   Enrichment(Entry entry, String atomic) {
     this.entry = entry;
@@ -58,6 +61,27 @@ public final class Enrichment {
   /** True when this entry makes the event an alert. */
   public boolean alerting() {
     return alerting;
+  }
+
+  /**
+   * True for an alert entry that is a pair or whose scope names server names, ports or networks
+   * ({@link Entry#narrowScope()}): more than one fingerprint of the handshake agrees.
+   */
+  public boolean corroborated() {
+    return corroborated;
+  }
+
+  /**
+   * The id of the library-default entry that matched the same ClientHello when this is a
+   * single-fingerprint alert entry, or null.
+   */
+  public String collisionWith() {
+    return collisionWith;
+  }
+
+  /** True when the library collision rule kept this entry from alerting. */
+  public boolean demoted() {
+    return demoted;
   }
 
   /** Ranking of entry types for choosing the rule of an alert: pair over single over policy. */

@@ -2,6 +2,7 @@ package org.ja3sensor.match;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import org.ja3sensor.db.Disposition;
 import org.ja3sensor.db.Entry;
 import org.ja3sensor.db.PolicyFlag;
 
@@ -106,9 +107,39 @@ public final class MatchJson {
     if (x.suppressedBy() != null) {
       g.writeStringField("suppressed_by", x.suppressedBy());
     }
+    nonEmpty(g, "scope", en.scopeText());
+    if (en.disposition() == Disposition.ALERT) {
+      g.writeBooleanField("corroborated", x.corroborated());
+    }
+    if (x.collisionWith() != null) {
+      g.writeStringField("collision", LIBRARY_DEFAULT);
+      g.writeStringField("collision_with", x.collisionWith());
+      g.writeBooleanField("demoted", x.demoted());
+    }
+    if (x.alerting()) {
+      g.writeStringField("suppress_with", suppressWith(x));
+    }
     nonEmpty(g, "licence", en.licence());
     nonEmpty(g, "notes", en.notes());
     g.writeEndObject();
+  }
+
+  /** The collision kind: the ClientHello is also a known library default. */
+  public static final String LIBRARY_DEFAULT = "library-default";
+
+  /** What an operator can do so that this alerting entry no longer alerts. */
+  static String suppressWith(Enrichment x) {
+    Entry en = x.entry();
+    String atomic = x.atomic();
+    int plus = en.type().isPair() ? atomic.indexOf('+') : -1;
+    String value = plus < 0 ? atomic
+        : atomic.substring(0, plus) + " and pair_value " + atomic.substring(plus + 1);
+    StringBuilder sb = new StringBuilder("a --db-extra entry of type ").append(en.type().label)
+        .append(" with value ").append(value)
+        .append(" and disposition allow (add scope_sni or scope_destination_ip to allow only that"
+            + " traffic), or an entry with id ").append(en.id())
+        .append(" and disposition disabled, or --min-alert-score ").append(x.score() + 1);
+    return sb.toString();
   }
 
   /** ECS threat.indicator.confidence for a score: None, Low, Medium, High. */

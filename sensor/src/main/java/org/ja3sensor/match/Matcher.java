@@ -2,9 +2,11 @@ package org.ja3sensor.match;
 
 import java.util.Comparator;
 import java.util.List;
+import org.ja3sensor.db.Category;
 import org.ja3sensor.db.DatabaseHolder;
 import org.ja3sensor.db.Disposition;
 import org.ja3sensor.db.Entry;
+import org.ja3sensor.db.HomeNet;
 import org.ja3sensor.db.EntryType;
 import org.ja3sensor.db.Ja4Pattern;
 import org.ja3sensor.db.PolicyFlag;
@@ -24,11 +26,15 @@ import org.ja3sensor.event.TlsEvent;
  * <ol>
  *   <li>Every enabled entry whose value matches (JA3, JA3N, JA4 exact or with {@code *} parts,
  *       JA3S, a JA3/JA3N/JA4 with a JA3S on the flow, server name exact or {@code *.domain},
- *       leaf certificate SHA-1, policy flag) and whose scope columns admit the handshake
- *       becomes an {@link Enrichment}. Its score starts at the entry's confidence.
+ *       leaf certificate SHA-1, policy flag) and whose scope columns admit the handshake (server
+ *       names, client and server addresses with {@code $HOME_NET}, ports) becomes an {@link
+ *       Enrichment}. Its score starts at the entry's confidence.
  *   <li>Conflict: an alert entry whose category is not benign loses {@link #CONFLICT_PENALTY}
- *       points when an info or allow entry with a benign category (browser, application, library,
- *       server) matched the same field.
+ *       points when an info or allow entry with a benign category other than library (browser,
+ *       application, server) matched the same field.
+ *   <li>Library collision: when a library entry matched the event's JA3, JA3N or JA4, a
+ *       single-fingerprint alert entry that no pair or narrowing scope corroborates is demoted
+ *       (score at most {@link #COLLISION_SCORE}, no alert) unless {@link LibraryCollisions#ALERT}.
  *   <li>Staleness: an alert entry whose last_seen lies more than a year before the event loses 5
  *       points per further year, at most {@link #MAX_STALE_PENALTY}.
  *   <li>Allow entries suppress alerts ({@link #suppresses}): a policy allow those of the same
@@ -54,9 +60,36 @@ public final class Matcher implements AutoCloseable {
           .thenComparing(Comparator.comparingInt(Enrichment::score).reversed())
           .thenComparing(x -> x.entry().id());
 
+  /**
+   * What a single-fingerprint alert entry does when the ClientHello is also a known library
+   * default (an entry of category library matched the event's JA3, JA3N or JA4) and nothing
+   * corroborates it (a pair, or a scope naming server names, ports or networks).
+   */
+  public enum LibraryCollisions {
+    /** Default: the entry stays in the event with a score of at most {@link #COLLISION_SCORE}. */
+    DEMOTE,
+    /** The collision is only noted; the entry alerts as its score allows. */
+    ALERT;
+
+    public static LibraryCollisions parse(String s) {
+      for (LibraryCollisions v : values()) {
+        if (v.name().equalsIgnoreCase(s.trim())) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException(
+          "library collision policy \"" + s + "\": expected demote or alert");
+    }
+  }
+
+  /** The score of a demoted library collision. */
+  public static final int COLLISION_SCORE = 10;
+
   private final DatabaseHolder holder;
   private final int minAlertScore;
   private final boolean ownsHolder;
+  private final HomeNet homeNet;
+  private final LibraryCollisions libraryCollisions;
 
   public Matcher(DatabaseHolder holder) {
     this(holder, DEFAULT_MIN_ALERT_SCORE, false);
@@ -66,9 +99,24 @@ public final class Matcher implements AutoCloseable {
    * @param ownsHolder whether {@link #close()} closes the holder (stops its file watching)
    */
   public Matcher(DatabaseHolder holder, int minAlertScore, boolean ownsHolder) {
+    this(holder, minAlertScore, ownsHolder, HomeNet.defaults(), LibraryCollisions.DEMOTE);
+  }
+
+  /**
+   * @param homeNet what {@code $HOME_NET} in entry scopes means
+   * @param libraryCollisions what an uncorroborated alert on a library default does
+   */
+  public Matcher(DatabaseHolder holder, int minAlertScore, boolean ownsHolder, HomeNet homeNet,
+      LibraryCollisions libraryCollisions) {
     this.holder = holder;
     this.minAlertScore = minAlertScore;
     this.ownsHolder = ownsHolder;
+    this.homeNet = homeNet;
+    this.libraryCollisions = libraryCollisions;
+  }
+
+  public int minAlertScore() {
+    return minAlertScore;
   }
 
   public DatabaseHolder holder() {
@@ -151,7 +199,7 @@ public final class Matcher implements AutoCloseable {
     return r;
   }
 
-  private static void pair(List<Enrichment> out, Snapshot s, EntryType type, String client,
+  private void pair(List<Enrichment> out, Snapshot s, EntryType type, String client,
       String sni, TlsEvent e) {
     Entry[] p = s.pair(type, client, e.ja3sHash);
     if (p.length > 0) {
@@ -159,10 +207,11 @@ public final class Matcher implements AutoCloseable {
     }
   }
 
-  private static void collect(List<Enrichment> out, Entry[] entries, String atomic, String sni,
+  private void collect(List<Enrichment> out, Entry[] entries, String atomic, String sni,
       TlsEvent e) {
     for (Entry entry : entries) {
-      if (entry.scoped() && !entry.inScope(sni, e.serverIp, e.clientIp)) {
+      if (entry.scoped() && !entry.inScope(sni, e.serverIp, e.serverPort, e.clientIp,
+          e.clientPort, homeNet)) {
         continue;
       }
       boolean dup = false;
@@ -179,16 +228,31 @@ public final class Matcher implements AutoCloseable {
   }
 
   private void decide(List<Enrichment> list, long eventSecond) {
+    Enrichment library = null;
+    for (Enrichment x : list) {
+      if (x.entry().category() == Category.LIBRARY && isClient(x.entry().type())
+          && x.entry().disposition() != Disposition.ALERT) {
+        library = x;
+        break;
+      }
+    }
     for (Enrichment a : list) {
       Entry ae = a.entry();
       if (ae.disposition() != Disposition.ALERT) {
         continue;
+      }
+      a.corroborated = ae.type().isPair() || ae.type() == EntryType.CERT_SHA1
+          || ae.narrowScope();
+      boolean collision = library != null && !ae.category().benign && collides(ae.type());
+      if (collision) {
+        a.collisionWith = library.entry().id();
       }
       if (!ae.category().benign) {
         for (Enrichment b : list) {
           Entry be = b.entry();
           if (be.type() == ae.type()
               && be.category().benign
+              && be.category() != Category.LIBRARY
               && (be.disposition() == Disposition.INFO || be.disposition() == Disposition.ALLOW)) {
             a.conflict = Enrichment.MALICIOUS_VS_BENIGN;
             a.score -= CONFLICT_PENALTY;
@@ -204,14 +268,33 @@ public final class Matcher implements AutoCloseable {
         }
       }
       a.score = Math.max(0, Math.min(100, a.score));
+      boolean demoted = collision && !a.corroborated
+          && libraryCollisions == LibraryCollisions.DEMOTE;
+      if (demoted) {
+        a.score = Math.min(a.score, COLLISION_SCORE);
+        a.demoted = true;
+      }
       for (Enrichment w : list) {
         if (w.entry().disposition() == Disposition.ALLOW && suppresses(w, a)) {
           a.suppressedBy = w.entry().id();
           break;
         }
       }
-      a.alerting = a.suppressedBy == null && a.score >= minAlertScore;
+      a.alerting = !demoted && a.suppressedBy == null && a.score >= minAlertScore;
     }
+  }
+
+  /**
+   * A type whose alert entries the library collision rule applies to: a single TLS fingerprint
+   * (a certificate, a server name or a policy flag says more than the library's defaults).
+   */
+  public static boolean collides(EntryType t) {
+    return t == EntryType.JA3 || t == EntryType.JA3N || t == EntryType.JA4 || t == EntryType.JA3S;
+  }
+
+  /** A client fingerprint type: what a library default entry describes. */
+  private static boolean isClient(EntryType t) {
+    return t == EntryType.JA3 || t == EntryType.JA3N || t == EntryType.JA4;
   }
 
   /**

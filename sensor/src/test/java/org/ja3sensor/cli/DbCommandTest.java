@@ -145,4 +145,74 @@ class DbCommandTest {
     assertTrue(r.out.contains("unmatchable: never-matches (the sensor does not compute JA4S"), r.out);
     assertTrue(r.out.contains("2 never matching"), r.out);
   }
+
+  @Test
+  void checkNamesFileLineAndColumnOfABadScope() throws Exception {
+    write("scoped.csv", "id,type,value,label,disposition,confidence,scope_destination_port,"
+        + "scope_source_ip,scope_sni\n"
+        + "p1,ja3," + A + ",L,alert,50,465|99999,,\n"
+        + "p2,ja3," + A + ",L,alert,50,993:465,,\n"
+        + "p3,ja3," + A + ",L,alert,50,,$HTTP_SERVERS,\n"
+        + "p4,ja3," + A + ",L,alert,50,,,!**\n"
+        + "ok,ja3," + A + ",L,alert,50,!25|1024:,!$HOME_NET|10.0.0.0/8,!*grafana*\n");
+    CliRun r = CliRun.run("db", "check", "--db", dir.toString());
+    assertEquals(1, r.exitCode, r.toString());
+    String f = dir.resolve("scoped.csv").toString();
+    String[] lines = r.err.strip().split("\n");
+    assertTrue(lines[0].startsWith("error: " + f + ":2: column \"scope_destination_port\": port \"99999\""),
+        r.err);
+    assertTrue(lines[1].startsWith("error: " + f + ":3: column \"scope_destination_port\": port range"
+        + " \"993:465\""), r.err);
+    assertTrue(lines[2].startsWith("error: " + f + ":4: column \"scope_source_ip\": address"
+        + " \"$HTTP_SERVERS\": the only variables are $HOME_NET and $EXTERNAL_NET"), r.err);
+    assertTrue(lines[3].startsWith("error: " + f + ":5: column \"scope_sni\""), r.err);
+    assertEquals(5, lines.length, "one line per bad row and the verdict: " + r.err);
+  }
+
+  @Test
+  void checkReportsLibraryDefaultCollisions() throws Exception {
+    write("a.csv", "id,type,value,label,category,disposition,confidence,source,"
+        + "scope_destination_port\n"
+        + "lib,ja3," + A + ",OpenSSL 3 s_client,library,info,80,recorded,\n"
+        + "m1,ja3," + A + ",Some RAT,malware,alert,60,list1,\n"
+        + "m2,ja3," + A + ",Mail C2,c2,alert,40,list2,465|993\n");
+    CliRun r = CliRun.run("db", "check", "--db", dir.toString());
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(r.out.contains("collision: library-default (1 of 2 alert entries demoted: no"
+        + " server-name, port or network scope) ja3 " + A), r.out);
+    assertTrue(r.out.contains("1 library collision(s)"), r.out);
+    assertTrue(!r.out.contains("conflict: malicious-vs-benign"), "a library is not a conflicting"
+        + " label: " + r.out);
+  }
+
+  @Test
+  void importListsTheRulesItCannotExpress() throws Exception {
+    write("x.rules", "alert tls $HOME_NET any -> $EXTERNAL_NET $HTTP_PORTS (msg:\"Web C2\";"
+        + " ja3.hash; content:\"" + A + "\"; sid:9000001; rev:1;)\n"
+        + "alert tls $HOME_NET any -> $EXTERNAL_NET [465,993] (msg:\"Mail C2\";"
+        + " ja3.hash; content:\"" + A + "\"; sid:9000002; rev:1;)\n");
+    Path out = dir.resolve("out.csv");
+    CliRun r = CliRun.run("db", "import", "--format", "et-rules", "-o", out.toString(),
+        dir.resolve("x.rules").toString());
+    assertEquals(0, r.exitCode, r.toString());
+    assertTrue(r.err.contains("not imported: " + dir.resolve("x.rules") + ":1: sid 9000001"
+        + " \"Web C2\": port variable $HTTP_PORTS"), r.err);
+    assertTrue(r.err.contains("1 entries from et-rules, 1 rule(s) not imported"), r.err);
+    String csv = Files.readString(out);
+    assertTrue(csv.contains("# Not imported: x.rules:1: sid 9000001"), csv);
+    assertTrue(csv.contains("# Source: et-open; licence: BSD-3-Clause"), csv);
+    assertTrue(csv.contains(",$EXTERNAL_NET,$HOME_NET,,465|993,"), csv);
+  }
+
+  @Test
+  void badHomeNetIsAOneLineError() throws Exception {
+    CliRun r = CliRun.run("db", "lookup", A, "--home-net", "10.0.0.0/33");
+    assertEquals(1, r.exitCode, r.toString());
+    assertEquals(1, r.err.strip().split("\n").length, r.err);
+    assertTrue(r.err.startsWith("error: --home-net: address \"10.0.0.0/33\""), r.err);
+    CliRun read = CliRun.run("read", "--home-net", "10.0.0.0/8,nonsense", "/nonexistent.pcap");
+    assertEquals(2, read.exitCode, read.toString());
+    assertTrue(read.err.contains("--home-net: address \"nonsense\""), read.err);
+    assertTrue(!read.err.contains("nonexistent"), "nothing read first: " + read.err);
+  }
 }

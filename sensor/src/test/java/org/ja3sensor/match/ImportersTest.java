@@ -156,22 +156,28 @@ class ImportersTest {
     Entry cs = ja3.stream().filter(e -> e.id().equals("et:2028831")).findFirst().get();
     assertEquals(Disposition.INFO, cs.disposition());
 
-    // ET's SNI exclusions on the Rclone client rule become scoped allow entries for its pairs
-    List<Entry> allows = es.stream().filter(e -> e.disposition() == Disposition.ALLOW).toList();
-    assertEquals(2, allows.size());
-    assertEquals("[*grafana.com, *grafana.org, *grafana.net, *-autoscaling.googleapis.com]",
-        allows.get(0).scopeSni().toString());
+    // ET's SNI exclusions on the Rclone client rule are the scope of its pairs
+    List<Entry> rclone = pairs.stream().filter(e -> e.label().contains("Rclone")).toList();
+    assertEquals(2, rclone.size());
+    assertEquals("[!*grafana.com*, !*grafana.org*, !*grafana.net*,"
+        + " !*-autoscaling.googleapis.com*]", rclone.get(0).scopeSni().toString());
+    // Every rule keeps its direction: the client in $HOME_NET, the server outside
+    assertTrue(es.stream().allMatch(e -> e.scopeText().contains("client $HOME_NET")
+        && e.scopeText().contains("server $EXTERNAL_NET")), "direction kept on every entry");
+    assertTrue(es.stream().noneMatch(e -> e.disposition() == Disposition.ALLOW));
   }
 
   @Test
-  void etRuleNeedingAFlowbitNobodySetsIsRefused() throws Exception {
+  void etRuleNeedingAFlowbitNobodySetsIsListedNotImported() throws Exception {
     Path f = tmp.resolve("x.rules");
     Files.writeString(f, "alert tls any any -> any any (msg:\"X\"; flowbits:isset,nobody;"
         + " ja3s.hash; content:\"" + MatcherTest.B + "\"; sid:1; rev:1;)\n");
-    ImportException e = assertThrows(ImportException.class,
-        () -> ImportFormat.ET_RULES.read(List.of(f), List.of(), new ArrayList<>()));
-    assertTrue(e.getMessage().contains("x.rules:1") && e.getMessage().contains("nobody"),
-        e.getMessage());
+    List<String> skipped = new ArrayList<>();
+    List<Entry> es = ImportFormat.ET_RULES.read(List.of(f), List.of(), new ArrayList<>(), skipped);
+    assertTrue(es.isEmpty());
+    assertEquals(1, skipped.size(), skipped.toString());
+    assertTrue(skipped.get(0).contains("x.rules:1") && skipped.get(0).contains("nobody"),
+        skipped.get(0));
   }
 
   @Test

@@ -35,7 +35,7 @@ class ShippedDatabaseTest {
   @Test
   void loadsWithoutWarningsAndCarriesItsLicences() throws Exception {
     assertEquals(List.of(), shipped.warnings());
-    assertEquals(9, shipped.files().size());
+    assertEquals(10, shipped.files().size());
     assertTrue(shipped.entries().size() > 400, "" + shipped.entries().size());
     Path dir = ShippedDatabase.locate();
     for (String f : List.of("README.md", "licenses/README.md", "licenses/abuse.ch-sslbl.txt",
@@ -96,7 +96,10 @@ class ShippedDatabaseTest {
     assertFalse(alone.alert);
     Enrichment tofsee = Events.find(alone, "sslbl:4d7a28d6f2263ed61de88ca66eb011e3");
     assertNotNull(tofsee, "the malware label stays visible");
-    assertEquals("library:windows-common-4d7a28d6", tofsee.suppressedBy());
+    assertEquals("library:windows-common-4d7a28d6", tofsee.collisionWith());
+    assertTrue(tofsee.demoted() && !tofsee.alerting());
+    assertTrue(tofsee.score() <= Matcher.COLLISION_SCORE, "a low score: " + tofsee.score());
+    assertNotNull(Events.find(alone, "library:windows-common-4d7a28d6"), "both matches shown");
     // ... but Emotet's JA3+JA3S pair (Salesforce README) alerts
     MatchResult pair = match("4d7a28d6f2263ed61de88ca66eb011e3", "80b3a14bccc8598a1f3bbe83e71f735f");
     assertTrue(pair.alert);

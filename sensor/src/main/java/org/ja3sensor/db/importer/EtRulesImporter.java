@@ -22,10 +22,15 @@ import org.ja3sensor.db.EntryType;
  * by ET and imported as disabled. Pair logic is rebuilt from flowbits: a JA3 rule that {@code
  * flowbits:set,X} (usually with {@code noalert}) and a JA3S rule that {@code flowbits:isset,X}
  * become one ja3+ja3s alert entry (id of the JA3S rule); the JA3 rule itself becomes an info
- * entry when it does not alert on its own. Negated {@code tls.sni} contents on a set rule become
- * an allow entry for the pair, scoped to those names (approximated as "name ends with").
- * Confidence follows the rule's {@code confidence} metadata: Low {@value #LOW}, Medium {@value
- * #MEDIUM}, High {@value #HIGH}.
+ * entry when it does not alert on its own.
+ *
+ * <p>Each rule's constraints become the entry's scope ({@link RuleScope}): the header's addresses
+ * and ports (client and server sides: the sender of a JA3 rule's packets is the client, of a JA3S
+ * rule's the server) and its {@code tls.sni} contents. A rule with a constraint the database
+ * cannot express (another variable, a keyword that narrows the match in another way, several
+ * {@code tls.sni} contents that must all match ...) is not imported: {@link #read} lists it with
+ * the reason. Confidence follows the rule's {@code confidence} metadata: Low {@value #LOW},
+ * Medium {@value #MEDIUM}, High {@value #HIGH}.
  */
 final class EtRulesImporter {
   static final String SOURCE = "et-open";
@@ -55,6 +60,16 @@ final class EtRulesImporter {
     String flowbitSet;
     String flowbitIsSet;
     boolean noalert;
+    String sniContent;
+    boolean sniEndsWith;
+    boolean sniStartsWith;
+    boolean flowGiven;
+    boolean flowToClient;
+    /** Why the rule cannot be imported, or null. */
+    String unrepresentable;
+    boolean ja3StringImplied;
+    /** The header's constraints and the SNI contents; null when the header is unrepresentable. */
+    RuleScope scope;
     final List<String> sniExclusions = new ArrayList<>();
     final List<String> references = new ArrayList<>();
     final Map<String, String> metadata = new LinkedHashMap<>();
@@ -62,7 +77,13 @@ final class EtRulesImporter {
 
   private EtRulesImporter() {}
 
-  static List<Entry> read(List<Path> inputs) throws IOException, ImportException {
+  /**
+   * Converts rule files.
+   *
+   * @param skipped receives one line per rule not imported: file:line, sid, message and reason
+   */
+  static List<Entry> read(List<Path> inputs, List<String> skipped)
+      throws IOException, ImportException {
     List<Rule> rules = new ArrayList<>();
     for (Path p : inputs) {
       List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
@@ -82,12 +103,24 @@ final class EtRulesImporter {
         }
         Rule r = parse(l, p.toString(), i + 1);
         r.disabled = disabled;
-        if (!r.ja3.isEmpty() || !r.ja3s.isEmpty()) {
+        if (r.ja3.isEmpty() && r.ja3s.isEmpty() && r.unrepresentable == null) {
+          continue; // not a JA3/JA3S rule
+        }
+        if (r.unrepresentable == null && !r.ja3.isEmpty() && !r.ja3s.isEmpty()) {
+          r.unrepresentable = "matches ja3 and ja3s in one rule";
+        }
+        if (r.unrepresentable == null) {
+          r.scope = RuleScope.of(l, !r.ja3s.isEmpty(), r);
+        }
+        if (r.unrepresentable != null) {
+          skipped.add(r.file + ":" + r.line + ": sid " + r.sid + " \"" + r.msg + "\": "
+              + r.unrepresentable);
+        } else {
           rules.add(r);
         }
       }
     }
-    return convert(rules);
+    return convert(rules, skipped);
   }
 
   static Rule parse(String line, String file, int n) throws ImportException {
@@ -100,6 +133,7 @@ final class EtRulesImporter {
     r.file = file;
     r.line = n;
     String buffer = "";
+    int positiveSni = 0;
     for (String opt : options(line.substring(open + 1, close), file, n)) {
       int colon = opt.indexOf(':');
       String key = (colon < 0 ? opt : opt.substring(0, colon)).strip();
@@ -130,7 +164,7 @@ final class EtRulesImporter {
           break;
         case "ja3.string":
         case "ja3s.string":
-          buffer = "string";
+          buffer = key.startsWith("ja3s") ? "ja3s-string" : "ja3-string";
           break;
         case "tls.sni":
         case "tls_sni":
@@ -142,15 +176,63 @@ final class EtRulesImporter {
           if (buffer.equals("ja3") || buffer.equals("ja3s")) {
             String h = c.toLowerCase(Locale.ROOT);
             if (!HEX32.matcher(h).matches() || negated) {
-              throw new ImportException(file, n, buffer + " content \"" + c + "\"; expected 32 hex digits");
-            }
-            if (buffer.equals("ja3")) {
+              unrepresentable(r, buffer + " content \"" + val + "\" is not a 32-hex-digit hash");
+            } else if (!(buffer.equals("ja3") ? r.ja3 : r.ja3s).isEmpty()) {
+              unrepresentable(r, "two " + buffer + " contents");
+            } else if (buffer.equals("ja3")) {
               r.ja3 = h;
             } else {
               r.ja3s = h;
             }
-          } else if (buffer.equals("sni") && negated) {
-            r.sniExclusions.add(c.toLowerCase(Locale.ROOT));
+          } else if (buffer.equals("ja3-string") && !negated && !r.ja3.isEmpty()) {
+            // A content on the JA3 string after the JA3 hash: the hash fixes the string, so ET's
+            // extra content can only be true for it (it documents the string's start).
+            r.ja3StringImplied = true;
+          } else if (buffer.equals("sni")) {
+            if (c.indexOf('|') >= 0 || c.isEmpty()) {
+              unrepresentable(r, "tls.sni content \"" + c + "\" with hex bytes");
+            } else if (negated) {
+              r.sniExclusions.add(c.toLowerCase(Locale.ROOT));
+            } else if (++positiveSni > 1) {
+              unrepresentable(r, "several tls.sni contents that must all match (scope_sni"
+                  + " alternatives match any one)");
+            } else {
+              r.sniContent = c.toLowerCase(Locale.ROOT);
+            }
+          } else {
+            unrepresentable(r, "content on " + (buffer.isEmpty() ? "the packet payload"
+                : buffer.replace("-", ".")) + " (\"" + c + "\")");
+          }
+          break;
+        case "endswith":
+        case "startswith":
+          if (buffer.equals("sni") && r.sniContent != null && r.sniExclusions.isEmpty()) {
+            if (key.equals("endswith")) {
+              r.sniEndsWith = true;
+            } else {
+              r.sniStartsWith = true;
+            }
+          } else {
+            unrepresentable(r, "keyword " + key + " outside a single positive tls.sni content");
+          }
+          break;
+        case "nocase":
+        case "fast_pattern":
+        case "gid":
+        case "priority":
+        case "target":
+          break; // server names compare case-insensitively anyway; the rest is bookkeeping
+        case "flow":
+          for (String f : val.split(",")) {
+            String t = f.strip();
+            boolean toServer = t.equals("to_server") || t.equals("from_client");
+            boolean toClient = t.equals("to_client") || t.equals("from_server");
+            if (!(t.equals("established") || toServer || toClient)) {
+              unrepresentable(r, "flow option " + t);
+            } else if (toServer || toClient) {
+              r.flowToClient = toClient;
+              r.flowGiven = true;
+            }
           }
           break;
         case "flowbits":
@@ -162,6 +244,8 @@ final class EtRulesImporter {
             r.flowbitIsSet = fb.length > 1 ? fb[1].strip() : "";
           } else if (op.equals("noalert")) {
             r.noalert = true;
+          } else {
+            unrepresentable(r, "flowbits:" + op);
           }
           break;
         case "metadata":
@@ -174,13 +258,20 @@ final class EtRulesImporter {
           }
           break;
         default:
-          // other keywords (flow, nocase, fast_pattern ...) do not change what is matched here
+          unrepresentable(r, "keyword " + key);
       }
     }
     if (r.sid.isEmpty()) {
       throw new ImportException(file, n, "rule without sid");
     }
     return r;
+  }
+
+  /** Records the first reason a rule cannot be imported. */
+  static void unrepresentable(Rule r, String why) {
+    if (r.unrepresentable == null) {
+      r.unrepresentable = why;
+    }
   }
 
   /** Splits rule options on ';' outside quotes, honouring backslash escapes. */
@@ -221,7 +312,7 @@ final class EtRulesImporter {
     return t.replace("\\\"", "\"").replace("\\;", ";").replace("\\\\", "\\");
   }
 
-  private static List<Entry> convert(List<Rule> rules) throws ImportException {
+  private static List<Entry> convert(List<Rule> rules, List<String> skipped) {
     Map<String, List<Rule>> setters = new LinkedHashMap<>();
     for (Rule r : rules) {
       if (r.flowbitSet != null && !r.ja3.isEmpty()) {
@@ -238,51 +329,49 @@ final class EtRulesImporter {
           b.notes(notes(r, "sets flowbit " + r.flowbitSet
               + " without alerting: ET alerts only when the server's JA3S follows"));
         }
-        out.add(b.build());
+        out.add(r.scope.applyTo(b).build());
         continue;
       }
       // a JA3S rule
       if (r.flowbitIsSet == null) {
-        out.add(base(r, "et:" + r.sid, EntryType.JA3S, r.ja3s).build());
+        out.add(r.scope.applyTo(base(r, "et:" + r.sid, EntryType.JA3S, r.ja3s)).build());
         continue;
       }
       List<Rule> set = setters.getOrDefault(r.flowbitIsSet, List.of());
       if (set.isEmpty()) {
-        throw new ImportException(r.file, r.line, "sid " + r.sid + " needs flowbit "
-            + r.flowbitIsSet + " but no JA3 rule sets it");
+        skipped.add(r.file + ":" + r.line + ": sid " + r.sid + " \"" + r.msg + "\": needs flowbit "
+            + r.flowbitIsSet + " but no imported JA3 rule sets it");
+        continue;
       }
-      EntryBuilder b = base(r, "et:" + r.sid, EntryType.JA3_JA3S, set.get(0).ja3).pair(r.ja3s);
-      StringBuilder sids = new StringBuilder();
-      boolean allDisabled = true;
+      // One pair entry per distinct scope of the setting rules (usually one).
+      Map<RuleScope, List<Rule>> byScope = new LinkedHashMap<>();
       for (Rule s : set) {
-        b.value(s.ja3);
-        sids.append(sids.length() == 0 ? "" : ", ").append(s.sid);
-        allDisabled &= s.disabled;
-      }
-      if (allDisabled) {
-        b.disposition(Disposition.DISABLED);
-      }
-      b.notes(notes(r, "pair: the JA3 of sid " + sids + " (flowbit " + r.flowbitIsSet
-          + ") followed by this JA3S on the same flow"));
-      out.add(b.build());
-      for (Rule s : set) {
-        if (s.sniExclusions.isEmpty()) {
+        RuleScope both = s.scope.and(r.scope);
+        if (both == null) {
+          skipped.add(r.file + ":" + r.line + ": sid " + r.sid + " \"" + r.msg + "\" with sid "
+              + s.sid + ": the two rules constrain the same side differently (" + s.scope
+              + " / " + r.scope + ")");
           continue;
         }
-        EntryBuilder allow =
-            base(r, "et:" + r.sid + ":sni-exclusions-of-" + s.sid, EntryType.JA3_JA3S, s.ja3)
-                .pair(r.ja3s)
-                .disposition(s.disabled || r.disabled ? Disposition.DISABLED : Disposition.ALLOW)
-                .category(Category.APPLICATION)
-                .confidence(confidence(s))
-                .label(r.msg + " (server names ET excludes)")
-                .notes(notes(s, "sid " + s.sid + " does not set its flowbit when tls.sni contains "
-                    + String.join(", ", s.sniExclusions)
-                    + "; approximated here as server names ending in those strings"));
-        for (String x : s.sniExclusions) {
-          allow.scopeSni("*" + x);
+        byScope.computeIfAbsent(both, k -> new ArrayList<>()).add(s);
+      }
+      for (Map.Entry<RuleScope, List<Rule>> g : byScope.entrySet()) {
+        List<Rule> group = g.getValue();
+        String id = "et:" + r.sid + (byScope.size() == 1 ? "" : ":" + group.get(0).sid);
+        EntryBuilder b = base(r, id, EntryType.JA3_JA3S, group.get(0).ja3).pair(r.ja3s);
+        StringBuilder sids = new StringBuilder();
+        boolean allDisabled = true;
+        for (Rule s : group) {
+          b.value(s.ja3);
+          sids.append(sids.length() == 0 ? "" : ", ").append(s.sid);
+          allDisabled &= s.disabled;
         }
-        out.add(allow.build());
+        if (allDisabled) {
+          b.disposition(Disposition.DISABLED);
+        }
+        b.notes(notes(r, "pair: the JA3 of sid " + sids + " (flowbit " + r.flowbitIsSet
+            + ") followed by this JA3S on the same flow"));
+        out.add(g.getKey().applyTo(b).build());
       }
     }
     return out;
@@ -348,6 +437,13 @@ final class EtRulesImporter {
     }
     if (r.disabled) {
       sb.append("; disabled (commented out) by ET");
+    }
+    if (r.ja3StringImplied) {
+      sb.append("; its ja3.string content is implied by the hash");
+    }
+    if (!r.sniExclusions.isEmpty() || r.sniContent != null) {
+      sb.append("; tls.sni contents as scope_sni (case-insensitive; a handshake without a server"
+          + " name is outside it, as in Suricata)");
     }
     String dep = r.metadata.get("deprecation_reason");
     if (dep != null) {

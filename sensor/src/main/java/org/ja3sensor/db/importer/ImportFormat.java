@@ -49,6 +49,16 @@ public enum ImportFormat {
    */
   public List<Entry> read(List<Path> inputs, List<String> onlySources, List<String> warnings)
       throws IOException, ImportException {
+    return read(inputs, onlySources, warnings, warnings);
+  }
+
+  /**
+   * As {@link #read(List, List, List)}, with the upstream rules that were not imported (their
+   * constraints cannot be expressed as an entry's scope) listed apart, one line each with file,
+   * line, id and the reason.
+   */
+  public List<Entry> read(List<Path> inputs, List<String> onlySources, List<String> warnings,
+      List<String> skipped) throws IOException, ImportException {
     switch (this) {
       case SSLBL:
         return SslblImporter.read(inputs);
@@ -57,7 +67,7 @@ public enum ImportFormat {
       case SALESFORCE:
         return SalesforceImporter.read(inputs);
       case ET_RULES:
-        return EtRulesImporter.read(inputs);
+        return EtRulesImporter.read(inputs, skipped);
       case CURL_IMPERSONATE:
         return CurlImpersonateImporter.read(inputs, warnings);
       default:
