@@ -96,7 +96,8 @@ class CaptureReloadTest {
         try (SensorProcess s =
             SensorProcess.start(
                 dir, null, "capture", "-i", net.hostIf, "--stats-interval", "0",
-                "--db-extra", db.toString(), "--db-reload-delay", "200")) {
+                "--db-extra", db.toString(), "--db-reload-delay", "200",
+                "--library-collisions", "alert")) { // curl's JA3 is a library default
           sensor = s;
           sensor.awaitStderr("worker(s)", 30_000);
           run(v1, db, local);
