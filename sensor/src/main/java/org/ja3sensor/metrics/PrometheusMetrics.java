@@ -99,8 +99,8 @@ public final class PrometheusMetrics {
     counter("output.failed", "ja3sensor_output_failed_events",
         "Events the output could not deliver (Kafka) or write (file).");
     counter("output.written", "ja3sensor_file_written_events", "Events written to the file.");
-    counter("output.rotations", "ja3sensor_file_reopens",
-        "Times the output file was reopened (SIGHUP, or size rotation).");
+    counter("output.rotations", "ja3sensor_file_rotations",
+        "Times the sensor rotated the output file itself (--output-max-bytes).");
     gauge("database.entries", "ja3sensor_database_entries",
         "Entries of the fingerprint database in force (disabled ones included).");
     String reloads = "Fingerprint database reloads: success (a new version is in force) or"
@@ -129,6 +129,11 @@ public final class PrometheusMetrics {
   private static final Set<String> SUMS = Set.of("flows_evicted", "anomalies");
 
   private static final String ANOMALY_FAMILY = "ja3sensor_anomalies";
+
+  /** The snapshot names with a definition here (the anomalies' aside), in order. */
+  public static List<String> definedKeys() {
+    return DEFS.stream().map(Def::key).toList();
+  }
 
   /** The Prometheus metric families of one snapshot. */
   public static MetricSnapshots render(MetricsSnapshot s) {
