@@ -7,6 +7,7 @@
 #   PREFIX/share/doc/ja3sensor/                  README.md, docs/, fingerprints/README.md and licences
 #   SYSCONFDIR/ja3sensor/ja3sensor.yaml          the configuration (kept if it exists)
 #   SYSCONFDIR/systemd/system/ja3sensor.service  the unit (dist/systemd/ja3sensor.service)
+#   SYSCONFDIR/logrotate.d/ja3sensor             rotation of the event files (dist/logrotate/)
 #   and a system user 'ja3sensor' (when run as root without --destdir).
 # Every file written is listed in PREFIX/lib/ja3sensor/installed-files, which --uninstall reads.
 #
@@ -127,12 +128,20 @@ if [ ! -e "$destdir$conf" ]; then
     echo "# read and capture, commented out, with its default. Check after editing:"
     echo "#   ja3sensor config check $conf"
     echo "interface: $iface"
-    echo "# Events to Kafka (or stdout); the Kafka spool lives in the service's state directory."
+    echo "# Events to a file in the service's log directory, rotated by logrotate"
+    echo "# ($sysconfdir/logrotate.d/ja3sensor; SIGHUP reopens the file). For Kafka instead:"
+    echo "# output: kafka, kafka-bootstrap: HOST:PORT (see docs/kafka.md)."
+    echo "output: file"
+    echo "output-path: /var/log/ja3sensor/events.json"
+    echo "# With output: kafka, the spool lives in the service's state directory."
     echo "spool-dir: /var/lib/ja3sensor/spool"
     echo "stats-interval: 60"
+    echo "# Prometheus metrics at http://HOST:PORT/metrics (docs/operations.md):"
+    echo "# metrics-listen: 127.0.0.1:9810"
     echo
     JA3SENSOR_CDS=off java -jar "$jar" config example | grep -v -e '^# interface:' \
-      -e '^# spool-dir:' -e '^# stats-interval:'
+      -e '^# spool-dir:' -e '^# stats-interval:' -e '^# output:' -e '^# output-path:' \
+      -e '^# metrics-listen:'
   } > "$tmp/ja3sensor.yaml"
   put 0640 "$tmp/ja3sensor.yaml" "$conf"
 else
@@ -145,6 +154,7 @@ if [ "$systemd" = yes ]; then
     "$src/dist/systemd/ja3sensor.service" > "$tmp/ja3sensor.service"
   put 0644 "$tmp/ja3sensor.service" "$sysconfdir/systemd/system/ja3sensor.service"
 fi
+put 0644 "$src/dist/logrotate/ja3sensor" "$sysconfdir/logrotate.d/ja3sensor"
 
 if [ "$user" = yes ] && [ -z "$destdir" ] && [ "$(id -u)" = 0 ]; then
   if ! getent passwd ja3sensor >/dev/null; then

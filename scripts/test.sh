@@ -7,8 +7,9 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 # tshark: reference values; tcpdump, tcpreplay, iproute2, curl, openssl: live-capture tests in
 # network namespaces (they need root, as CI has); libpcap0.8: pcap4j; chromium: the HTML report
-# is checked in headless Chromium.
-for p in libpcap0.8 tshark tcpdump tcpreplay gnutls-bin curl openssl iproute2 python3 util-linux systemd chromium; do
+# is checked in headless Chromium; python3-prometheus-client: the metrics endpoint is parsed
+# with the Prometheus parser; logrotate: the shipped rotation file is syntax-checked.
+for p in libpcap0.8 tshark tcpdump tcpreplay gnutls-bin curl openssl iproute2 python3 python3-prometheus-client util-linux systemd logrotate chromium; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

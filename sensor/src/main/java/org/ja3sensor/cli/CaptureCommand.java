@@ -16,6 +16,7 @@ import org.ja3sensor.db.Problem;
 import org.ja3sensor.decode.LinkType;
 import org.ja3sensor.event.StatsJson;
 import org.ja3sensor.match.Matcher;
+import org.ja3sensor.metrics.MetricsEndpoint;
 import org.ja3sensor.pipeline.ParallelRunner;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.sink.EventPublisher;
@@ -188,10 +189,44 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
 
   @Mixin ConfigOption configOption = new ConfigOption();
 
+  @Mixin MetricsOption metrics = new MetricsOption();
+
+  /** What the metrics endpoint renders, set as the capture starts (null before). */
+  private volatile ParallelRunner liveRunner;
+
+  private volatile EventSink liveSink;
+  private volatile Matcher liveMatcher;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PipelineConfig total = validate();
+    MetricsEndpoint endpoint;
+    try {
+      endpoint = metrics.start(this::liveSnapshot); // before any interface is opened
+    } catch (MetricsEndpoint.ListenException e) {
+      err.println("ja3sensor: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    try {
+      return run(err, total);
+    } finally {
+      if (endpoint != null) {
+        endpoint.close();
+      }
+    }
+  }
+
+  /** The complete snapshot of the capture so far (empty before it starts). */
+  private MetricsSnapshot liveSnapshot() {
+    ParallelRunner r = liveRunner;
+    ParallelRunner.Totals t = r != null ? r.totals() : new ParallelRunner.Totals();
+    return SensorSnapshots.complete(
+        t.snapshot(System.currentTimeMillis() * 1_000_000L), t.counters, liveSink, liveMatcher);
+  }
+
+  private int run(PrintWriter err, PipelineConfig total) throws Exception {
     quietPcap4jLogging();
     Consumer<String> warn =
         m -> {
@@ -212,6 +247,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       }
       return 2;
     }
+    liveMatcher = matcher;
     try {
       return capture(err, total, warn, matcher);
     } finally {
@@ -287,6 +323,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     ParallelRunner runner =
         new ParallelRunner(
             sources, observer, perWorker(total, nWorkers), rs, publisher, flush, warn);
+    liveSink = sink;
+    liveRunner = runner;
 
     for (LiveCaptureSource s : sources.subList(0, interfaces.size())) {
       warn.accept(
@@ -335,7 +373,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     try {
       totals = runner.run();
       if (statsEvents) {
-        publishStats(totals.snapshot(System.currentTimeMillis() * 1_000_000L), sink, warn);
+        publishStats(totals, totals.snapshot(System.currentTimeMillis() * 1_000_000L), sink, warn);
       }
     } finally {
       done.set(true);
@@ -471,10 +509,11 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         end = Long.MAX_VALUE;
       }
       if (now - nextStats >= 0) {
-        MetricsSnapshot snap = runner.totals().snapshot(System.currentTimeMillis() * 1_000_000L);
+        ParallelRunner.Totals t = runner.totals();
+        MetricsSnapshot snap = t.snapshot(System.currentTimeMillis() * 1_000_000L);
         out.accept("stats " + snap.format());
         if (statsEvents) {
-          publishStats(snap, sink, out);
+          publishStats(t, snap, sink, out);
         }
         nextStats += statsIntervalNanos;
       }
@@ -487,13 +526,16 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     }
   }
 
-  /** One stats event: the snapshot plus the output's own counters ({@code output.*}). */
-  private void publishStats(MetricsSnapshot snap, EventSink sink, Consumer<String> out) {
-    MetricsSnapshot.Builder b = MetricsSnapshot.builder(snap.timeNanos).addAll(snap);
-    sink.counters().forEach((k, v) -> b.add("output." + k, v));
+  /**
+   * One stats event: the snapshot plus the QUIC, output ({@code output.*}) and database counters,
+   * as the metrics endpoint renders them.
+   */
+  private void publishStats(
+      ParallelRunner.Totals t, MetricsSnapshot snap, EventSink sink, Consumer<String> out) {
+    MetricsSnapshot full = SensorSnapshots.complete(snap, t.counters, sink, liveMatcher);
     try {
       sink.publish(
-          StatsJson.toJsonUtf8(b.build(), output.sensorName(), String.join(",", interfaces)),
+          StatsJson.toJsonUtf8(full, output.sensorName(), String.join(",", interfaces)),
           null,
           false);
     } catch (IOException | RuntimeException e) {

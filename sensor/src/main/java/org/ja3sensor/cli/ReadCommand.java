@@ -23,6 +23,7 @@ import org.ja3sensor.decode.LinkType;
 import org.ja3sensor.event.EmitterThread;
 import org.ja3sensor.event.EventJson;
 import org.ja3sensor.match.Matcher;
+import org.ja3sensor.metrics.MetricsEndpoint;
 import org.ja3sensor.pipeline.Pipeline;
 import org.ja3sensor.pipeline.PipelineConfig;
 import org.ja3sensor.report.ReportData;
@@ -119,6 +120,8 @@ public final class ReadCommand implements Callable<Integer> {
 
   @Mixin ConfigOption configOption = new ConfigOption();
 
+  @Mixin MetricsOption metrics = new MetricsOption();
+
   @Option(
       names = "--progress",
       negatable = true,
@@ -192,6 +195,17 @@ public final class ReadCommand implements Callable<Integer> {
       }
     }
     Counters counters = new Counters();
+    EventSink[] openedSink = new EventSink[1];
+    Matcher[] matcher = new Matcher[1];
+    MetricsEndpoint endpoint;
+    try {
+      endpoint = metrics.start(() -> SensorSnapshots.complete(
+          SensorSnapshots.ofRead(counters), counters, openedSink[0], matcher[0]));
+    } catch (MetricsEndpoint.ListenException e) {
+      err.println("ja3sensor: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
     EventSink opened;
     output.warnTo(m -> {
       synchronized (err) {
@@ -206,12 +220,15 @@ public final class ReadCommand implements Callable<Integer> {
           ? output.createSink(new FileOutputStream(FileDescriptor.out))
           : output.createSink(spec.commandLine().getOut());
     } catch (IllegalArgumentException e) {
+      closeQuietly(endpoint);
       throw new ParameterException(spec.commandLine(), e.getMessage());
     } catch (IOException e) {
+      closeQuietly(endpoint);
       err.println("ja3sensor: " + e.getMessage());
       err.flush();
       return 2;
     }
+    openedSink[0] = opened;
     if (opened instanceof FileSink file && Main.standalone) {
       Signals.onHup(file::reopen); // logrotate's convention
     }
@@ -220,7 +237,6 @@ public final class ReadCommand implements Callable<Integer> {
     // The packets are read on this thread; the fingerprint database is loaded, and every event
     // derived, matched, serialised and written, on the emitter thread, in order. A database that
     // cannot be loaded stops the read before any event is written.
-    Matcher[] matcher = new Matcher[1];
     EventPublisher[] publisher = new EventPublisher[1];
     EmitterThread emitter =
         new EmitterThread(
@@ -338,6 +354,7 @@ public final class ReadCommand implements Callable<Integer> {
         printSinkCounters(err, sink);
       }
       err.flush();
+      closeQuietly(endpoint);
       done.countDown();
       if (hookInstalled && !stopping) {
         try {
@@ -479,6 +496,12 @@ public final class ReadCommand implements Callable<Integer> {
     sb.setLength(sb.length() - 1);
     err.println(sb);
     err.flush();
+  }
+
+  private static void closeQuietly(MetricsEndpoint endpoint) {
+    if (endpoint != null) {
+      endpoint.close();
+    }
   }
 
   private static boolean installHook(Thread hook) {

@@ -20,10 +20,20 @@ public final class MetricsSnapshot {
   public final long timeNanos;
 
   private final List<Value> values;
+  private final Map<String, String> infos;
 
-  private MetricsSnapshot(long timeNanos, List<Value> values) {
+  private MetricsSnapshot(long timeNanos, List<Value> values, Map<String, String> infos) {
     this.timeNanos = timeNanos;
     this.values = Collections.unmodifiableList(values);
+    this.infos = Collections.unmodifiableMap(infos);
+  }
+
+  /**
+   * Named text values that are not counters ({@code database.version}); not on the stats line,
+   * rendered by the metrics endpoint as an info metric's label.
+   */
+  public Map<String, String> infos() {
+    return infos;
   }
 
   public List<Value> values() {
@@ -69,6 +79,7 @@ public final class MetricsSnapshot {
   public static final class Builder {
     private final long timeNanos;
     private final List<Value> values = new ArrayList<>();
+    private final Map<String, String> infos = new LinkedHashMap<>();
 
     private Builder(long timeNanos) {
       this.timeNanos = timeNanos;
@@ -82,6 +93,13 @@ public final class MetricsSnapshot {
     /** Adds every counter of another snapshot (its time is not taken). */
     public Builder addAll(MetricsSnapshot other) {
       values.addAll(other.values);
+      infos.putAll(other.infos);
+      return this;
+    }
+
+    /** Sets a text value (see {@link MetricsSnapshot#infos()}). */
+    public Builder info(String name, String value) {
+      infos.put(name, value);
       return this;
     }
 
@@ -103,7 +121,7 @@ public final class MetricsSnapshot {
     }
 
     public MetricsSnapshot build() {
-      return new MetricsSnapshot(timeNanos, new ArrayList<>(values));
+      return new MetricsSnapshot(timeNanos, new ArrayList<>(values), new LinkedHashMap<>(infos));
     }
   }
 }

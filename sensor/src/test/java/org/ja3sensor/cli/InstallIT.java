@@ -72,6 +72,26 @@ class InstallIT {
     assertEquals(0, check.exit, check.err);
     assertTrue(check.out.contains("capture: interface"), check.out);
     assertTrue(Files.readString(conf).contains("interface: mirror7"));
+    // Events go to a file that logrotate rotates; SIGHUP (through systemd) reopens it.
+    String confText = Files.readString(conf);
+    assertTrue(confText.contains("\noutput: file\noutput-path: /var/log/ja3sensor/events.json\n"),
+        confText);
+    assertTrue(confText.contains("\n# metrics-listen: 127.0.0.1:9810\n"), confText);
+    Path logrotate = dest.resolve("etc/logrotate.d/ja3sensor");
+    String rotation = Files.readString(logrotate);
+    assertTrue(rotation.contains("/var/log/ja3sensor/*.json {"), rotation);
+    assertTrue(rotation.contains("systemctl kill -s HUP ja3sensor.service"), rotation);
+    if (Files.isExecutable(Path.of("/usr/sbin/logrotate"))) {
+      // Its syntax, as logrotate reads it (debug mode: nothing is rotated), on a staged copy.
+      Path logs = Files.createDirectories(tmp.resolve("log"));
+      Files.writeString(logs.resolve("events.json"), "{}\n");
+      Path staged = tmp.resolve("logrotate.conf");
+      Files.writeString(staged, rotation.replace("/var/log/ja3sensor/", logs + "/"));
+      Result lr = run(Map.of(), "/usr/sbin/logrotate", "-d", "-s",
+          tmp.resolve("logrotate.state").toString(), staged.toString());
+      assertEquals(0, lr.exit, lr.out + lr.err);
+      assertFalse((lr.out + lr.err).contains("error"), lr.out + lr.err);
+    }
 
     // Completion scripts: valid bash, and they know the commands and options.
     Path bash = dest.resolve("usr/share/bash-completion/completions/ja3sensor");
