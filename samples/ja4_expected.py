@@ -8,7 +8,9 @@ formats) and applies the FoxIO JA4 specification (technical_details/JA4.md) and 
 JA3N convention (JA3 with the extension field sorted numerically) to them. It shares no code with
 ja3sensor.
 
-Usage: ja4_expected.py PCAP PORT
+Usage: ja4_expected.py PCAP PORT [quic]
+With "quic" the hellos are those tshark decrypts from QUIC Initials on UDP port PORT (stream and
+ports from udp.*) and the JA4 transport letter is "q" instead of "t".
 Prints one tab-separated row per ClientHello and kind, in the columns of <name>.expected.tsv:
 frame, stream, client_ip, client_port, server_ip, server_port, kind (ja3n or ja4),
 fingerprint_string (the JA3N string or JA4_r), fingerprint_md5 (the JA3N md5 or the JA4).
@@ -46,11 +48,14 @@ def alpn_chars(first):
                      % first)
 
 
-def main(pcap, port):
+def main(pcap, port, quic=False):
+    fields = [f.replace("tcp.", "udp.") for f in FIELDS] if quic else FIELDS
+    decode = ["-d", "udp.port==%s,quic" % port] if quic else [
+        "-o", "tls.desegment_ssl_records:TRUE", "-o", "tcp.desegment_tcp_streams:TRUE",
+        "-d", "tcp.port==%s,tls" % port]
     out = subprocess.run(
-        ["tshark", "-n", "-r", pcap, "-o", "tls.desegment_ssl_records:TRUE",
-         "-o", "tcp.desegment_tcp_streams:TRUE", "-d", "tcp.port==%s,tls" % port,
-         "-Y", "tls.handshake.type==1", "-T", "fields"] + sum([["-e", f] for f in FIELDS], []),
+        ["tshark", "-n", "-r", pcap] + decode
+        + ["-Y", "tls.handshake.type==1", "-T", "fields"] + sum([["-e", f] for f in fields], []),
         check=True, capture_output=True, text=True).stdout
     for line in out.splitlines():
         (frame, stream, ip4s, ip6s, sport, ip4d, ip6d, dport, legacy, ciphers, exts, versions,
@@ -77,7 +82,7 @@ def main(pcap, port):
         s = [v for v in ints(sigs) if v not in GREASE]
         sv = [v for v in ints(versions) if v not in GREASE]
         first_alpn = alpn.split(",")[0] if 16 in exts else ""
-        a = "t%s%s%02d%02d%s" % (VERSIONS.get(max(sv) if sv else legacy, "00"),
+        a = "%s%s%s%02d%02d%s" % ("q" if quic else "t", VERSIONS.get(max(sv) if sv else legacy, "00"),
                                  "d" if 0 in e else "i", min(len(c), 99), min(len(e), 99),
                                  alpn_chars(first_alpn))
         cs = ",".join("%04x" % v for v in sorted(c))
@@ -97,6 +102,6 @@ def main(pcap, port):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        raise SystemExit("usage: ja4_expected.py PCAP PORT")
-    main(sys.argv[1], sys.argv[2])
+    if len(sys.argv) not in (3, 4) or sys.argv[3:] not in ([], ["quic"]):
+        raise SystemExit("usage: ja4_expected.py PCAP PORT [quic]")
+    main(sys.argv[1], sys.argv[2], sys.argv[3:] == ["quic"])

@@ -32,6 +32,13 @@ import picocli.CommandLine;
  * tshark's dissected ClientHello fields by {@code samples/ja4_expected.py} (an independent route:
  * tshark 4.0 has no JA4), and chromium.pcap's connections, whose JA3s differ, must share one JA3N
  * and one JA4.
+ *
+ * <p>The captures in {@code samples/quic/} (samples/quic/record.sh: Netty's QUIC codec as client
+ * and server, with and without Retry, and headless Chromium over HTTP/3, whose post-quantum
+ * ClientHello spans two Initials with shuffled CRYPTO frames) are checked the same way, one event
+ * per QUIC connection (tshark's udp.stream), with the hellos tshark decrypts from the Initials; their
+ * events must say {@code network.transport: udp}, {@code network.protocol: quic} and carry a JA4
+ * with transport letter {@code q}.
  */
 class SamplesGoldenTest {
 
@@ -40,6 +47,8 @@ class SamplesGoldenTest {
       "frame\tstream\tclient_ip\tclient_port\tserver_ip\tserver_port\tkind\tfingerprint_string\tfingerprint_md5";
   /** record.sh writes 11 samples; fewer files means the directory is not what we think. */
   private static final int MIN_SAMPLES = 11;
+  /** quic/record.sh writes 4. */
+  private static final int MIN_QUIC_SAMPLES = 4;
 
   /** What one event says about one connection; null where the hello is absent. */
   record Handshake(
@@ -63,14 +72,23 @@ class SamplesGoldenTest {
 
   @TestFactory
   Stream<DynamicTest> everySample() throws IOException {
-    Path dir = samplesDir();
+    return samples(samplesDir(), MIN_SAMPLES, false);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyQuicSample() throws IOException {
+    return samples(samplesDir().resolve("quic"), MIN_QUIC_SAMPLES, true);
+  }
+
+  private static Stream<DynamicTest> samples(Path dir, int min, boolean quic) throws IOException {
     List<Path> pcaps;
     try (Stream<Path> s = Files.list(dir)) {
       pcaps = s.filter(p -> p.getFileName().toString().endsWith(".pcap")).sorted().toList();
     }
-    assertTrue(pcaps.size() >= MIN_SAMPLES,
-        "expected at least " + MIN_SAMPLES + " captures in " + dir + ", found " + pcaps.size());
-    return pcaps.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> check(p)));
+    assertTrue(pcaps.size() >= min,
+        "expected at least " + min + " captures in " + dir + ", found " + pcaps.size());
+    return pcaps.stream()
+        .map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> check(p, quic)));
   }
 
   /**
@@ -87,11 +105,11 @@ class SamplesGoldenTest {
           name + ": every connection its own JA3");
       assertEquals(1, expected.stream().map(Handshake::ja3n).distinct().count(), name + ": JA3N");
       assertEquals(1, expected.stream().map(Handshake::ja4).distinct().count(), name + ": JA4");
-      check(pcap); // and read gives the same values
+      check(pcap, false); // and read gives the same values
     }
   }
 
-  private static void check(Path pcap) throws IOException {
+  private static void check(Path pcap, boolean quic) throws IOException {
     String name = pcap.getFileName().toString().replaceFirst("\\.pcap$", "");
     Path tsv = pcap.resolveSibling(name + ".expected.tsv");
     assertTrue(Files.isRegularFile(tsv), "no expectations " + tsv + " for " + pcap);
@@ -109,7 +127,13 @@ class SamplesGoldenTest {
     List<Handshake> actual = new ArrayList<>();
     for (String line : out.toString().split("\n")) {
       if (!line.isBlank()) {
-        actual.add(fromEvent(MAPPER.readTree(line)));
+        JsonNode e = MAPPER.readTree(line);
+        actual.add(fromEvent(e));
+        if (quic) {
+          assertEquals("udp", text(e, "network.transport"), name + ": " + line);
+          assertEquals("quic", text(e, "network.protocol"), name + ": " + line);
+          assertTrue(text(e, "tls.client.ja4").startsWith("q"), name + ": JA4 of " + line);
+        }
       }
     }
     assertEquals(listing(expected), listing(sorted(actual)),
