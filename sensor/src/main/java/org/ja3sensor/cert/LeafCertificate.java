@@ -250,6 +250,35 @@ public final class LeafCertificate {
     return false;
   }
 
+  /**
+   * Keywords for attribute types that RFC 2253 itself does not name (it names only CN, L, ST, O,
+   * OU, C, STREET, DC and UID, and writes any other type as OID=#hex-of-DER): the short names
+   * openssl prints ({@code openssl x509 -nameopt RFC2253}), Zeek and Suricata write, so that {@code
+   * emailAddress=pki@example.com} reads as such rather than {@code 1.2.840.113549.1.9.1=#16...}.
+   * A type missing here keeps RFC 2253's OID=#hex form (as openssl does for types it does not
+   * know). See docs/certificates.md, "Names".
+   */
+  static final java.util.Map<String, String> OPENSSL_KEYWORDS = java.util.Map.ofEntries(
+      java.util.Map.entry("1.2.840.113549.1.9.1", "emailAddress"),
+      java.util.Map.entry("1.2.840.113549.1.9.2", "unstructuredName"),
+      java.util.Map.entry("2.5.4.4", "SN"),
+      java.util.Map.entry("2.5.4.5", "serialNumber"),
+      java.util.Map.entry("2.5.4.9", "street"),
+      java.util.Map.entry("2.5.4.12", "title"),
+      java.util.Map.entry("2.5.4.13", "description"),
+      java.util.Map.entry("2.5.4.15", "businessCategory"),
+      java.util.Map.entry("2.5.4.17", "postalCode"),
+      java.util.Map.entry("2.5.4.41", "name"),
+      java.util.Map.entry("2.5.4.42", "GN"),
+      java.util.Map.entry("2.5.4.43", "initials"),
+      java.util.Map.entry("2.5.4.44", "generationQualifier"),
+      java.util.Map.entry("2.5.4.46", "dnQualifier"),
+      java.util.Map.entry("2.5.4.65", "pseudonym"),
+      java.util.Map.entry("2.5.4.97", "organizationIdentifier"),
+      java.util.Map.entry("1.3.6.1.4.1.311.60.2.1.1", "jurisdictionL"),
+      java.util.Map.entry("1.3.6.1.4.1.311.60.2.1.2", "jurisdictionST"),
+      java.util.Map.entry("1.3.6.1.4.1.311.60.2.1.3", "jurisdictionC"));
+
   /** A distinguished name split into the parts ECS names (RFC 2253 order: most specific first). */
   public static final class NameParts {
     public final String distinguishedName;
@@ -261,7 +290,7 @@ public final class LeafCertificate {
     public final List<String> stateOrProvince = new ArrayList<>(1);
 
     NameParts(X500Principal p) {
-      this.distinguishedName = p.getName(X500Principal.RFC2253);
+      this.distinguishedName = p.getName(X500Principal.RFC2253, OPENSSL_KEYWORDS);
       try {
         List<javax.naming.ldap.Rdn> rdns = new javax.naming.ldap.LdapName(distinguishedName).getRdns();
         // LdapName lists RDNs right to left (least specific first): walk backwards.
