@@ -58,30 +58,9 @@ final class CertificateReference {
 
   /** Runs a command; stdout as text; stderr discarded (tshark warns about root there). */
   static String run(Path dir, List<String> cmd, byte[] stdin) throws IOException {
-    Path out = Files.createTempFile("certref", ".out");
-    Path in = Files.createTempFile("certref", ".in");
-    try {
-      Files.write(in, stdin == null ? new byte[0] : stdin);
-      Process p = new ProcessBuilder(cmd).directory(dir.toFile())
-          .redirectInput(in.toFile())
-          .redirectOutput(out.toFile())
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
-      if (!p.waitFor(180, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(String.join(" ", cmd) + ": timed out");
-      }
-      String text = Files.readString(out, StandardCharsets.UTF_8);
-      assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + text);
-      return text;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(in);
-    }
+    return OpenSsl.run(dir, cmd, stdin, false, 180);
   }
+
 
   /**
    * tshark's server Certificate messages of a capture (TLS 1.2 and older over TCP; client

@@ -33,26 +33,41 @@ final class OpenSsl {
 
   /** Runs a command in dir; returns stdout; fails the test on a non-zero exit. */
   static String run(Path dir, String... cmd) throws IOException {
-    Path out = Files.createTempFile("openssl", ".out");
+    return run(dir, List.of(cmd), null, true, 60);
+  }
+
+  /**
+   * Runs {@code cmd} in {@code dir} with {@code stdin} (none when null) and returns its output,
+   * asserting exit status 0; stderr is merged into the output or discarded.
+   */
+  static String run(Path dir, List<String> cmd, byte[] stdin, boolean withStderr,
+      long timeoutSeconds) throws IOException {
+    Path out = Files.createTempFile("run", ".out");
+    Path in = Files.createTempFile("run", ".in");
     try {
-      Process p =
-          new ProcessBuilder(cmd)
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(out.toFile())
-              .start();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      Files.write(in, stdin == null ? new byte[0] : stdin);
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+          .redirectInput(in.toFile())
+          .redirectOutput(out.toFile());
+      if (withStderr) {
+        pb.redirectErrorStream(true);
+      } else {
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+      }
+      Process p = pb.start();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException(String.join(" ", cmd) + ": timed out");
       }
       String text = Files.readString(out, StandardCharsets.UTF_8);
-      assertEquals(0, p.exitValue(), String.join(" ", cmd) + ":\n" + text);
+      assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + text);
       return text;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(e);
     } finally {
       Files.deleteIfExists(out);
+      Files.deleteIfExists(in);
     }
   }
 
