@@ -29,7 +29,8 @@ import org.ja3sensor.core.Counters;
  * {@code X509_UNPARSEABLE}, and then {@link #parsed()} is false and every field null (the hashes
  * still work). Buffer ownership: reads {@code data[off, off+len)}, owned by the {@link
  * ServerCertificates} that made this object; never writes it. Not thread-safe (one thread at a
- * time, handed over through a queue).
+ * time, handed over through a queue), except once {@link #analyse} has run: then nothing is
+ * written any more, and {@link LeafCache} shares it between the events of one thread.
  */
 public final class LeafCertificate {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -75,6 +76,19 @@ public final class LeafCertificate {
     l.sha1 = sha1Hex.toUpperCase(Locale.ROOT);
     l.parseTried = true; // nothing to parse, nothing to count
     return l;
+  }
+
+  /**
+   * Computes everything at once (the three hashes, the parse, the fields, the self-signed check),
+   * so that the object is never written again and can be shared read-only by later events of the
+   * same thread and handed with them to other threads: what {@link LeafCache} keeps.
+   */
+  LeafCertificate analyse() {
+    sha1();
+    sha256();
+    md5();
+    selfSigned(); // parses and makes the fields on the way
+    return this;
   }
 
   /** Length of the DER bytes. */

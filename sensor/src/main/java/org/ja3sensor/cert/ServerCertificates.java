@@ -10,9 +10,10 @@ import org.ja3sensor.core.Counters;
  * held.
  *
  * <p>Nothing is hashed or parsed when it is made (on the packet thread): {@link #leaf()} does that
- * on first use, on whichever thread serialises the event, once. Buffer ownership: {@code data} is
- * owned by this object (the parser's accumulator handed over, or a copy) and never changes.
- * Not thread-safe; an event is handed from one thread to the next through a queue.
+ * on first use, on whichever thread matches or serialises the event, once, through that thread's
+ * {@link LeafCache} (a certificate seen lately is not hashed or parsed again). Buffer ownership:
+ * {@code data} is owned by this object (the parser's accumulator handed over, or a copy) and never
+ * changes. Not thread-safe; an event is handed from one thread to the next through a queue.
  */
 public final class ServerCertificates {
   private final byte[] data;
@@ -71,7 +72,7 @@ public final class ServerCertificates {
       return null;
     }
     if (leaf == null) {
-      leaf = new LeafCertificate(data, offsets[0], lengths[0], counters);
+      leaf = LeafCache.get().leaf(data, offsets[0], lengths[0], counters);
     }
     return leaf;
   }

@@ -22,6 +22,8 @@ public final class Ja3 {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+  private static final ThreadLocal<DigestMemo> MD5_MEMO = ThreadLocal.withInitial(DigestMemo::new);
+
   private static final ThreadLocal<MessageDigest> MD5 =
       ThreadLocal.withInitial(
           () -> {
@@ -89,6 +91,17 @@ public final class Ja3 {
 
   /** Lower-case hex MD5 of the UTF-8/ASCII bytes of {@code s}. */
   public static String md5Hex(String s) {
+    DigestMemo memo = MD5_MEMO.get();
+    String known = memo.get(s);
+    if (known != null) {
+      return known;
+    }
+    String hex = md5HexOf(s);
+    memo.put(s, hex);
+    return hex;
+  }
+
+  private static String md5HexOf(String s) {
     MessageDigest md = MD5.get();
     byte[] d = md.digest(s.getBytes(StandardCharsets.UTF_8));
     char[] out = new char[d.length * 2];

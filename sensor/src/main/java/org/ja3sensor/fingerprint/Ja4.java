@@ -40,6 +40,9 @@ public final class Ja4 {
   private static final int ALPN = 0x0010;
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+  private static final ThreadLocal<DigestMemo> SHA256_MEMO =
+      ThreadLocal.withInitial(DigestMemo::new);
+
   private static final ThreadLocal<MessageDigest> SHA256 =
       ThreadLocal.withInitial(
           () -> {
@@ -254,12 +257,19 @@ public final class Ja4 {
     if (listSize == 0) {
       return EMPTY_HASH;
     }
+    DigestMemo memo = SHA256_MEMO.get();
+    String known = memo.get(text);
+    if (known != null) {
+      return known;
+    }
     byte[] d = SHA256.get().digest(text.getBytes(StandardCharsets.ISO_8859_1));
     char[] out = new char[12];
     for (int i = 0; i < 6; i++) {
       out[2 * i] = HEX[(d[i] >> 4) & 0xf];
       out[2 * i + 1] = HEX[d[i] & 0xf];
     }
-    return new String(out);
+    String hex = new String(out);
+    memo.put(text, hex);
+    return hex;
   }
 }

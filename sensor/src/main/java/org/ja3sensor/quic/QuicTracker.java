@@ -56,7 +56,8 @@ public final class QuicTracker {
   private final long idleTimeoutNanos;
   private final int maxHandshakeBytes;
   private final LongHeader hdr = new LongHeader();
-  private final PacketProtection protection = new PacketProtection();
+  /** Made at the first Initial to decrypt (looking up the JDK's ciphers costs ~0.1 s CPU). */
+  private PacketProtection protection;
   private String inputName;
   private long lastExpireCheck = Long.MIN_VALUE;
 
@@ -170,14 +171,15 @@ public final class QuicTracker {
     InitialKeys k = fromClient ? c.clientKeys : c.serverKeys;
     if (k == null || k.version != hdr.version) {
       // first use, after a Retry, or a server answering in another compatible version (RFC 9368)
-      k = InitialKeys.derive(protection.mac(), hdr.version, c.dcid, 0, c.dcid.length, !fromClient);
+      k = InitialKeys.derive(
+          protection().mac(), hdr.version, c.dcid, 0, c.dcid.length, !fromClient);
       if (fromClient) {
         c.clientKeys = k;
       } else {
         c.serverKeys = k;
       }
     }
-    int n = protection.decrypt(b, hdr, k);
+    int n = protection().decrypt(b, hdr, k);
     if (n == PacketProtection.TOO_SHORT) {
       counters.anomaly(Anomaly.QUIC_PACKET_INVALID);
       return;
@@ -278,5 +280,12 @@ public final class QuicTracker {
       f.session.release();
     }
     table.remove(f);
+  }
+
+  private PacketProtection protection() {
+    if (protection == null) {
+      protection = new PacketProtection();
+    }
+    return protection;
   }
 }
