@@ -357,6 +357,9 @@ public final class LeafCertificate {
     public NameParts issuer;
     public long notBeforeMillis;
     public long notAfterMillis;
+    /** The validity dates in ISO 8601 UTC, as events write them (made once per certificate). */
+    public String notBeforeText;
+    public String notAfterText;
     /** Upper-case hex, an even number of digits, "-" first when negative (as openssl prints it). */
     public String serialNumber;
     /** subjectAltName values: DNS names, IP addresses, e-mail addresses, URIs, in order. */
@@ -382,6 +385,9 @@ public final class LeafCertificate {
       f.issuer = new NameParts(c.getIssuerX500Principal());
       f.notBeforeMillis = c.getNotBefore().getTime();
       f.notAfterMillis = c.getNotAfter().getTime();
+      // Instant covers notAfter 9999-12-31 (nanosecond timestamps end in 2262).
+      f.notBeforeText = java.time.Instant.ofEpochMilli(f.notBeforeMillis).toString();
+      f.notAfterText = java.time.Instant.ofEpochMilli(f.notAfterMillis).toString();
       f.serialNumber = serialHex(c.getSerialNumber());
       f.version = c.getVersion();
       f.signatureAlgorithm = SignatureNames.goName(c.getSigAlgOID(), c.getSigAlgParams());

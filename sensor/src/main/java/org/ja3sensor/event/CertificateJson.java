@@ -2,7 +2,6 @@ package org.ja3sensor.event;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.List;
 import org.ja3sensor.cert.LeafCertificate;
 import org.ja3sensor.cert.ServerCertificates;
@@ -32,8 +31,8 @@ final class CertificateJson {
       g.writeEndObject();
       LeafCertificate.Fields f = leaf.fields();
       if (f != null) {
-        String notBefore = date(f.notBeforeMillis);
-        String notAfter = date(f.notAfterMillis);
+        String notBefore = f.notBeforeText;
+        String notAfter = f.notAfterText;
         g.writeStringField("subject", f.subject.distinguishedName);
         g.writeStringField("issuer", f.issuer.distinguishedName);
         g.writeStringField("not_before", notBefore);
@@ -83,11 +82,6 @@ final class CertificateJson {
       return;
     }
     g.writeNumberField("certificate_chain_length", chain.chainLength());
-  }
-
-  /** ISO 8601 UTC; Instant covers notAfter 9999-12-31 (nanosecond timestamps end in 2262). */
-  private static String date(long millis) {
-    return Instant.ofEpochMilli(millis).toString();
   }
 
   private static void name(JsonGenerator g, String field, LeafCertificate.NameParts n)
