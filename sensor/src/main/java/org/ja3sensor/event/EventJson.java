@@ -391,6 +391,13 @@ public final class EventJson {
         g.writeStringField("next_protocol", sh.alpn());
       }
     }
+    if (sh == null && !e.quic
+        && (e.trigger == TlsEvent.Trigger.FLOW_CLOSED || e.trigger == TlsEvent.Trigger.FLOW_REUSED)) {
+      // Known not established: the connection ended (RST, FIN both ways, or a new connection on
+      // its 4-tuple) before the server's hello. Established is never claimed: the sensor stops
+      // reading at the hellos (docs/events.md, "tls.established").
+      g.writeBooleanField("established", false);
+    }
     if (ch != null) {
       g.writeObjectFieldStart("client");
       g.writeStringField("ja3", e.ja3Hash);
