@@ -74,7 +74,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
   @Option(
       names = "--bpf",
       paramLabel = "EXPR",
-      defaultValue = "tcp or udp",
+      defaultValue = LiveCaptureSource.DEFAULT_BPF,
       description = "BPF filter expression (default: ${DEFAULT-VALUE}: TLS over TCP and QUIC over UDP);"
           + " empty for none.")
   String bpf;
@@ -387,7 +387,14 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     if (timer != null) {
       timer.interrupt();
     }
-    warn.accept("final " + totals.format());
+    warn.accept(
+        "final "
+            + SensorSnapshots.complete(
+                    totals.snapshot(System.currentTimeMillis() * 1_000_000L),
+                    totals.counters,
+                    null,
+                    null)
+                .format());
     int code = 0;
     if (publisher.failure() != null) {
       warn.accept(
@@ -511,7 +518,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       if (now - nextStats >= 0) {
         ParallelRunner.Totals t = runner.totals();
         MetricsSnapshot snap = t.snapshot(System.currentTimeMillis() * 1_000_000L);
-        out.accept("stats " + snap.format());
+        // the QUIC counters (quic.*) as read's summary has them, when QUIC was seen
+        out.accept("stats " + SensorSnapshots.complete(snap, t.counters, null, null).format());
         if (statsEvents) {
           publishStats(t, snap, sink, out);
         }

@@ -227,7 +227,10 @@ public final class ParallelRunner {
     final PacketDecoder decoder = new PacketDecoder(counters);
     final DecodedPacket packet = new DecodedPacket();
     final long limit = settings.countLimit();
-    /** Frames decoded as TCP segments (counted here: the decoder's own count is not split by stage). */
+    /**
+     * Frames decoded as TCP segments, QUIC datagrams left out (counted here: the decoder's own
+     * count is not split by stage).
+     */
     long segments;
 
     Capture(PacketSource source, SegmentRing[] rings) {
@@ -264,7 +267,9 @@ public final class ParallelRunner {
       if (!decoder.decode(linkType, tsNanos, buf, off, capLen, packet)) {
         return;
       }
-      segments++;
+      if (!packet.udp) {
+        segments++; // QUIC datagrams are counted by the decoder (quicPackets)
+      }
       int w = rings.length == 1 ? 0 : Math.floorMod(Pipeline.flowHash(packet), rings.length);
       rings[w].offer(packet, tsNanos, ifIndex); // a refusal is counted by the ring
     }

@@ -226,7 +226,10 @@ final class CryptoStream {
     }
   }
 
-  /** Copies [from, to) of the stream, where not present yet, into the buffer. */
+  /**
+   * Copies [from, to) of the stream, where not present yet, into the buffer: run by run of absent
+   * bytes (the bitmap is read and written a 64-bit word at a time).
+   */
   private void store(int from, int to, byte[] b, int off) {
     if (buf == null) {
       buf = new byte[Math.min(cap, Math.max(2048, Integer.highestOneBit(to - 1) << 1))];
@@ -240,39 +243,74 @@ final class CryptoStream {
       System.arraycopy(buf, 0, bigger, 0, buf.length);
       buf = bigger;
     }
-    for (int i = from; i < to; i++) {
-      long bit = 1L << (i & 63);
-      if ((have[i >>> 6] & bit) == 0) {
-        have[i >>> 6] |= bit;
-        buf[i] = b[off + i - from];
+    int i = from;
+    while (i < to) {
+      int start = Math.min(firstClear(i), to);
+      if (start >= to) {
+        break;
       }
+      int end = firstSet(start, to);
+      System.arraycopy(b, off + start - from, buf, start, end - start);
+      setRange(start, end);
+      i = end;
     }
   }
 
-  private boolean isSet(int i) {
-    return i < cap && (have[i >>> 6] & (1L << (i & 63))) != 0;
+  /** Marks [from, to) present. */
+  private void setRange(int from, int to) {
+    int w = from >>> 6;
+    int last = (to - 1) >>> 6;
+    long first = -1L << (from & 63);
+    long lastMask = -1L >>> (63 - ((to - 1) & 63));
+    if (w == last) {
+      have[w] |= first & lastMask;
+      return;
+    }
+    have[w] |= first;
+    for (int k = w + 1; k < last; k++) {
+      have[k] = -1L;
+    }
+    have[last] |= lastMask;
   }
 
   /** The first offset in [from, to) already present, else {@code to}. */
   private int firstSet(int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (isSet(i)) {
-        return i;
-      }
+    if (have == null || from >= to) {
+      return to;
     }
-    return to;
+    int w = from >>> 6;
+    long bits = have[w] & (-1L << (from & 63));
+    int words = have.length;
+    while (true) {
+      if (bits != 0) {
+        return Math.min(to, (w << 6) + Long.numberOfTrailingZeros(bits));
+      }
+      w++;
+      if (w >= words || (w << 6) >= to) {
+        return to;
+      }
+      bits = have[w];
+    }
   }
 
   /** The first offset at or after {@code from} not present (the end of the contiguous run). */
   private int firstClear(int from) {
-    if (have == null) {
+    if (have == null || from >= cap) {
       return from;
     }
-    int i = from;
-    while (i < cap && isSet(i)) {
-      i++;
+    int w = from >>> 6;
+    long bits = ~have[w] & (-1L << (from & 63));
+    int words = have.length;
+    while (true) {
+      if (bits != 0) {
+        return Math.min(cap, (w << 6) + Long.numberOfTrailingZeros(bits));
+      }
+      w++;
+      if (w >= words) {
+        return cap;
+      }
+      bits = ~have[w];
     }
-    return i;
   }
 
   /** Drops the buffers; the direction wants nothing more. */

@@ -34,6 +34,12 @@ import org.pcap4j.core.RawPacketListener;
 public final class LiveCaptureSource implements PacketSource {
 
   /**
+   * The capture's default BPF filter: TLS over TCP and QUIC over UDP (HTTP/3 hellos travel in UDP
+   * datagrams on any port). {@code capture --bpf} defaults to it too.
+   */
+  public static final String DEFAULT_BPF = "tcp or udp";
+
+  /**
    * How to open the interface.
    *
    * @param snaplen bytes kept of each frame
@@ -59,9 +65,12 @@ public final class LiveCaptureSource implements PacketSource {
       this(snaplen, bufferBytes, promiscuous, bpf, readTimeoutMillis, false);
     }
 
-    /** The capture default: all TCP, 64 KiB snap length, 64 MiB kernel buffer, promiscuous. */
+    /**
+     * The capture default: {@link #DEFAULT_BPF} (all TCP and UDP), 64 KiB snap length, 64 MiB
+     * kernel buffer, promiscuous.
+     */
     public static Settings defaults() {
-      return new Settings(65_535, 64 << 20, true, "tcp", 100, false);
+      return new Settings(65_535, 64 << 20, true, DEFAULT_BPF, 100, false);
     }
   }
 

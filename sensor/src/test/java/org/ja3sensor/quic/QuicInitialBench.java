@@ -14,10 +14,17 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Client Initial processing on the RFC 9001 A.2 packet (1,200 bytes, a 241-byte ClientHello):
- * with keys derived afresh (a new connection), with the connection's cached keys (a second
- * Initial of the same DCID), and through {@link QuicTracker} with a new UDP flow per Initial
- * (flow table, keys, decryption, CRYPTO, hello). Run: {@code bench/jmh.sh -f 1 QuicInitialBench}.
+ * Client Initial processing on the RFC 9001 A.2 packet (1,200 bytes, a 241-byte ClientHello), in
+ * parts and whole: the key derivation alone ({@link #deriveKeys}: HKDF on HmacSHA256, both
+ * directions' worth is twice this), header protection and AES-GCM with the tag verified alone
+ * ({@link #decrypt}), the hello with keys derived afresh (a new connection) and with the
+ * connection's cached keys (a second Initial of the same DCID), and through {@link QuicTracker}
+ * with a new UDP flow per Initial (flow table, keys, decryption, CRYPTO, hello).
+ *
+ * <p>Run: {@code bench/jmh.sh -f 1 QuicInitialBench}; with the JIT of {@code bin/ja3sensor
+ * read} (C1 only, no AES or GHASH intrinsics): {@code bench/jmh.sh -f 1 -jvmArgsAppend
+ * -XX:TieredStopAtLevel=1 QuicInitialBench}. It lives in this package, not with the other
+ * benchmarks in {@code org.ja3sensor.bench}, because it times package-private parts.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -54,6 +61,17 @@ public class QuicInitialBench {
         new CryptoStream(counters, 16384, new HandshakeAssembler(counters, 16384));
     s.acceptFrames(protection.plaintext(), 0, n);
     return s.assembler().clientHello();
+  }
+
+  @Benchmark
+  public InitialKeys deriveKeys() {
+    return InitialKeys.derive(
+        protection.mac(), QuicVersions.V1, packet, hdr.dcidOff, hdr.dcidLen, false);
+  }
+
+  @Benchmark
+  public int decrypt() {
+    return protection.decrypt(packet, hdr, cached);
   }
 
   @Benchmark
