@@ -37,6 +37,13 @@ import org.ja3sensor.source.PacketSource;
  * hands the segment to {@link Pipeline#onSegment}. Both directions of a flow hash to the same
  * worker ({@link Pipeline#flowHash}), so each flow is owned by exactly one pipeline.
  *
+ * <p>Local pipelines ({@link #useLocalPipelines}): when the sources are the handles of one
+ * interface in one {@code PACKET_FANOUT} group by flow hash, the kernel already gives both
+ * directions of a flow to the same handle, so each capture thread runs a pipeline of its own and
+ * hands it the segment directly, without the ring and the hop to a worker thread. Only tunnelled
+ * segments still go through the rings to the workers, routed by the inner flow's hash: the kernel
+ * hashes a tunnel by its outer headers, which can differ between the two directions.
+ *
  * <p>Counters: each capture thread and each worker owns a {@link Counters}; {@link #totals()}
  * adds them up (approximate while running, exact after {@link #run} returned).
  *
@@ -85,6 +92,8 @@ public final class ParallelRunner {
 
   private final Capture[] captures;
   private final Worker[] workers;
+  private final String observerName;
+  private final String[] interfaceNames;
   private final AtomicLong captured = new AtomicLong();
 
   /** The shared emitter ({@link EmitterThread#tolerant}); started by {@link #run}. */
@@ -125,7 +134,8 @@ public final class ParallelRunner {
     this.flush = flush;
     this.warnings = warnings;
 
-    String[] interfaceNames = new String[sources.size()];
+    this.observerName = observerName;
+    this.interfaceNames = new String[sources.size()];
     for (int i = 0; i < interfaceNames.length; i++) {
       interfaceNames[i] = sources.get(i).name();
     }
@@ -150,6 +160,23 @@ public final class ParallelRunner {
       Pipeline p = new Pipeline(config, c, this::enqueueEvent);
       p.setContext(null, observerName, interfaceNames);
       workers[w] = new Worker(p, c, mine);
+    }
+  }
+
+  /**
+   * Gives each capture thread a pipeline of its own (bounds {@code config}) that takes the
+   * segments it decodes directly, except tunnelled ones, which still go through the rings to the
+   * workers (see the class comment). Only correct when the kernel gives every frame of a flow, in
+   * both directions, to the same source: the handles of one interface in one PACKET_FANOUT group
+   * by symmetric flow hash (with IPv4 defragmentation). Call before {@link #run}.
+   */
+  public void useLocalPipelines(PipelineConfig config) {
+    for (Capture c : captures) {
+      Counters counters = new Counters();
+      Pipeline p = new Pipeline(config, counters, this::enqueueEvent);
+      p.setContext(null, observerName, interfaceNames);
+      c.local = p;
+      c.localCounters = counters;
     }
   }
 
@@ -229,6 +256,12 @@ public final class ParallelRunner {
     final long limit = settings.countLimit();
     /** Frames decoded as TCP segments (counted here: the decoder's own count is not split by stage). */
     long segments;
+    /** This thread's own pipeline ({@link #useLocalPipelines}), or null: everything to rings. */
+    Pipeline local;
+
+    Counters localCounters;
+    private long nextExpire;
+    private int sinceExpireCheck;
 
     Capture(PacketSource source, SegmentRing[] rings) {
       this.source = source;
@@ -237,12 +270,41 @@ public final class ParallelRunner {
 
     @Override
     public void run() {
+      nextExpire = System.nanoTime() + settings.expireIntervalMillis() * 1_000_000L;
       try {
         if (!stopRequested) {
           source.run(this);
         }
       } catch (IOException | RuntimeException e) {
         warnings.accept(source.name() + ": capture stopped: " + e.getMessage());
+      } finally {
+        if (local != null) {
+          try {
+            local.finish(); // pending client-only events, trigger input_end
+          } catch (RuntimeException e) {
+            workerError(e);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void onIdle() {
+      if (local != null) {
+        expireLocal();
+      }
+    }
+
+    /** Idle-flow eviction of the local pipeline, by wall clock, every expire interval. */
+    private void expireLocal() {
+      long now = System.nanoTime();
+      if (now - nextExpire >= 0) {
+        nextExpire = now + settings.expireIntervalMillis() * 1_000_000L;
+        try {
+          local.expire(wallNanos());
+        } catch (RuntimeException e) {
+          workerError(e);
+        }
       }
     }
 
@@ -265,6 +327,17 @@ public final class ParallelRunner {
         return;
       }
       segments++;
+      if (local != null && packet.tunnelDepth == 0) {
+        try {
+          local.onSegment(packet, tsNanos, ifIndex);
+        } catch (RuntimeException e) {
+          workerError(e);
+        }
+        if ((++sinceExpireCheck & 1023) == 0) {
+          expireLocal();
+        }
+        return;
+      }
       int w = rings.length == 1 ? 0 : Math.floorMod(Pipeline.flowHash(packet), rings.length);
       rings[w].offer(packet, tsNanos, ifIndex); // a refusal is counted by the ring
     }
@@ -459,6 +532,9 @@ public final class ParallelRunner {
       t.ifDropped += c.source.stats().ifDropped;
       for (SegmentRing r : c.rings) {
         t.queueDropped += r.dropped();
+      }
+      if (c.localCounters != null) {
+        c.localCounters.addTo(t.counters);
       }
     }
     for (Worker w : workers) {

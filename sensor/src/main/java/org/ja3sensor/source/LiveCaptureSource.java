@@ -99,6 +99,7 @@ public final class LiveCaptureSource implements PacketSource {
   private int fanoutGroup = -1;
 
   private PacketFanout.Mode fanoutMode;
+  private boolean fanoutDefrag;
 
   /** Kernel counters of handles closed by a reopen, so that totals survive it. */
   private long droppedBeforeReopen;
@@ -227,18 +228,21 @@ public final class LiveCaptureSource implements PacketSource {
 
   /**
    * Joins the open handle to PACKET_FANOUT group {@code group} (-1: a new group), so that the
-   * handles of the group share the interface's packets ({@link PacketFanout}).
+   * handles of the group share the interface's packets ({@link PacketFanout}); with {@code
+   * defrag} the kernel reassembles IPv4 fragments first. Every member passes the same mode and
+   * defrag.
    *
    * @return the group joined
    * @throws UnsupportedOperationException with a one-line reason when fanout is unavailable
    */
-  public int joinFanout(int group, PacketFanout.Mode mode) {
+  public int joinFanout(int group, PacketFanout.Mode mode, boolean defrag) {
     PcapHandle h = handle;
     if (h == null) {
       throw new UnsupportedOperationException("interface \"" + device + "\" is not open");
     }
-    fanoutGroup = PacketFanout.join(h, group, mode);
+    fanoutGroup = PacketFanout.join(h, group, mode, defrag);
     fanoutMode = mode;
+    fanoutDefrag = defrag;
     return fanoutGroup;
   }
 
@@ -357,7 +361,7 @@ public final class LiveCaptureSource implements PacketSource {
         open();
         if (fanoutGroup >= 0) {
           try {
-            PacketFanout.join(handle, fanoutGroup, fanoutMode);
+            PacketFanout.join(handle, fanoutGroup, fanoutMode, fanoutDefrag);
           } catch (UnsupportedOperationException e) {
             warnings.accept("interface \"" + device + "\": reopened handle could not rejoin"
                 + " fanout group " + fanoutGroup + " (" + e.getMessage() + ")");
@@ -413,8 +417,10 @@ public final class LiveCaptureSource implements PacketSource {
         deliverDirect(handler);
       } else if (rc == PcapNextEx.ERROR) {
         throw new PcapNativeException(h.getError(), rc);
+      } else {
+        // TIMEOUT: nothing arrived; BREAK: breakLoop(), the while re-checks stopRequested.
+        handler.onIdle();
       }
-      // TIMEOUT: nothing arrived; BREAK: breakLoop(), the while re-checks stopRequested.
     }
   }
 
