@@ -202,8 +202,17 @@ public final class ParallelRunner {
     for (Capture c : captures) {
       captureThreads.add(start("ja3sensor-capture-" + c.source.name(), c));
     }
+    Thread waker = null;
+    if (captures[0].local != null) {
+      waker = new Thread(this::wakeIdleCaptures, "ja3sensor-waker");
+      waker.setDaemon(true);
+      waker.start();
+    }
     for (Thread t : captureThreads) {
       t.join();
+    }
+    if (waker != null) {
+      waker.interrupt();
     }
     for (PacketSource s : sources) {
       try {
@@ -224,6 +233,27 @@ public final class ParallelRunner {
       warnings.accept("event output stopped: " + e);
     }
     return totals();
+  }
+
+  /**
+   * Local pipelines evict idle flows on their capture thread, which on a silent interface sits in
+   * libpcap's read: once an expiry is overdue, wake it ({@link LiveCaptureSource#wake}).
+   */
+  private void wakeIdleCaptures() {
+    long interval = settings.expireIntervalMillis() * 1_000_000L;
+    while (!stopRequested) {
+      try {
+        Thread.sleep(Math.max(10, settings.expireIntervalMillis() / 2));
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (Capture c : captures) {
+        if (now - c.nextExpire > interval / 2 && c.source instanceof LiveCaptureSource live) {
+          live.wake();
+        }
+      }
+    }
   }
 
   private static Thread start(String name, Runnable r) {
@@ -260,7 +290,8 @@ public final class ParallelRunner {
     Pipeline local;
 
     Counters localCounters;
-    private long nextExpire;
+    /** When the local pipeline's next expiry is due (read by the waker thread). */
+    volatile long nextExpire;
     private int sinceExpireCheck;
 
     Capture(PacketSource source, SegmentRing[] rings) {

@@ -275,7 +275,10 @@ public final class LiveCaptureSource implements PacketSource {
           // loop(-1) returns normally only on error-free end, which live capture never has.
         }
       } catch (InterruptedException e) {
-        // breakLoop(): stop() was called (or a spurious break, re-checked by the while).
+        // breakLoop(): stop() was called (re-checked by the while), or wake().
+        if (!stopRequested) {
+          handler.onIdle();
+        }
       } catch (PcapNativeException | NotOpenException e) {
         if (stopRequested) {
           break;
@@ -469,6 +472,22 @@ public final class LiveCaptureSource implements PacketSource {
         h.breakLoop();
       } catch (NotOpenException e) {
         // already closed: nothing to break
+      }
+    }
+  }
+
+  /**
+   * Makes the reading thread return from libpcap's read and call {@link PacketHandler#onIdle}
+   * once, then go on reading; any thread. libpcap's read timeout does not do it on a silent
+   * interface (with TPACKET_V3 an empty block is never handed over, and libpcap waits for one).
+   */
+  public void wake() {
+    PcapHandle h = handle;
+    if (h != null && !stopRequested) {
+      try {
+        h.breakLoop();
+      } catch (NotOpenException e) {
+        // closed or reopening: the next read comes soon enough
       }
     }
   }

@@ -23,9 +23,9 @@ public interface PacketHandler {
 
   /**
    * Called by a live source, on the thread that calls {@link #onPacket}, when a read returned
-   * without a frame (libpcap's read timeout, about every 100 ms on an idle interface), so that a
-   * handler doing its own timed work (idle-flow eviction) gets the chance without a frame. Not
-   * every source calls it; the default does nothing.
+   * without a frame (a read timeout, or {@link LiveCaptureSource#wake}), so that a handler doing
+   * its own timed work (idle-flow eviction) gets the chance on a silent interface. Not every
+   * source calls it; the default does nothing.
    */
   default void onIdle() {}
 }
