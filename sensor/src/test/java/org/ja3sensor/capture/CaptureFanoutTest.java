@@ -90,6 +90,37 @@ class CaptureFanoutTest {
     }
   }
 
+  /**
+   * A local pipeline evicts idle flows while its interface is silent: its capture thread, which
+   * then sits in libpcap's read, is woken. The client side of a handshake alone (no ServerHello)
+   * gives its event only at the idle timeout (1 s here) or at the end; it must come before the end.
+   */
+  @Test
+  void localPipelinesEvictIdleFlowsOnASilentInterface() throws Exception {
+    NetNs.assumeRootAnd("ip", "tcpreplay", "tcpdump");
+    Path sample = Path.of(System.getProperty("ja3sensor.repoRoot", "."))
+        .resolve("samples/curl-tls13.pcap").normalize();
+    Path clientOnly = dir.resolve("client-only.pcap");
+    NetNs.run("tcpdump", "-r", sample.toString(), "-w", clientOnly.toString(), "tcp dst port 443");
+    try (NetNs net = NetNs.pair();
+        SensorProcess sensor = SensorProcess.start(dir, net.ns, "capture", "-i", net.hostIf,
+            "--stats-interval", "0", "--capture-threads", "2", "--idle-timeout", "1")) {
+      sensor.awaitStderr("each with its own pipeline", 30_000);
+      sensor.awaitStderr("worker(s)", 30_000);
+      NetNs.runOut(NetNs.inNs(net.ns2, "tcpreplay", "-i", net.nsIf, "--pps=1000",
+          clientOnly.toString()));
+      long deadline = System.nanoTime() + 15_000_000_000L;
+      while (sensor.events().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertEquals(1, sensor.events().size(), "event before the end:\n" + sensor.stderr());
+      assertEquals("flow_evicted",
+          sensor.events().get(0).path("ja3sensor").path("trigger").asText(), sensor.stdout());
+      long[] exit = sensor.terminate(15_000);
+      assertEquals(0, exit[0], sensor.stderr());
+    }
+  }
+
   @Test
   void fanoutModesThatSplitAFlowAreRefused() {
     CliRun r = CliRun.run("capture", "-i", "lo", "--capture-threads", "2", "--fanout-mode", "lb");
