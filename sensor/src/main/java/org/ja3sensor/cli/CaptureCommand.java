@@ -136,9 +136,22 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       defaultValue = "hash",
       description =
           "How the kernel spreads packets over the capture threads: hash (default: flow hash,"
-              + " both directions alike), cpu (receiving CPU) or qm (NIC receive queue). Each"
-              + " segment then goes to the worker that owns its flow, whichever thread read it.")
+              + " both directions alike), cpu (receiving CPU) or qm (NIC receive queue). With cpu"
+              + " and qm each segment goes to the worker that owns its flow, whichever thread read"
+              + " it; with hash see --fanout-pipelines.")
   String fanoutMode;
+
+  @Option(
+      names = "--fanout-pipelines",
+      paramLabel = "local|workers",
+      defaultValue = "local",
+      description =
+          "With --capture-threads above 1, one interface and --fanout-mode hash: local (default)"
+              + " lets each capture thread run its own pipeline (the kernel's flow hash already"
+              + " gives it both directions of its flows; tunnelled packets still go to the"
+              + " workers); workers hands every packet to the worker threads through their"
+              + " queues, as for cpu and qm modes and several interfaces.")
+  String fanoutPipelines;
 
   @Option(
       names = "--queue-size",
@@ -268,7 +281,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         sources.add(s);
       }
       if (captureThreads > 1) {
-        sources.addAll(fanoutHandles(sources, settings, warn));
+        sources.addAll(fanoutHandles(sources, settings, warn, localPipelinesWanted()));
       }
     } catch (LiveCaptureException e) {
       closeAll(sources);
@@ -277,6 +290,10 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     }
 
     int nWorkers = workers != null ? workers : defaultWorkers(sources.size());
+    // Local pipelines need every frame of a flow on one handle: one interface whose handles all
+    // joined one flow-hash group (fanoutHandles added the others only if the first joined).
+    boolean local = localPipelinesWanted() && sources.size() == captureThreads;
+    int nPipelines = nWorkers + (local ? sources.size() : 0);
     EventSink opened;
     output.warnTo(warn);
     try {
@@ -322,7 +339,10 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     String observer = output.sensorName();
     ParallelRunner runner =
         new ParallelRunner(
-            sources, observer, perWorker(total, nWorkers), rs, publisher, flush, warn);
+            sources, observer, perWorker(total, nPipelines), rs, publisher, flush, warn);
+    if (local) {
+      runner.useLocalPipelines(perWorker(total, nPipelines));
+    }
     liveSink = sink;
     liveRunner = runner;
 
@@ -351,6 +371,10 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         warn.accept("interface \"" + s.name() + "\": link type " + LinkType.describe(s.linkType())
             + " is not decoded: its packets are skipped (counted as linktype_unsupported)");
       }
+    }
+    if (local) {
+      warn.accept(sources.size() + " capture threads, each with its own pipeline (tunnelled"
+          + " packets go to the workers)");
     }
     warn.accept(nWorkers + " worker(s), sensor name \"" + observer + "\"");
 
@@ -425,7 +449,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
    * the interface keeps one handle and a warning says why.
    */
   private List<LiveCaptureSource> fanoutHandles(
-      List<LiveCaptureSource> firsts, LiveCaptureSource.Settings settings, Consumer<String> warn)
+      List<LiveCaptureSource> firsts, LiveCaptureSource.Settings settings, Consumer<String> warn,
+      boolean defrag)
       throws LiveCaptureException {
     PacketFanout.Mode mode = PacketFanout.Mode.parse(fanoutMode);
     List<LiveCaptureSource> extra = new ArrayList<>();
@@ -434,7 +459,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         String name = interfaces.get(i);
         int group;
         try {
-          group = firsts.get(i).joinFanout(-1, mode);
+          group = firsts.get(i).joinFanout(-1, mode, defrag);
         } catch (UnsupportedOperationException e) {
           warn.accept("interface \"" + name + "\": PACKET_FANOUT unavailable (" + e.getMessage()
               + "): one capture thread");
@@ -444,7 +469,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
           LiveCaptureSource s = new LiveCaptureSource(name, i, settings, warn);
           s.open();
           extra.add(s);
-          s.joinFanout(group, mode);
+          s.joinFanout(group, mode, defrag);
         }
         warn.accept("interface \"" + name + "\": " + captureThreads
             + " capture threads in PACKET_FANOUT group " + group + " (mode " + mode.label() + ")");
@@ -458,6 +483,18 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       throw e;
     }
     return extra;
+  }
+
+  /**
+   * True when each capture thread should run its own pipeline: several handles of one interface
+   * in a flow-hash fanout group (which then also reassembles IPv4 fragments before hashing, so
+   * that a fragmented segment lands where the rest of its flow does).
+   */
+  private boolean localPipelinesWanted() {
+    return captureThreads > 1
+        && interfaces.size() == 1
+        && fanoutPipelines.equals("local")
+        && PacketFanout.Mode.parse(fanoutMode) == PacketFanout.Mode.HASH;
   }
 
   private static void closeAll(List<LiveCaptureSource> sources) {
@@ -601,6 +638,10 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     if (captureThreads < 1 || captureThreads > 64) {
       throw new ParameterException(
           spec.commandLine(), "--capture-threads must be 1 to 64, got " + captureThreads);
+    }
+    if (!fanoutPipelines.equals("local") && !fanoutPipelines.equals("workers")) {
+      throw new ParameterException(spec.commandLine(),
+          "--fanout-pipelines must be local or workers, got " + fanoutPipelines);
     }
     try {
       PacketFanout.Mode.parse(fanoutMode);

@@ -37,6 +37,13 @@ import org.ja3sensor.source.PacketSource;
  * hands the segment to {@link Pipeline#onSegment}. Both directions of a flow hash to the same
  * worker ({@link Pipeline#flowHash}), so each flow is owned by exactly one pipeline.
  *
+ * <p>Local pipelines ({@link #useLocalPipelines}): when the sources are the handles of one
+ * interface in one {@code PACKET_FANOUT} group by flow hash, the kernel already gives both
+ * directions of a flow to the same handle, so each capture thread runs a pipeline of its own and
+ * hands it the segment directly, without the ring and the hop to a worker thread. Only tunnelled
+ * segments still go through the rings to the workers, routed by the inner flow's hash: the kernel
+ * hashes a tunnel by its outer headers, which can differ between the two directions.
+ *
  * <p>Counters: each capture thread and each worker owns a {@link Counters}; {@link #totals()}
  * adds them up (approximate while running, exact after {@link #run} returned).
  *
@@ -85,6 +92,8 @@ public final class ParallelRunner {
 
   private final Capture[] captures;
   private final Worker[] workers;
+  private final String observerName;
+  private final String[] interfaceNames;
   private final AtomicLong captured = new AtomicLong();
 
   /** The shared emitter ({@link EmitterThread#tolerant}); started by {@link #run}. */
@@ -125,7 +134,8 @@ public final class ParallelRunner {
     this.flush = flush;
     this.warnings = warnings;
 
-    String[] interfaceNames = new String[sources.size()];
+    this.observerName = observerName;
+    this.interfaceNames = new String[sources.size()];
     for (int i = 0; i < interfaceNames.length; i++) {
       interfaceNames[i] = sources.get(i).name();
     }
@@ -154,6 +164,23 @@ public final class ParallelRunner {
   }
 
   /**
+   * Gives each capture thread a pipeline of its own (bounds {@code config}) that takes the
+   * segments it decodes directly, except tunnelled ones, which still go through the rings to the
+   * workers (see the class comment). Only correct when the kernel gives every frame of a flow, in
+   * both directions, to the same source: the handles of one interface in one PACKET_FANOUT group
+   * by symmetric flow hash (with IPv4 defragmentation). Call before {@link #run}.
+   */
+  public void useLocalPipelines(PipelineConfig config) {
+    for (Capture c : captures) {
+      Counters counters = new Counters();
+      Pipeline p = new Pipeline(config, counters, this::enqueueEvent);
+      p.setContext(null, observerName, interfaceNames);
+      c.local = p;
+      c.localCounters = counters;
+    }
+  }
+
+  /**
    * Starts every thread and returns when the capture has been stopped ({@link #stop()}, the count
    * limit, or every source ended) and everything captured has gone through: rings drained, every
    * pipeline finished (pending client-only events emitted), every event handed downstream, the
@@ -175,8 +202,17 @@ public final class ParallelRunner {
     for (Capture c : captures) {
       captureThreads.add(start("ja3sensor-capture-" + c.source.name(), c));
     }
+    Thread waker = null;
+    if (captures[0].local != null) {
+      waker = new Thread(this::wakeIdleCaptures, "ja3sensor-waker");
+      waker.setDaemon(true);
+      waker.start();
+    }
     for (Thread t : captureThreads) {
       t.join();
+    }
+    if (waker != null) {
+      waker.interrupt();
     }
     for (PacketSource s : sources) {
       try {
@@ -197,6 +233,27 @@ public final class ParallelRunner {
       warnings.accept("event output stopped: " + e);
     }
     return totals();
+  }
+
+  /**
+   * Local pipelines evict idle flows on their capture thread, which on a silent interface sits in
+   * libpcap's read: once an expiry is overdue, wake it ({@link LiveCaptureSource#wake}).
+   */
+  private void wakeIdleCaptures() {
+    long interval = settings.expireIntervalMillis() * 1_000_000L;
+    while (!stopRequested) {
+      try {
+        Thread.sleep(Math.max(10, settings.expireIntervalMillis() / 2));
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (Capture c : captures) {
+        if (now - c.nextExpire > interval / 2 && c.source instanceof LiveCaptureSource live) {
+          live.wake();
+        }
+      }
+    }
   }
 
   private static Thread start(String name, Runnable r) {
@@ -232,6 +289,13 @@ public final class ParallelRunner {
      * count is not split by stage).
      */
     long segments;
+    /** This thread's own pipeline ({@link #useLocalPipelines}), or null: everything to rings. */
+    Pipeline local;
+
+    Counters localCounters;
+    /** When the local pipeline's next expiry is due (read by the waker thread). */
+    volatile long nextExpire;
+    private int sinceExpireCheck;
 
     Capture(PacketSource source, SegmentRing[] rings) {
       this.source = source;
@@ -240,12 +304,41 @@ public final class ParallelRunner {
 
     @Override
     public void run() {
+      nextExpire = System.nanoTime() + settings.expireIntervalMillis() * 1_000_000L;
       try {
         if (!stopRequested) {
           source.run(this);
         }
       } catch (IOException | RuntimeException e) {
         warnings.accept(source.name() + ": capture stopped: " + e.getMessage());
+      } finally {
+        if (local != null) {
+          try {
+            local.finish(); // pending client-only events, trigger input_end
+          } catch (RuntimeException e) {
+            workerError(e);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void onIdle() {
+      if (local != null) {
+        expireLocal();
+      }
+    }
+
+    /** Idle-flow eviction of the local pipeline, by wall clock, every expire interval. */
+    private void expireLocal() {
+      long now = System.nanoTime();
+      if (now - nextExpire >= 0) {
+        nextExpire = now + settings.expireIntervalMillis() * 1_000_000L;
+        try {
+          local.expire(wallNanos());
+        } catch (RuntimeException e) {
+          workerError(e);
+        }
       }
     }
 
@@ -269,6 +362,17 @@ public final class ParallelRunner {
       }
       if (!packet.udp) {
         segments++; // QUIC datagrams are counted by the decoder (quicPackets)
+      }
+      if (local != null && packet.tunnelDepth == 0) {
+        try {
+          local.onSegment(packet, tsNanos, ifIndex);
+        } catch (RuntimeException e) {
+          workerError(e);
+        }
+        if ((++sinceExpireCheck & 1023) == 0) {
+          expireLocal();
+        }
+        return;
       }
       int w = rings.length == 1 ? 0 : Math.floorMod(Pipeline.flowHash(packet), rings.length);
       rings[w].offer(packet, tsNanos, ifIndex); // a refusal is counted by the ring
@@ -464,6 +568,9 @@ public final class ParallelRunner {
       t.ifDropped += c.source.stats().ifDropped;
       for (SegmentRing r : c.rings) {
         t.queueDropped += r.dropped();
+      }
+      if (c.localCounters != null) {
+        c.localCounters.addTo(t.counters);
       }
     }
     for (Worker w : workers) {

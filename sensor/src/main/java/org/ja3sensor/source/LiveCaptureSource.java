@@ -108,6 +108,7 @@ public final class LiveCaptureSource implements PacketSource {
   private int fanoutGroup = -1;
 
   private PacketFanout.Mode fanoutMode;
+  private boolean fanoutDefrag;
 
   /** Kernel counters of handles closed by a reopen, so that totals survive it. */
   private long droppedBeforeReopen;
@@ -236,18 +237,21 @@ public final class LiveCaptureSource implements PacketSource {
 
   /**
    * Joins the open handle to PACKET_FANOUT group {@code group} (-1: a new group), so that the
-   * handles of the group share the interface's packets ({@link PacketFanout}).
+   * handles of the group share the interface's packets ({@link PacketFanout}); with {@code
+   * defrag} the kernel reassembles IPv4 fragments first. Every member passes the same mode and
+   * defrag.
    *
    * @return the group joined
    * @throws UnsupportedOperationException with a one-line reason when fanout is unavailable
    */
-  public int joinFanout(int group, PacketFanout.Mode mode) {
+  public int joinFanout(int group, PacketFanout.Mode mode, boolean defrag) {
     PcapHandle h = handle;
     if (h == null) {
       throw new UnsupportedOperationException("interface \"" + device + "\" is not open");
     }
-    fanoutGroup = PacketFanout.join(h, group, mode);
+    fanoutGroup = PacketFanout.join(h, group, mode, defrag);
     fanoutMode = mode;
+    fanoutDefrag = defrag;
     return fanoutGroup;
   }
 
@@ -280,7 +284,10 @@ public final class LiveCaptureSource implements PacketSource {
           // loop(-1) returns normally only on error-free end, which live capture never has.
         }
       } catch (InterruptedException e) {
-        // breakLoop(): stop() was called (or a spurious break, re-checked by the while).
+        // breakLoop(): stop() was called (re-checked by the while), or wake().
+        if (!stopRequested) {
+          handler.onIdle();
+        }
       } catch (PcapNativeException | NotOpenException e) {
         if (stopRequested) {
           break;
@@ -366,7 +373,7 @@ public final class LiveCaptureSource implements PacketSource {
         open();
         if (fanoutGroup >= 0) {
           try {
-            PacketFanout.join(handle, fanoutGroup, fanoutMode);
+            PacketFanout.join(handle, fanoutGroup, fanoutMode, fanoutDefrag);
           } catch (UnsupportedOperationException e) {
             warnings.accept("interface \"" + device + "\": reopened handle could not rejoin"
                 + " fanout group " + fanoutGroup + " (" + e.getMessage() + ")");
@@ -422,8 +429,10 @@ public final class LiveCaptureSource implements PacketSource {
         deliverDirect(handler);
       } else if (rc == PcapNextEx.ERROR) {
         throw new PcapNativeException(h.getError(), rc);
+      } else {
+        // TIMEOUT: nothing arrived; BREAK: breakLoop(), the while re-checks stopRequested.
+        handler.onIdle();
       }
-      // TIMEOUT: nothing arrived; BREAK: breakLoop(), the while re-checks stopRequested.
     }
   }
 
@@ -472,6 +481,22 @@ public final class LiveCaptureSource implements PacketSource {
         h.breakLoop();
       } catch (NotOpenException e) {
         // already closed: nothing to break
+      }
+    }
+  }
+
+  /**
+   * Makes the reading thread return from libpcap's read and call {@link PacketHandler#onIdle}
+   * once, then go on reading; any thread. libpcap's read timeout does not do it on a silent
+   * interface (with TPACKET_V3 an empty block is never handed over, and libpcap waits for one).
+   */
+  public void wake() {
+    PcapHandle h = handle;
+    if (h != null && !stopRequested) {
+      try {
+        h.breakLoop();
+      } catch (NotOpenException e) {
+        // closed or reopening: the next read comes soon enough
       }
     }
   }

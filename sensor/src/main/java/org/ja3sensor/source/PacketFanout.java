@@ -22,6 +22,7 @@ public final class PacketFanout {
   private static final int SOL_PACKET = 263;
   private static final int PACKET_FANOUT = 18;
   private static final int FLAG_UNIQUEID = 0x2000;
+  private static final int FLAG_DEFRAG = 0x8000;
 
   /**
    * The kernel's fanout modes (PACKET_FANOUT_*) that keep every packet of a flow on one handle,
@@ -83,14 +84,22 @@ public final class PacketFanout {
 
   private PacketFanout() {}
 
+  /** {@link #join(PcapHandle, int, Mode, boolean)} without kernel defragmentation. */
+  public static int join(PcapHandle handle, int group, Mode mode) {
+    return join(handle, group, mode, false);
+  }
+
   /**
    * Joins {@code handle}'s socket to fanout group {@code group} in {@code mode}; group -1 asks the
-   * kernel for a new group.
+   * kernel for a new group. With {@code defrag} ({@code PACKET_FANOUT_FLAG_DEFRAG}) the kernel
+   * reassembles IPv4 fragments before it hashes, so that a fragmented datagram is hashed by its
+   * ports like the rest of its flow and reaches the handles as one frame. Every member of a group
+   * must give the same mode and flags.
    *
    * @return the group id joined
    * @throws UnsupportedOperationException with a one-line reason when the handle cannot join
    */
-  public static int join(PcapHandle handle, int group, Mode mode) {
+  public static int join(PcapHandle handle, int group, Mode mode, boolean defrag) {
     if (!Platform.isLinux()) {
       throw new UnsupportedOperationException("PACKET_FANOUT is Linux only");
     }
@@ -99,9 +108,10 @@ public final class PacketFanout {
       if (fd < 0) {
         throw new UnsupportedOperationException("the handle has no socket (pcap_fileno " + fd + ")");
       }
+      int type = mode.value | (defrag ? FLAG_DEFRAG : 0);
       int value = group < 0
-          ? ((mode.value | FLAG_UNIQUEID) << 16)
-          : ((mode.value << 16) | (group & 0xffff));
+          ? ((type | FLAG_UNIQUEID) << 16)
+          : ((type << 16) | (group & 0xffff));
       Libc.setsockopt(fd, SOL_PACKET, PACKET_FANOUT, new int[] {value}, 4);
       if (group >= 0) {
         return group;

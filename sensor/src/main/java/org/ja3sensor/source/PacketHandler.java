@@ -20,4 +20,12 @@ public interface PacketHandler {
    *     number); 0 for classic pcap
    */
   void onPacket(int linkType, long tsNanos, byte[] buf, int off, int capLen, int origLen, int ifIndex);
+
+  /**
+   * Called by a live source, on the thread that calls {@link #onPacket}, when a read returned
+   * without a frame (a read timeout, or {@link LiveCaptureSource#wake}), so that a handler doing
+   * its own timed work (idle-flow eviction) gets the chance on a silent interface. Not every
+   * source calls it; the default does nothing.
+   */
+  default void onIdle() {}
 }

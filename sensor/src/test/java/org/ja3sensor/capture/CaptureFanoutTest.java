@@ -17,15 +17,30 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code capture --capture-threads 2}: two handles on one interface in one PACKET_FANOUT group
  * (flow hash). The corpus captures of {@link CaptureReplayTest} and a capture of IPv4 fragments
  * are replayed onto a veth; the events must be those {@code read} gives for the file: both
- * directions of each connection met in one worker. And the handles shared the frames: the sensor
- * counts each replayed TCP frame once, not once per handle.
+ * directions of each connection met in one pipeline. And the handles shared the frames: the
+ * sensor counts each replayed TCP frame once, not once per handle.
+ *
+ * <p>Two ways: each capture thread with its own pipeline ({@code --fanout-pipelines local}, the
+ * default: only the kernel's symmetric flow hash brings both directions together, and the kernel
+ * reassembles the IPv4 fragments before hashing, so the sensor sees one frame per datagram), and
+ * every segment handed to the workers through their queues ({@code workers}).
  */
 class CaptureFanoutTest {
   @TempDir Path dir;
 
   @Test
-  void twoHandlesInOneFanoutGroupGiveTheEventsThatReadGives() throws Exception {
+  void twoHandlesEachWithItsOwnPipelineGiveTheEventsThatReadGives() throws Exception {
+    replayThroughFanout("local");
+  }
+
+  @Test
+  void twoHandlesFeedingTheWorkersGiveTheEventsThatReadGives() throws Exception {
+    replayThroughFanout("workers");
+  }
+
+  private void replayThroughFanout(String pipelines) throws Exception {
     String mode = "hash";
+    boolean local = pipelines.equals("local");
     NetNs.assumeRootAnd("ip", "tcpreplay", "mergecap", "tcpdump");
     Path corpus = CaptureReplayTest.corpusDir();
     assumeTrue(Files.isDirectory(corpus), "conformance corpus not found at " + corpus);
@@ -43,18 +58,22 @@ class CaptureFanoutTest {
     assertEquals(0, read.exitCode, read.toString());
     List<String> expected = CaptureReplayTest.projection(read.events());
     assertTrue(expected.size() >= 20, "the replay file has handshakes: " + expected.size());
-    // the frames capture's default filter ("tcp or udp") passes
-    long tcpFrames = NetNs.runOut("tcpdump", "-nn", "-tt", "-r", replay.toString(), "tcp or udp")
+    // the frames capture's default filter ("tcp or udp") passes; with local pipelines the kernel
+    // reassembles IPv4 fragments first: one frame per datagram (fragments at offset 0 counted)
+    String filter = local ? "(tcp or udp) and not (ip and ip[6:2] & 0x1fff != 0)" : "tcp or udp";
+    long tcpFrames = NetNs.runOut("tcpdump", "-nn", "-tt", "-r", replay.toString(), filter)
         .lines().filter(l -> l.matches("\\d.*")).count(); // not tcpdump's "reading from"
 
     try (NetNs net = NetNs.pair();
         SensorProcess sensor = SensorProcess.start(dir, net.ns, "capture", "-i", net.hostIf,
             "--stats-interval", "0", "--capture-threads", "2", "--fanout-mode", mode,
-            "--workers", "2")) {
+            "--fanout-pipelines", pipelines, "--workers", "2")) {
       sensor.awaitStderr("worker(s)", 30_000);
       assertTrue(sensor.stderr().contains(
           "\"" + net.hostIf + "\": 2 capture threads in PACKET_FANOUT group "), sensor.stderr());
       assertTrue(sensor.stderr().contains("(mode " + mode + ")"), sensor.stderr());
+      assertEquals(local, sensor.stderr().contains(
+          "2 capture threads, each with its own pipeline"), sensor.stderr());
       String out = NetNs.runOut(NetNs.inNs(net.ns2, "tcpreplay", "-i", net.nsIf,
           "--pps=" + CaptureReplayTest.PPS, replay.toString()));
       assertTrue(java.util.regex.Pattern.compile("Failed packets:\\s+0\\s").matcher(out).find(),
@@ -71,11 +90,45 @@ class CaptureFanoutTest {
     }
   }
 
+  /**
+   * A local pipeline evicts idle flows while its interface is silent: its capture thread, which
+   * then sits in libpcap's read, is woken. The client side of a handshake alone (no ServerHello)
+   * gives its event only at the idle timeout (1 s here) or at the end; it must come before the end.
+   */
+  @Test
+  void localPipelinesEvictIdleFlowsOnASilentInterface() throws Exception {
+    NetNs.assumeRootAnd("ip", "tcpreplay", "tcpdump");
+    Path sample = Path.of(System.getProperty("ja3sensor.repoRoot", "."))
+        .resolve("samples/curl-tls13.pcap").normalize();
+    Path clientOnly = dir.resolve("client-only.pcap");
+    NetNs.run("tcpdump", "-r", sample.toString(), "-w", clientOnly.toString(), "tcp dst port 443");
+    try (NetNs net = NetNs.pair();
+        SensorProcess sensor = SensorProcess.start(dir, net.ns, "capture", "-i", net.hostIf,
+            "--stats-interval", "0", "--capture-threads", "2", "--idle-timeout", "1")) {
+      sensor.awaitStderr("each with its own pipeline", 30_000);
+      sensor.awaitStderr("worker(s)", 30_000);
+      NetNs.runOut(NetNs.inNs(net.ns2, "tcpreplay", "-i", net.nsIf, "--pps=1000",
+          clientOnly.toString()));
+      long deadline = System.nanoTime() + 15_000_000_000L;
+      while (sensor.events().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertEquals(1, sensor.events().size(), "event before the end:\n" + sensor.stderr());
+      assertEquals("flow_evicted",
+          sensor.events().get(0).path("ja3sensor").path("trigger").asText(), sensor.stdout());
+      long[] exit = sensor.terminate(15_000);
+      assertEquals(0, exit[0], sensor.stderr());
+    }
+  }
+
   @Test
   void fanoutModesThatSplitAFlowAreRefused() {
     CliRun r = CliRun.run("capture", "-i", "lo", "--capture-threads", "2", "--fanout-mode", "lb");
     assertEquals(2, r.exitCode, r.toString());
     assertTrue(r.err.contains("--fanout-mode is \"lb\", expected hash, cpu or qm"), r.err);
+    r = CliRun.run("capture", "-i", "lo", "--capture-threads", "2", "--fanout-pipelines", "x");
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("--fanout-pipelines must be local or workers, got x"), r.err);
     r = CliRun.run("capture", "-i", "lo", "--capture-threads", "0");
     assertEquals(2, r.exitCode, r.toString());
     assertTrue(r.err.contains("--capture-threads must be 1 to 64, got 0"), r.err);

@@ -1,0 +1,323 @@
+#!/usr/bin/env bash
+# The capture ceiling: floods a veth with new TLS flows from trafgen (faster than the sensor) at
+# stepped rates and at trafgen's top speed, and measures, side by side in one run, tcpdump and
+# several `ja3sensor capture` set-ups: what each received, what the kernel and the queues dropped,
+# how many handshakes came out of how many sent, and the CPU used.
+#
+# Traffic (bench/trafgen-flows.py): every flow is a real single-segment ClientHello (from -H,
+# default samples/curl-tls13.pcap) on a new IPv4 4-tuple, then nine data frames of 1,400 payload
+# bytes; no SYN, no server side. So the handshakes expected are exactly the flows sent.
+#
+# Usage: bench/capture-ceiling.sh [-s] [-r "RATE ..."] [-d SECONDS] [-T FLOWS] [-C "CONFIG ..."]
+#                                 [-g CPU] [-c CPUS] [-j JAR] [-x JAVA_OPTS] [-H SAMPLE] [-o DIR]
+#   -s  smoke mode: a few seconds in all (one rate and top speed, 1 s each, three set-ups)
+#   -r  offered rates, packets/s, and "top" for trafgen's top speed
+#       (default "150000 300000 450000 600000 top")
+#   -d  seconds sent per rate step (default 3)
+#   -T  flows sent at top speed (default 300000, 3 M frames)
+#   -C  set-ups to measure, in this order (default: all of them):
+#       tcpdump        tcpdump -B 65536 -s 0 -w /dev/null (no filter)
+#       pcap4j         capture --reader pcap4j --no-db, events to /dev/null
+#       direct         capture --reader direct --no-db (the default reader), events to /dev/null
+#       fanout2        capture --capture-threads 2 --no-db: each capture thread its own pipeline
+#       fanout2-ring   capture --capture-threads 2 --fanout-pipelines workers --no-db: the
+#                      capture threads hand segments to the worker through its queue
+#       db-kafka       capture --reader direct with the shipped database and --output kafka to
+#                      a local test broker (scripts/kafka-dev-broker.sh); where the broker cannot
+#                      be started, db-file: --output file (to bench/out), said in the table
+#   -g  CPU for trafgen (default 0); -c  CPUs for the sensor or tcpdump (default: all others)
+#   -j  jar (default sensor/target/ja3sensor.jar); -x JVM options (default "-Xmx1g")
+#   -o  output directory (default bench/out/capture-ceiling)
+#
+# Each ja3sensor set-up is one process for all rates: started, warmed up (100,000 packets/s for
+# 3 s, then quiet until its counters settle), then each rate step; the counters are read from its
+# stats line (--stats-interval 1s) once they have settled after the step (the flows are evicted
+# after --idle-timeout 1, so each step's handshakes are out before the next step). tcpdump is
+# started per step (its counters come at exit). Needs root, iproute2, trafgen (netsniff-ng),
+# tshark, taskset. Everything (namespaces, processes, broker) is torn down on exit, also on
+# Ctrl-C. Results: a Markdown table on stdout, raw outputs in the output directory.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+RATES="150000 300000 450000 600000 top"
+STEP_SECONDS=3
+TOP_FLOWS=300000
+CONFIGS="tcpdump pcap4j direct fanout2 fanout2-ring db-kafka"
+GEN_CPU=0
+SENSOR_CPUS=""
+JAR="$ROOT/sensor/target/ja3sensor.jar"
+JAVA_OPTS="-Xmx1g"
+SAMPLE="$ROOT/samples/curl-tls13.pcap"
+OUT="$ROOT/bench/out/capture-ceiling"
+WARM_PPS=100000
+WARM_SECONDS=3
+while getopts "sr:d:T:C:g:c:j:x:H:o:h" opt; do
+  case "$opt" in
+    s) RATES="200000 top"; STEP_SECONDS=1; TOP_FLOWS=50000; CONFIGS="tcpdump direct fanout2"
+       WARM_SECONDS=1 ;;
+    r) RATES="$OPTARG" ;;
+    d) STEP_SECONDS="$OPTARG" ;;
+    T) TOP_FLOWS="$OPTARG" ;;
+    C) CONFIGS="$OPTARG" ;;
+    g) GEN_CPU="$OPTARG" ;;
+    c) SENSOR_CPUS="$OPTARG" ;;
+    j) JAR="$OPTARG" ;;
+    x) JAVA_OPTS="$OPTARG" ;;
+    H) SAMPLE="$OPTARG" ;;
+    o) OUT="$OPTARG" ;;
+    *) sed -n '2,40p' "$0"; exit 2 ;;
+  esac
+done
+[ "$(id -u)" = 0 ] || { echo "capture-ceiling: needs root (network namespaces)" >&2; exit 1; }
+for t in ip trafgen tshark taskset tcpdump java python3; do
+  command -v "$t" >/dev/null || { echo "capture-ceiling: missing tool '$t'" >&2; exit 1; }
+done
+[ -f "$JAR" ] || { echo "capture-ceiling: no jar at $JAR (mvn -B -o package -DskipTests)" >&2; exit 1; }
+NCPU=$(nproc)
+if [ -z "$SENSOR_CPUS" ]; then
+  if [ "$NCPU" -ge 2 ]; then
+    SENSOR_CPUS=$(seq -s, 0 $((NCPU - 1)) | tr ',' '\n' | grep -vx "$GEN_CPU" | paste -sd,)
+  else
+    SENSOR_CPUS=0
+  fi
+fi
+
+mkdir -p "$OUT"
+SFX="$$"
+NS_CAP="j3cc$SFX"
+NS_GEN="j3cg$SFX"
+IF_CAP="j3cc$SFX"
+IF_GEN="j3cg$SFX"
+CAP_PID=""
+BROKER_PID=""
+BROKER_DIR=""
+
+cleanup() {
+  [ -n "$CAP_PID" ] && kill -9 "$CAP_PID" 2>/dev/null || true
+  [ -n "$BROKER_PID" ] && kill -TERM "$BROKER_PID" 2>/dev/null || true
+  for ns in "$NS_CAP" "$NS_GEN"; do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || true
+  done
+  [ -n "$BROKER_DIR" ] && rm -rf "$BROKER_DIR"
+  return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ip netns add "$NS_CAP"
+ip netns add "$NS_GEN"
+ip link add "$IF_CAP" type veth peer name "$IF_GEN"
+ip link set "$IF_CAP" netns "$NS_CAP"
+ip link set "$IF_GEN" netns "$NS_GEN"
+ip netns exec "$NS_CAP" ip link set lo up
+for ns in "$NS_CAP" "$NS_GEN"; do # no IPv6 neighbour discovery frames among the counted ones
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+done
+ip netns exec "$NS_CAP" ip link set "$IF_CAP" up
+ip netns exec "$NS_GEN" ip link set "$IF_GEN" up
+for _ in $(seq 50); do
+  ip netns exec "$NS_CAP" ip link show "$IF_CAP" | grep -q LOWER_UP && break
+  sleep 0.1
+done
+
+CFG="$OUT/flows.cfg"
+read -r HELLO_BYTES FLOW_BYTES < <(python3 "$HERE/trafgen-flows.py" "$SAMPLE" "$CFG")
+FLOW_FRAMES=10
+
+# A process that stays in the generator's namespace: its /proc/PID/net/dev shows the veth's
+# counters without entering the namespace.
+ip netns exec "$NS_GEN" sleep 1000000 &
+SLEEPER=$!
+disown "$SLEEPER"
+tx_packets() {
+  awk -v i="$IF_GEN:" '{sub(/:/, ": ")} $1 == i {print $11}' /proc/"$SLEEPER"/net/dev
+}
+
+# trafgen pinned to one core, one process (-P 1), frames = 10 x flows so that every flow is whole.
+# The sending time is taken from the veth's transmit counter (first frame to last, polled every
+# 10 ms), not from trafgen's start, which spends a moment setting up its ring.
+# Prints "frames_sent seconds".
+gen() {  # gen FLOWS [RATE_PPS]
+  local frames=$(($1 * FLOW_FRAMES)) rate=() base n tg t_first="" t_last
+  [ -n "${2:-}" ] && rate=(-b "${2}pps")
+  base=$(tx_packets)
+  ip netns exec "$NS_GEN" taskset -c "$GEN_CPU" trafgen -i "$CFG" -o "$IF_GEN" -P 1 -n "$frames" \
+    -Q "${rate[@]}" >"$OUT/trafgen.last" 2>&1 &
+  tg=$!
+  while :; do
+    n=$(tx_packets)
+    [ -z "$t_first" ] && [ "$n" -gt "$base" ] && t_first=$EPOCHREALTIME
+    if [ "$n" -ge $((base + frames)) ] || ! kill -0 "$tg" 2>/dev/null; then
+      t_last=$EPOCHREALTIME
+      break
+    fi
+    sleep 0.01
+  done
+  wait "$tg" || { cat "$OUT/trafgen.last" >&2; return 1; }
+  n=$(tx_packets)
+  echo "$((n - base)) $(awk -v a="${t_first:-$t_last}" -v b="$t_last" 'BEGIN {s = b - a; if (s < 0.001) s = 0.001; printf "%.3f", s}')"
+}
+
+# Frames the kernel dropped from its per-CPU input queues (softnet_stat, 2nd column): a veth hands
+# frames to the receiving side through that queue (net.core.netdev_max_backlog) before any packet
+# socket sees them, so libpcap's counters miss these.
+backlog_drops() {
+  local total=0 v
+  for v in $(awk '{print $2}' /proc/net/softnet_stat); do total=$((total + 16#$v)); done
+  echo "$total"
+}
+
+# CPU ticks used so far by a process: "capture_threads workers all".
+cpu_split() {
+  local cap=0 work=0 all=0 t name ticks
+  for t in /proc/"$1"/task/*; do
+    name=$(cat "$t/comm" 2>/dev/null) || continue
+    ticks=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null) || continue
+    all=$((all + ticks))
+    case "$name" in
+      ja3sensor-captu*|tcpdump) cap=$((cap + ticks)) ;;
+      ja3sensor-worke*) work=$((work + ticks)) ;;
+    esac
+  done
+  echo "$cap $work $all"
+}
+HZ=$(getconf CLK_TCK)
+pct() {  # pct TICKS SECONDS: % of one core
+  awk -v t="$1" -v hz="$HZ" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", t / hz / s * 100; else print "-" }'
+}
+
+# The latest stats line's value of KEY (from the sensor's stderr).
+stat_of() {  # stat_of FILE KEY
+  grep -E '^ja3sensor: (stats|final) ' "$1" | tail -1 | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}'
+}
+
+# Waits until the sensor's packets and events counters are unchanged over two stats lines
+# (1 s apart), at least MIN seconds, at most 20 s.
+settle() {  # settle ERRFILE MIN
+  local end=$((SECONDS + 20)) p e last="" n=0 cur
+  sleep "$2"
+  while [ $SECONDS -lt $end ]; do
+    cur="$(stat_of "$1" packets) $(stat_of "$1" events)"
+    if [ "$cur" = "$last" ]; then n=$((n + 1)); [ $n -ge 1 ] && return 0; else n=0; fi
+    last="$cur"
+    sleep 1.05
+  done
+}
+
+start_broker() {
+  local cp cpfile="$ROOT/sensor/target/test-classpath.txt"
+  if [ -f "$cpfile" ] && [ -d "$ROOT/sensor/target/test-classes" ]; then
+    cp="$ROOT/sensor/target/test-classes:$ROOT/sensor/target/classes:$(cat "$cpfile")"
+  else
+    cp="$(MAVEN_ARGS=-o bash "$ROOT/scripts/kafka-classpath.sh" 2>"$OUT/broker.build")" || return 1
+  fi
+  BROKER_DIR=$(mktemp -d /tmp/j3cc-kafka.XXXXXX)
+  # In the capture namespace (the sensor reaches it on 127.0.0.1), on the generator's core: in
+  # production the broker is another machine.
+  ip netns exec "$NS_CAP" taskset -c "$GEN_CPU" java -Xmx256m -cp "$cp" org.ja3sensor.sink.KafkaBroker \
+    --port 19092 --dir "$BROKER_DIR" >"$OUT/broker.out" 2>&1 &
+  BROKER_PID=$!
+  for _ in $(seq 120); do
+    grep -q 'Kafka broker ready' "$OUT/broker.out" 2>/dev/null && return 0
+    kill -0 "$BROKER_PID" 2>/dev/null || return 1
+    sleep 0.5
+  done
+  return 1
+}
+
+echo "traffic: new IPv4 flow per ClientHello ($HELLO_BYTES bytes, from $(basename "$SAMPLE")) + 9 x 1400-byte frames; $FLOW_BYTES bytes/flow on the wire (no FCS)"
+echo "generator: trafgen -P 1 on CPU $GEN_CPU; sensor/tcpdump on CPU(s) $SENSOR_CPUS; $NCPU cores; $(java -version 2>&1 | head -1)"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); steps of ${STEP_SECONDS} s, top speed $TOP_FLOWS flows"
+echo
+echo "| set-up | offered pps | offered Gbit/s | received | backlog dropped | kernel dropped | queue dropped | handshakes / sent | lossless | CPU % of a core: capture threads, workers, whole process |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+
+row() {  # row SETUP FRAMES SECS RECEIVED BACKLOG KDROP QDROP EVENTS FLOWS OK CPU
+  local pps gbps
+  pps=$(awk -v n="$2" -v s="$3" 'BEGIN {printf "%d", n / s}')
+  gbps=$(awk -v n="$2" -v s="$3" -v b="$FLOW_BYTES" -v f="$FLOW_FRAMES" 'BEGIN {printf "%.2f", n / f * b * 8 / s / 1e9}')
+  echo "| $1 | $pps | $gbps | $4 | $5 | $6 | $7 | $8 / $9 | ${10} | ${11} |"
+}
+
+flows_for() {  # flows_for RATE
+  if [ "$1" = top ]; then echo "$TOP_FLOWS"; else echo $(($1 * STEP_SECONDS / FLOW_FRAMES)); fi
+}
+
+run_tcpdump() {
+  local rate flows bl0 frames secs received kdrop ok c0 c
+  for rate in $RATES; do
+    flows=$(flows_for "$rate")
+    ip netns exec "$NS_CAP" taskset -c "$SENSOR_CPUS" tcpdump -i "$IF_CAP" -n -s 0 -B 65536 \
+      -w /dev/null 2>"$OUT/tcpdump-$rate.err" &
+    CAP_PID=$!
+    for _ in $(seq 100); do grep -q 'listening on' "$OUT/tcpdump-$rate.err" && break; sleep 0.1; done
+    read -r c0 _ _ < <(cpu_split "$CAP_PID")
+    bl0=$(backlog_drops)
+    read -r frames secs < <(gen "$flows" "$([ "$rate" = top ] || echo "$rate")")
+    sleep 1
+    read -r c _ _ < <(cpu_split "$CAP_PID")
+    kill -TERM "$CAP_PID"; wait "$CAP_PID" || true; CAP_PID=""
+    received=$(awk '/packets captured/ {print $1}' "$OUT/tcpdump-$rate.err")
+    kdrop=$(awk '/dropped by kernel/ {print $1}' "$OUT/tcpdump-$rate.err")
+    ok=no; [ "$kdrop" = 0 ] && [ "$received" = "$frames" ] && ok=yes
+    row "tcpdump @$rate" "$frames" "$secs" "$received" $(( $(backlog_drops) - bl0 )) "$kdrop" - - "$flows" "$ok" \
+      "$(pct $((c - c0)) "$secs"), -, $(pct $((c - c0)) "$secs")"
+  done
+}
+
+run_sensor() {  # run_sensor LABEL ARGS...
+  local label="$1" err="$OUT/$1.err" rate flows bl0 frames secs
+  local p0 k0 q0 e0 p1 k1 q1 e1 c0 w0 a0 c w a ok received
+  shift
+  ip netns exec "$NS_CAP" taskset -c "$SENSOR_CPUS" java $JAVA_OPTS -jar "$JAR" capture -i "$IF_CAP" \
+    --stats-interval 1s --idle-timeout 1 "$@" >"$OUT/$label.events" 2>"$err" &
+  CAP_PID=$!
+  for _ in $(seq 300); do grep -q 'worker(s)' "$err" 2>/dev/null && break; sleep 0.1; done
+  grep -q 'worker(s)' "$err" || { echo "| $label | sensor did not start: $(tail -1 "$err") |"; kill -9 "$CAP_PID"; CAP_PID=""; return 0; }
+  gen $((WARM_PPS * WARM_SECONDS / FLOW_FRAMES)) "$WARM_PPS" >/dev/null
+  settle "$err" 3
+  for rate in $RATES; do
+    flows=$(flows_for "$rate")
+    p0=$(stat_of "$err" packets); k0=$(stat_of "$err" kernel_dropped)
+    q0=$(stat_of "$err" queue_dropped); e0=$(stat_of "$err" events)
+    read -r c0 w0 a0 < <(cpu_split "$CAP_PID")
+    bl0=$(backlog_drops)
+    read -r frames secs < <(gen "$flows" "$([ "$rate" = top ] || echo "$rate")")
+    read -r c w a < <(cpu_split "$CAP_PID") # CPU while sending (eviction afterwards excluded)
+    settle "$err" 2.5
+    p1=$(stat_of "$err" packets); k1=$(stat_of "$err" kernel_dropped)
+    q1=$(stat_of "$err" queue_dropped); e1=$(stat_of "$err" events)
+    received=$((p1 - p0))
+    ok=no
+    [ $((k1 - k0)) = 0 ] && [ $((q1 - q0)) = 0 ] && [ "$received" = "$frames" ] && [ $((e1 - e0)) = "$flows" ] && ok=yes
+    row "$label @$rate" "$frames" "$secs" "$received" $(( $(backlog_drops) - bl0 )) $((k1 - k0)) $((q1 - q0)) \
+      $((e1 - e0)) "$flows" "$ok" "$(pct $((c - c0)) "$secs"), $(pct $((w - w0)) "$secs"), $(pct $((a - a0)) "$secs")"
+  done
+  kill -TERM "$CAP_PID"; wait "$CAP_PID" || true; CAP_PID=""
+}
+
+for setup in $CONFIGS; do
+  case "$setup" in
+    tcpdump) run_tcpdump ;;
+    pcap4j) run_sensor pcap4j --reader pcap4j --no-db ;;
+    direct) run_sensor direct --reader direct --no-db ;;
+    fanout2) run_sensor fanout2 --reader direct --no-db --capture-threads 2 ;;
+    fanout2-ring) run_sensor fanout2-ring --reader direct --no-db --capture-threads 2 --fanout-pipelines workers ;;
+    db-kafka)
+      if start_broker; then
+        run_sensor db-kafka --reader direct --output kafka --kafka-bootstrap 127.0.0.1:19092 \
+          --spool-dir "$BROKER_DIR/spool"
+        kill -TERM "$BROKER_PID" 2>/dev/null || true; wait "$BROKER_PID" 2>/dev/null || true; BROKER_PID=""
+      else
+        [ -n "$BROKER_PID" ] && { kill -9 "$BROKER_PID" 2>/dev/null || true; BROKER_PID=""; }
+        echo "(no Kafka broker: $(tail -1 "$OUT/broker.out" 2>/dev/null); file output instead)" >&2
+        run_sensor db-file --reader direct --output file --output-path "$OUT/db-file.json"
+        rm -f "$OUT/db-file.json"
+      fi ;;
+    *) echo "capture-ceiling: unknown set-up '$setup'" >&2; exit 2 ;;
+  esac
+done
+echo
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
