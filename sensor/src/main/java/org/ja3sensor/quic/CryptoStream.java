@@ -14,8 +14,9 @@ import org.ja3sensor.tls.HandshakeAssembler;
  * bound). {@link #acceptFrames} reads the frames of one decrypted Initial payload.
  *
  * <p>Buffer ownership: a buffer of stream bytes (grown by doubling up to the highest offset seen,
- * at most {@code cap}) and a bitmap of the bytes present, both owned here until the assembler
- * finishes or {@link #release()}.
+ * at most {@code cap}) and a bitmap of the bytes present (one bit per byte of that buffer), both
+ * owned here until the assembler finishes or {@link #release()}; {@link #bufferedBytes()} counts
+ * both, for the QUIC memory cap.
  */
 final class CryptoStream {
   private final Counters counters;
@@ -43,9 +44,9 @@ final class CryptoStream {
     return status;
   }
 
-  /** Bytes held right now. */
+  /** Bytes held right now: the stream buffer and its bitmap of bytes present. */
   int bufferedBytes() {
-    return buf == null ? 0 : buf.length;
+    return buf == null ? 0 : buf.length + 8 * have.length;
   }
 
   /**
@@ -230,7 +231,7 @@ final class CryptoStream {
   private void store(int from, int to, byte[] b, int off) {
     if (buf == null) {
       buf = new byte[Math.min(cap, Math.max(2048, Integer.highestOneBit(to - 1) << 1))];
-      have = new long[(cap + 63) >>> 6];
+      have = new long[(buf.length + 63) >>> 6]; // grows with buf: its cost is counted
     } else if (to > buf.length) {
       int n = buf.length;
       while (n < to) {
@@ -239,6 +240,7 @@ final class CryptoStream {
       byte[] bigger = new byte[Math.min(cap, n)];
       System.arraycopy(buf, 0, bigger, 0, buf.length);
       buf = bigger;
+      have = java.util.Arrays.copyOf(have, (buf.length + 63) >>> 6);
     }
     for (int i = from; i < to; i++) {
       long bit = 1L << (i & 63);
@@ -250,7 +252,7 @@ final class CryptoStream {
   }
 
   private boolean isSet(int i) {
-    return i < cap && (have[i >>> 6] & (1L << (i & 63))) != 0;
+    return (i >>> 6) < have.length && (have[i >>> 6] & (1L << (i & 63))) != 0;
   }
 
   /** The first offset in [from, to) already present, else {@code to}. */
