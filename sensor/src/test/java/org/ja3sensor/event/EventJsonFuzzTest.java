@@ -13,7 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPairGenerator;
 import java.util.ArrayList;
 import java.util.List;
 import org.ja3sensor.cert.CertificateMessage;
@@ -191,13 +190,12 @@ class EventJsonFuzzTest {
     o.write(v);
   }
 
+  /** The public key of samples/certs/leaf.pem (EC P-256), as SubjectPublicKeyInfo DER. */
   private static byte[] spki() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-      g.initialize(256);
-      return g.generateKeyPair().getPublic().getEncoded();
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return java.util.HexFormat.of().parseHex(
+        "3059301306072a8648ce3d020106082a8648ce3d03010703420004470d374a7c904248c7c9ef98eda30189"
+            + "6b45f9061821d9695577f29b4ac2e6a205e95e1d047ed8d04d640989eb04d265ca0eb7de9c5bf7648fe1"
+            + "ba133a5a7b7e");
   }
+
 }
