@@ -16,7 +16,8 @@ xmx=()
 [ -n "${1:-}" ] && xmx=(-Xmx"$1")
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cp="sensor/target/classes:sensor/target/test-classes:$(cd sensor && mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
+deps="$(cd sensor && mvn -B -q -o -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile=/dev/stdout | sed 's/\x1b\[[0-9;]*m//g')"
+cp="sensor/target/classes:sensor/target/test-classes:$deps"
 gen() { java -cp "$cp" org.ja3sensor.cli.HostileCaptures "$@"; }
 gen syn 1000000 "$work/syn.pcap"
 gen udp 1000000 "$work/udp.pcap"
