@@ -6,6 +6,7 @@ shared conformance corpus by tshark), the captures in samples/ and the pcaps of 
 (when present). Seeds are facts of those captures (their bytes), never outputs of our code.
 
 Usage: scripts/fuzz-seeds.py [corpus-dir]   (default: ../shared/corpus, or ../../shared/corpus)
+       scripts/fuzz-seeds.py --only quic,cert,db,spool,event   (those targets' seeds only)
 Writes sensor/src/test/resources/org/ja3sensor/<pkg>/<Class>Inputs/<method>/seed-<name>; files
 already there (findings: crash-*) are kept. Needs tshark and editcap.
 """
@@ -179,7 +180,185 @@ def tcp_seeds():
           + b"".join(seg(o, 1, 1) for o in range(160, 0, -2)) + seg(0, 160, 1))
 
 
+def udp_payloads(pcap):
+    """UDP payloads of an Ethernet or raw-IP capture (IPv4 and IPv6, no extension headers)."""
+    out = []
+    for link, f in frames(pcap):
+        p = 14 if link == 1 else 0
+        if link == 1:
+            eth = struct.unpack(">H", f[12:14])[0]
+            while eth == 0x8100 and len(f) >= p + 4:
+                eth = struct.unpack(">H", f[p + 2:p + 4])[0]
+                p += 4
+        if len(f) < p + 1:
+            continue
+        v = f[p] >> 4
+        if v == 4:
+            proto, p = f[p + 9], p + (f[p] & 15) * 4
+        elif v == 6:
+            proto, p = f[p + 6], p + 40
+        else:
+            continue
+        if proto == 17 and len(f) >= p + 8:
+            out.append(f[p + 8:])
+    return out
+
+
+def quic_seeds():
+    """QuicFuzzTest: real Initials (samples, RFC vectors), CRYPTO scripts over real hellos."""
+    dg = out_dir("quic", "QuicFuzzTest", "datagram")
+    vi = out_dir("quic", "QuicFuzzTest", "validInitial")
+    cf = out_dir("quic", "QuicFuzzTest", "cryptoFrames")
+    vec = os.path.join(ROOT, "sensor/src/test/resources/quic")
+    for name in sorted(os.listdir(vec)):
+        if name.endswith(".hex"):
+            write(dg, name[:-4], bytes.fromhex(open(os.path.join(vec, name)).read().strip()))
+    qdir = os.path.join(ROOT, "samples/quic")
+    for name in sorted(os.listdir(qdir)):
+        if name.endswith(".pcap"):
+            longs = [u for u in udp_payloads(os.path.join(qdir, name)) if u and u[0] & 0x80]
+            for k, u in enumerate(longs[:6]):
+                write(dg, "%s-%d" % (name[:-5], k), u)
+    a2 = bytes.fromhex(
+        "060040f1010000ed0303ebf8fa56f12939b9584a3896472ec40bb863cfd3e868"
+        "04fe3a47f06a2b69484c00000413011302010000c000000010000e00000b6578"
+        "616d706c652e636f6dff01000100000a00080006001d00170018001000070005"
+        "04616c706e000500050100000000003300260024001d00209370b2c9caa47fba"
+        "baf4559fedba753de171fa71f50f1ce15d43e994ec74d748002b000302030400"
+        "0d0010000e0403050306030203080408050806002d00020101001c0002400100"
+        "3900320408ffffffffffffffff05048000ffff07048000ffff08011001048000"
+        "75300901100f088394c8f03e51570806048000ffff")
+    a3 = bytes.fromhex(
+        "02000000000600405a020000560303eefce7f7b37ba1d1632e96677825ddf739"
+        "88cfc79825df566dc5430b9a045a1200130100002e00330024001d00209d3c94"
+        "0d89690b84d08a60993c144eca684d1081287c834d5311bcf32bb9da1a002b00"
+        "020304")
+    dcid = bytes.fromhex("8394c8f03e515708")
+    for k, (ver, dl, payload, flip) in enumerate([
+            (0, 8, a2 + bytes(900), 0), (1, 8, a2, 0), (2, 0, a3, 0), (0, 20, a3, 0x41),
+            (0, 8, a2, 0x01)]):
+        d = (dcid * 3)[:dl]
+        write(vi, "rfc9001-%d" % k,
+              bytes([ver, dl, 0, k, 0, 7 * k, flip]) + d + payload)
+    hello = a2[4:4 + 241]
+    write(cf, "a2-whole", bytes([0]) + hello)
+    # pieces: (offset, length, flags) over the A2 hello: in order, reversed, overlapping,
+    # an altered copy first, wide varints, one piece past the cap
+    scripts = {
+        "a2-in-order": [(0, 100, 0), (100, 100, 0), (200, 41, 0)],
+        "a2-reversed": [(200, 41, 2), (100, 100, 4), (0, 100, 6)],
+        "a2-overlaps": [(50, 120, 0), (0, 60, 0), (160, 81, 0), (10, 20, 0)],
+        "a2-altered-first": [(30, 20, 1), (0, 241, 0)],
+        "a2-past-cap": [(0, 100, 0), (5, 10, 0x80), (100, 141, 0)],
+    }
+    for name, sc in scripts.items():
+        b = bytes([len(sc)])
+        for off, ln, fl in sc:
+            b += struct.pack(">HBB", off, ln, fl)
+        write(cf, name, b + hello)
+    ha = out_dir("tls", "TlsFuzzTest", "handshakeAssembler")
+    for name in sorted(os.listdir(ha))[:12]:
+        if name.startswith("seed-"):
+            hs = open(os.path.join(ha, name), "rb").read()[1:]
+            write(cf, "tls-" + name[5:], bytes([0]) + hs)
+
+
+def pem_certs(path):
+    import base64
+    out, cur = [], None
+    for line in open(path):
+        line = line.strip()
+        if line.startswith("-----BEGIN CERTIFICATE"):
+            cur = []
+        elif line.startswith("-----END CERTIFICATE") and cur is not None:
+            out.append(base64.b64decode("".join(cur)))
+            cur = None
+        elif cur is not None:
+            cur.append(line)
+    return out
+
+
+def cert_seeds():
+    """CertificateFuzzTest: the samples' certificates in honest, lying, cut and long chains."""
+    ch = out_dir("cert", "CertificateFuzzTest", "chain")
+    cdir = os.path.join(ROOT, "samples/certs")
+    ders = []
+    for name in sorted(os.listdir(cdir)):
+        if name.endswith(".pem"):
+            ders += [(name[:-4], d) for d in pem_certs(os.path.join(cdir, name))]
+    variants = [("honest-1", 1, 0, 1, 0), ("honest-3", 3, 0, 2, 0), ("long-100", 100, 0, 5, 0),
+                ("long-17", 17, 0, 0, 0), ("list-longer", 2, 0x01, 3, 0),
+                ("last-longer", 3, 0x04, 7, 0), ("trailing", 1, 0x08, 1, 0),
+                ("cut", 2, 0, 0, 128), ("hello-request", 1, 0x20, 9, 0),
+                ("message-longer", 1, 0x10, 2, 0)]
+    for i, (cname, der) in enumerate(ders):
+        for vname, count, lies, mode, cut_at in variants[i % 3::3] if i else variants:
+            write(ch, "%s-%s" % (cname, vname), bytes([count, lies, mode, cut_at]) + der)
+    write(ch, "garbage-64k", bytes([1, 0x80, 4, 0]) + bytes(range(256)))
+    write(ch, "empty-list", bytes([0, 0, 0, 0]))
+
+
+def db_seeds():
+    """DatabaseFuzzTest: lines of the shipped files, and small files whole."""
+    lf = out_dir("db", "DatabaseFuzzTest", "loadFile")
+    fdir = os.path.join(ROOT, "fingerprints")
+    for name in sorted(os.listdir(fdir)):
+        if not name.endswith(".csv"):
+            continue
+        data = open(os.path.join(fdir, name), "rb").read()
+        lines = [l for l in data.split(b"\n")[1:] if l and not l.startswith(b"#")]
+        for k, l in enumerate(lines[:2]):
+            write(lf, "%s-line%d" % (name[:-4], k), b"\x01" + l)
+        if len(data) < 8192:
+            write(lf, name[:-4], b"\x00" + data)
+
+
+def spool_record(alert, key, js):
+    import zlib
+    t = b"A" if alert else b"E"
+    k = key if key else b"-"
+    crc = zlib.crc32(t + k + js) & 0xffffffff
+    return t + b"\t" + k + b"\t" + b"%08x" % crc + b"\t" + js + b"\n"
+
+
+def spool_seeds():
+    """SpoolFuzzTest: spools as the format describes them, whole, cut, altered, resumed."""
+    sf = out_dir("sink", "SpoolFuzzTest", "spoolFile")
+    events = b"\x00".join(bytes([h]) + b'{"seq":%d,"tls":{"client":{"ja3":"x"}}}' % i
+                          for i, h in enumerate([0, 1, 2, 3, 6, 9, 4]))
+    write(sf, "events", bytes([1, 0, 0, 0, 0, 0, 0, 0, 0]) + events)
+    write(sf, "events-torn", bytes([1, 0, 0, 0, 0, 0, 0, 0, 200]) + events)
+    write(sf, "events-altered", bytes([9, 0, 0, 0, 0, 0, 40, 0x20, 0]) + events)
+    write(sf, "events-two-segments", bytes([5, 0, 0, 0, 90, 0, 0, 0, 0]) + events)
+    recs = b"".join(spool_record(i % 2, b"k%d" % i if i % 3 else None, b'{"n":%d}' % i)
+                    for i in range(6))
+    first = len(spool_record(0, None, b'{"n":0}'))
+    write(sf, "raw", bytes([0, 0, 0, 0, 0, 0, 0, 0, 0]) + recs)
+    write(sf, "raw-resumed", bytes([2, 0, first, 0, 0, 0, 0, 0, 0]) + recs)
+    write(sf, "raw-resumed-mid", bytes([2, 0, first + 3, 0, 0, 0, 0, 0, 0]) + recs)
+    write(sf, "raw-resumed-second", bytes([0x46, 0, first, 0, 60, 0, 0, 0, 0]) + recs)
+
+
+def event_seeds():
+    """EventJsonFuzzTest (FuzzedDataProvider input): a few deterministic byte strings."""
+    ev = out_dir("event", "EventJsonFuzzTest", "event")
+    for k in range(6):
+        b = b""
+        while len(b) < 200 * (k + 1):
+            b += hashlib.sha256(b"%d-%d" % (k, len(b))).digest()
+        write(ev, "bytes-%d" % k, b)
+    write(ev, "sni-controls", bytes(range(32)) + b"example.com\xff\xfe\xc3(" * 4)
+
+
+NEW_TARGETS = {"quic": quic_seeds, "cert": cert_seeds, "db": db_seeds, "spool": spool_seeds,
+               "event": event_seeds}
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--only":
+        for name in sys.argv[2].split(","):
+            NEW_TARGETS[name]()
+        return
     corpus = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "corpus")
     if len(sys.argv) == 1 and not os.path.isdir(corpus):
         corpus = os.path.join(ROOT, "..", "..", "shared", "corpus")  # from a git worktree
@@ -189,6 +368,8 @@ def main():
     if os.path.isdir(corpus):
         pcaps += corpus_pcaps(corpus)
     capture_seeds(pcaps)
+    for f in NEW_TARGETS.values():
+        f()
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@ public final class PipelineOptions {
   @Option(
       names = "--max-flows",
       paramLabel = "N",
-      description = "Flows tracked at once; the least recently used is evicted beyond (default: ${DEFAULT-VALUE}).")
-  int maxFlows = D.maxFlows();
+      defaultValue = "auto",
+      converter = HeapSizing.AutoInt.class,
+      description = "Flows tracked at once, TCP and UDP (QUIC) each; the least recently used is evicted beyond (default: ${DEFAULT-VALUE}: sized from the heap, at most 500000; see docs/security.md).")
+  int maxFlows = HeapSizing.AUTO;
 
   @Option(
       names = "--idle-timeout",
@@ -28,8 +30,10 @@ public final class PipelineOptions {
   @Option(
       names = "--reassembly-memcap",
       paramLabel = "BYTES",
-      description = "Bytes all flows together may buffer (default: ${DEFAULT-VALUE}).")
-  long reassemblyMemcap = D.reassemblyMemcap();
+      defaultValue = "auto",
+      converter = HeapSizing.AutoSize.class,
+      description = "Bytes all flows together may buffer (default: ${DEFAULT-VALUE}: sized from the heap, at most 256m; see docs/security.md).")
+  long reassemblyMemcap = HeapSizing.AUTO;
 
   @Option(
       names = "--scan-limit",
@@ -45,19 +49,29 @@ public final class PipelineOptions {
 
   /** The configuration, or an IllegalArgumentException naming the bad option. */
   public PipelineConfig toConfig() {
-    require(maxFlows >= 1, "--max-flows must be at least 1, got " + maxFlows);
+    return toConfig(Runtime.getRuntime().maxMemory());
+  }
+
+  /**
+   * The configuration for a JVM whose maximum heap is {@code maxHeap}: {@code auto} bounds sized
+   * from it, explicit ones refused when they cannot fit ({@link HeapSizing}).
+   */
+  PipelineConfig toConfig(long maxHeap) {
+    require(maxFlows >= 1 || maxFlows == HeapSizing.AUTO,
+        "--max-flows must be at least 1, got " + maxFlows);
     require(idleTimeoutSeconds >= 1, "--idle-timeout must be at least 1 second, got " + idleTimeoutSeconds);
     require(maxHandshakeBytes >= 1024, "--max-handshake-bytes must be at least 1024, got " + maxHandshakeBytes);
-    require(reassemblyMemcap >= maxHandshakeBytes,
+    require(reassemblyMemcap >= maxHandshakeBytes || reassemblyMemcap == HeapSizing.AUTO,
         "--reassembly-memcap must be at least --max-handshake-bytes, got " + reassemblyMemcap);
+    long[] sized = HeapSizing.size(maxFlows, reassemblyMemcap, maxHandshakeBytes, maxHeap);
     require(scanLimit >= 0, "--scan-limit must not be negative, got " + scanLimit);
     require(udpIdleTimeoutSeconds >= 1,
         "--udp-idle-timeout must be at least 1 second, got " + udpIdleTimeoutSeconds);
     return new PipelineConfig(
-        maxFlows,
+        (int) sized[0],
         idleTimeoutSeconds * 1_000_000_000L,
         maxHandshakeBytes,
-        reassemblyMemcap,
+        sized[1],
         scanLimit,
         D.maxOutOfOrderSegments(),
         udpIdleTimeoutSeconds * 1_000_000_000L);

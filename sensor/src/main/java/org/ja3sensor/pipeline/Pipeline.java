@@ -74,7 +74,8 @@ public final class Pipeline
             this,
             config.maxFlows(),
             config.udpIdleTimeoutNanos(),
-            config.maxHandshakeBytesPerFlow());
+            config.maxHandshakeBytesPerFlow(),
+            quicMemcap(config));
   }
 
   /** Names written to events: input file, or sensor name and interface names by ifIndex. */
@@ -110,9 +111,18 @@ public final class Pipeline
     return counters;
   }
 
-  /** Bytes all streams buffer right now. */
+  /** Bytes all streams buffer right now: TCP (within the memcap) and QUIC CRYPTO streams. */
   public long bufferedBytes() {
-    return tcp.bufferedBytes();
+    return tcp.bufferedBytes() + quic.bufferedBytes();
+  }
+
+  /**
+   * The cap of what QUIC CRYPTO streams hold together: a quarter of the reassembly memcap, at
+   * least one hello's worth, beside the TCP streams' memcap (so a pipeline buffers at most 5/4 of
+   * the memcap; docs/security.md).
+   */
+  public static long quicMemcap(PipelineConfig config) {
+    return Math.max(config.maxHandshakeBytesPerFlow(), config.reassemblyMemcap() / 4);
   }
 
   /** Flows in the table right now. */

@@ -14,8 +14,9 @@ import org.ja3sensor.tls.HandshakeAssembler;
  * bound). {@link #acceptFrames} reads the frames of one decrypted Initial payload.
  *
  * <p>Buffer ownership: a buffer of stream bytes (grown by doubling up to the highest offset seen,
- * at most {@code cap}) and a bitmap of the bytes present, both owned here until the assembler
- * finishes or {@link #release()}.
+ * at most {@code cap}) and a bitmap of the bytes present (one bit per byte of that buffer), both
+ * owned here until the assembler finishes or {@link #release()}; {@link #bufferedBytes()} counts
+ * both, for the QUIC memory cap.
  */
 final class CryptoStream {
   private final Counters counters;
@@ -43,9 +44,9 @@ final class CryptoStream {
     return status;
   }
 
-  /** Bytes held right now. */
+  /** Bytes held right now: the stream buffer and its bitmap of bytes present. */
   int bufferedBytes() {
-    return buf == null ? 0 : buf.length;
+    return buf == null ? 0 : buf.length + 8 * have.length;
   }
 
   /**
@@ -233,7 +234,7 @@ final class CryptoStream {
   private void store(int from, int to, byte[] b, int off) {
     if (buf == null) {
       buf = new byte[Math.min(cap, Math.max(2048, Integer.highestOneBit(to - 1) << 1))];
-      have = new long[(cap + 63) >>> 6];
+      have = new long[(buf.length + 63) >>> 6]; // grows with buf: its cost is counted
     } else if (to > buf.length) {
       int n = buf.length;
       while (n < to) {
@@ -242,6 +243,7 @@ final class CryptoStream {
       byte[] bigger = new byte[Math.min(cap, n)];
       System.arraycopy(buf, 0, bigger, 0, buf.length);
       buf = bigger;
+      have = java.util.Arrays.copyOf(have, (buf.length + 63) >>> 6);
     }
     int i = from;
     while (i < to) {
@@ -279,8 +281,11 @@ final class CryptoStream {
       return to;
     }
     int w = from >>> 6;
-    long bits = have[w] & (-1L << (from & 63));
     int words = have.length;
+    if (w >= words) {
+      return to; // beyond the bitmap (it grows with the buffer): nothing present
+    }
+    long bits = have[w] & (-1L << (from & 63));
     while (true) {
       if (bits != 0) {
         return Math.min(to, (w << 6) + Long.numberOfTrailingZeros(bits));
@@ -299,15 +304,18 @@ final class CryptoStream {
       return from;
     }
     int w = from >>> 6;
-    long bits = ~have[w] & (-1L << (from & 63));
     int words = have.length;
+    if (w >= words) {
+      return from; // beyond the bitmap (it grows with the buffer): not present
+    }
+    long bits = ~have[w] & (-1L << (from & 63));
     while (true) {
       if (bits != 0) {
         return Math.min(cap, (w << 6) + Long.numberOfTrailingZeros(bits));
       }
       w++;
       if (w >= words) {
-        return cap;
+        return Math.min(cap, words << 6);
       }
       bits = ~have[w];
     }

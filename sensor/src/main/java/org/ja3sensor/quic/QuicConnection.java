@@ -34,6 +34,20 @@ public final class QuicConnection {
   CryptoStream fromClient;
   CryptoStream fromServer;
 
+  /** Buffered bytes last counted against the tracker's memory cap. */
+  int held;
+
+  /** Bytes the CRYPTO streams and their assemblers hold right now. */
+  int heldNow() {
+    int n = 0;
+    for (CryptoStream s : new CryptoStream[] {fromClient, fromServer}) {
+      if (s != null) {
+        n += s.bufferedBytes() + s.assembler().bufferedBytes();
+      }
+    }
+    return n;
+  }
+
   /** True when a hello was seen and its event not emitted yet. */
   public boolean hasPendingEvent() {
     return !emitted && (clientHello != null || serverHello != null);

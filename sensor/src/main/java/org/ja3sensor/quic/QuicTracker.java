@@ -58,6 +58,9 @@ public final class QuicTracker {
   private final LongHeader hdr = new LongHeader();
   /** Made at the first Initial to decrypt (looking up the JDK's ciphers costs ~0.1 s CPU). */
   private PacketProtection protection;
+  private final long memcap;
+  /** Bytes the connections' CRYPTO streams hold, as last counted (at most {@link #memcap}). */
+  private long buffered;
   private String inputName;
   private long lastExpireCheck = Long.MIN_VALUE;
 
@@ -72,6 +75,22 @@ public final class QuicTracker {
       int maxFlows,
       long idleTimeoutNanos,
       int maxHandshakeBytes) {
+    this(counters, listener, maxFlows, idleTimeoutNanos, maxHandshakeBytes, Long.MAX_VALUE);
+  }
+
+  /**
+   * As above, with {@code memcap} bounding what all connections' CRYPTO streams hold together
+   * (stream buffers, their bitmaps and the hello accumulators): a connection whose data would
+   * pass it gives up its streams, counted {@code REASSEMBLY_MEMCAP}.
+   */
+  public QuicTracker(
+      Counters counters,
+      Listener listener,
+      int maxFlows,
+      long idleTimeoutNanos,
+      int maxHandshakeBytes,
+      long memcap) {
+    this.memcap = memcap;
     this.counters = counters;
     this.listener = listener;
     this.table = new FlowTable<>(maxFlows);
@@ -82,6 +101,30 @@ public final class QuicTracker {
   /** The input now read (written to the connections' first hellos), or null. */
   public void setInputName(String inputName) {
     this.inputName = inputName;
+  }
+
+  /** Bytes the CRYPTO streams of all connections hold (counted against the memory cap). */
+  public long bufferedBytes() {
+    return buffered;
+  }
+
+  /** Counts what {@code c} holds now; over the cap, its streams are given up. */
+  private void account(QuicConnection c) {
+    int now = c.heldNow();
+    buffered += now - c.held;
+    c.held = now;
+    if (buffered > memcap) {
+      counters.anomaly(Anomaly.REASSEMBLY_MEMCAP);
+      c.release();
+      buffered -= c.held;
+      c.held = 0;
+    }
+  }
+
+  /** The connection holds nothing any more (released): its bytes leave the count. */
+  private void forget(QuicConnection c) {
+    buffered -= c.held;
+    c.held = 0;
   }
 
   /** UDP flows in the table right now. */
@@ -204,7 +247,9 @@ public final class QuicTracker {
       }
     }
     boolean google = QuicVersions.isGoogle(hdr.version);
-    if (s.acceptFrames(protection.plaintext(), 0, n, google) == HandshakeAssembler.DONE) {
+    int st = s.acceptFrames(protection.plaintext(), 0, n, google);
+    account(c);
+    if (st == HandshakeAssembler.DONE) {
       hello(f, c, fromClient, s.assembler(), ts);
     }
   }
@@ -253,6 +298,7 @@ public final class QuicTracker {
     QuicConnection c = f.session;
     c.emitted = true;
     c.release();
+    forget(c);
     listener.onHandshake(f, why);
   }
 
@@ -278,6 +324,7 @@ public final class QuicTracker {
       report(f, why);
     } else {
       f.session.release();
+      forget(f.session);
     }
     table.remove(f);
   }

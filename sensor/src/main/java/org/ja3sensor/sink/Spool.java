@@ -515,11 +515,13 @@ final class Spool implements Closeable {
     if (keyEnd == 2 || jsonStart > len || b[jsonStart - 1] != '\t') {
       return null;
     }
-    long expected;
-    try {
-      expected = Long.parseLong(new String(b, crcStart, 8, StandardCharsets.US_ASCII), 16);
-    } catch (NumberFormatException e) {
-      return null;
+    long expected = 0;
+    for (int i = crcStart; i < crcStart + 8; i++) {
+      int d = Character.digit(b[i], 16); // 8 hex digits: no sign, unlike Long.parseLong's
+      if (d < 0) {
+        return null;
+      }
+      expected = expected << 4 | d;
     }
     crc.reset();
     crc.update(b, 0, 1);
