@@ -328,6 +328,7 @@ public final class FleetBenchmark {
       long lastDone = -1;
       long lastMove = System.nanoTime();
       long lastCheck = 0;
+      long begin = System.nanoTime();
       while (!missing.isEmpty()) {
         for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
           missing.remove(r.key());
@@ -358,8 +359,9 @@ public final class FleetBenchmark {
           throw new IllegalStateException("committed offsets stalled for " + stallS + " s (input "
               + input + " of " + total + ", state " + streams.state() + ")");
         }
-        System.out.printf("  ... input %,d of %,d committed, repartition %,d (state %s)%n",
-            input, total + keys.size(), all - input, streams.state());
+        System.out.printf("  ... %4d s: input %,d of %,d committed, repartition %,d (state %s,"
+                + " load %s)%n", (now - begin) / 1_000_000_000L, input, total + keys.size(),
+            all - input, streams.state(), Files.readString(Path.of("/proc/loadavg")).trim());
       }
     }
   }
