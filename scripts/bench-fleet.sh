@@ -4,12 +4,14 @@
 # new-fingerprint alert. Starts its own broker. Results in docs/performance.md ("Fleet aggregator").
 #
 #   scripts/bench-fleet.sh [--events N] [--fingerprints N] [--probes N] [--timeout S] [--stall S]
+#                          [--set STREAMS_PROPERTY=VALUE]...
 #
 # It always ends: the benchmark fails when the application stops or its committed offsets stall
 # (--stall, 180 s) and gives up at --timeout (1800 s); this script kills it 60 s after that at the
 # latest, and on Ctrl-C or any exit. The broker is the benchmark's child JVM and exits when its
 # parent does (it watches its stdin), whatever way the parent ends.
 #   MAVEN_ARGS  extra Maven flags (e.g. -o)
+#   JAVA_OPTS   extra options of the benchmark JVM (e.g. -XX:StartFlightRecording=filename=f.jfr)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 timeout=1800
@@ -33,7 +35,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 # The JVM's stdin is /dev/null, never the terminal: nothing reads from it.
+# shellcheck disable=SC2086
 timeout --kill-after=30 $((timeout + 30)) \
-  java -Xmx1g -cp "$cp" org.ja3sensor.fleet.FleetBenchmark "$@" < /dev/null &
+  java -Xmx1g ${JAVA_OPTS:-} -cp "$cp" org.ja3sensor.fleet.FleetBenchmark "$@" < /dev/null &
 pid=$!
 wait "$pid"

@@ -264,11 +264,19 @@ public final class FleetMain {
       String adv = advertise != null ? advertise : listen;
       hostPort("--advertise", adv);
       p.setProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, adv);
+      tuning(p);
+      return p;
+    }
+
+    /**
+     * The Kafka Streams settings every instance runs with unless {@code --kafka-config} sets them
+     * (the benchmark uses them too): records the topology cannot process are logged and skipped.
+     */
+    static void tuning(Properties p) {
       p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
           LogAndContinueExceptionHandler.class.getName());
       p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
           LogAndContinueProcessingExceptionHandler.class.getName());
-      return p;
     }
 
     private static Path defaultStateDir() {

@@ -2,7 +2,9 @@ package org.ja3sensor.fleet;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -34,6 +36,8 @@ final class StatsProcessor implements Processor<String, Sighting, String, FleetA
   static final String REPORTED_UNTIL = "rare_reported_until";
   /** How often (stream time) the processor checks whether a rarity window closed. */
   static final Duration CHECK_INTERVAL = Duration.ofMinutes(1);
+  /** Keys whose statistics are kept deserialised ({@link #recent}), per task. */
+  static final int RECENT_KEYS = 4096;
 
   private final FleetConfig cfg;
   private final FleetCounters counters;
@@ -41,6 +45,25 @@ final class StatsProcessor implements Processor<String, Sighting, String, FleetA
   private KeyValueStore<String, FpStats> stats;
   private KeyValueStore<String, Long> meta;
   private long keys;
+  /**
+   * {@code fleet-meta}'s learning start, read once in {@link #init} (after the task's state is
+   * restored) and kept here: only this processor writes it, and a store read per record cost a
+   * RocksDB lookup each time.
+   */
+  private Long learningStart;
+  /**
+   * The statistics of the keys used last, as objects, so a busy key is not deserialised again for
+   * each of its records (an HLL sketch is a few KB). The store stays the truth: every change is
+   * put there at once, and this is emptied whenever the task is initialised again (after a
+   * restore, or after an aborted transaction).
+   */
+  private final Map<String, FpStats> recent =
+      new LinkedHashMap<>(RECENT_KEYS * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, FpStats> eldest) {
+          return size() > RECENT_KEYS;
+        }
+      };
 
   StatsProcessor(FleetConfig cfg, FleetCounters counters) {
     this.cfg = cfg;
@@ -53,6 +76,8 @@ final class StatsProcessor implements Processor<String, Sighting, String, FleetA
     this.stats = context.getStateStore(FleetConfig.STATS_STORE);
     this.meta = context.getStateStore(FleetConfig.META_STORE);
     this.keys = stats.approximateNumEntries();
+    this.learningStart = meta.get(LEARNING_START);
+    recent.clear();
     context.schedule(CHECK_INTERVAL, PunctuationType.STREAM_TIME, this::closeWindows);
   }
 
@@ -64,16 +89,18 @@ final class StatsProcessor implements Processor<String, Sighting, String, FleetA
   @Override
   public void process(Record<String, Sighting> r) {
     long t = r.timestamp();
-    Long start = meta.get(LEARNING_START);
-    if (start == null) {
-      start = t;
+    if (learningStart == null) {
+      learningStart = t;
       meta.put(LEARNING_START, t);
       long w = cfg.rareWindow().toMillis();
       meta.put(REPORTED_UNTIL, Math.floorDiv(t, w) * w);
     }
-    long learningEnd = start + cfg.learningPeriod().toMillis();
+    long learningEnd = learningStart + cfg.learningPeriod().toMillis();
     String key = r.key();
-    FpStats f = stats.get(key);
+    FpStats f = recent.get(key);
+    if (f == null) {
+      f = stats.get(key);
+    }
     boolean alertable = alertable(key);
     if (f == null) {
       if (keys >= cfg.maxKeysPerTask()) {
@@ -100,6 +127,7 @@ final class StatsProcessor implements Processor<String, Sighting, String, FleetA
       emit(FleetJson.AlertType.SPREAD, key, f, t, null);
     }
     stats.put(key, f);
+    recent.put(key, f);
   }
 
   private void emit(FleetJson.AlertType type, String key, FpStats f, long time, long[] window) {
@@ -143,6 +171,7 @@ final class StatsProcessor implements Processor<String, Sighting, String, FleetA
     }
     for (String k : expired) {
       stats.delete(k);
+      recent.remove(k);
     }
     keys = Math.max(0, keys - expired.size());
     counters.add("keys_expired", expired.size());
@@ -150,6 +179,7 @@ final class StatsProcessor implements Processor<String, Sighting, String, FleetA
     for (KeyValue<String, FpStats> kv : rare) {
       kv.value.rareAlerted = true;
       stats.put(kv.key, kv.value);
+      recent.put(kv.key, kv.value);
       emit(FleetJson.AlertType.RARE, kv.key, kv.value, windowEnd, window);
     }
     meta.put(REPORTED_UNTIL, windowEnd);

@@ -49,7 +49,13 @@ import org.ja3sensor.sink.KafkaBroker;
  * does (it watches its stdin), and this JVM ends with {@code System.exit}, so no client thread
  * keeps it alive.
  *
- * <p>{@code FleetBenchmark [--events N] [--fingerprints N] [--probes N] [--timeout S] [--stall S]}
+ * <p>Besides the wall-clock rate it prints the CPU time the aggregator (this JVM) and the broker
+ * (its child JVM) spent on the backlog, which depends much less on what else runs on the machine,
+ * and the 1-minute load average sampled every 10 s.
+ *
+ * <p>{@code FleetBenchmark [--events N] [--fingerprints N] [--probes N] [--timeout S] [--stall S]
+ * [--set STREAMS_PROPERTY=VALUE]...}: {@code --set} (repeatable) overrides one of the Kafka
+ * Streams properties the aggregator runs with ({@link FleetMain.Run#tuning}), for trials.
  */
 public final class FleetBenchmark {
   private static final String TOPIC = "bench-events";
@@ -72,6 +78,7 @@ public final class FleetBenchmark {
     int probes = 20;
     long timeoutS = 1800;
     long stallS = 180;
+    Properties overrides = new Properties();
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException(args[i] + ": value missing");
@@ -82,6 +89,14 @@ public final class FleetBenchmark {
         case "--probes" -> probes = Integer.parseInt(args[i + 1]);
         case "--timeout" -> timeoutS = Long.parseLong(args[i + 1]);
         case "--stall" -> stallS = Long.parseLong(args[i + 1]);
+        case "--set" -> {
+          String kv = args[i + 1];
+          int eq = kv.indexOf('=');
+          if (eq <= 0) {
+            throw new IllegalArgumentException("--set " + kv + ": expected PROPERTY=VALUE");
+          }
+          overrides.setProperty(kv.substring(0, eq), kv.substring(eq + 1));
+        }
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -104,6 +119,10 @@ public final class FleetBenchmark {
       p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
       p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
       p.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+      p.putAll(overrides);
+      // What `fleet run` adds (exception handlers, throughput settings), unless overridden.
+      FleetMain.Run.tuning(p);
+      System.out.println("streams properties: " + new java.util.TreeMap<>(p));
       FleetCounters counters = new FleetCounters();
       KafkaStreams streams = new KafkaStreams(
           FleetTopology.build(cfg, counters, System::currentTimeMillis), p);
@@ -118,11 +137,20 @@ public final class FleetBenchmark {
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
       });
       try {
+        Load load = new Load();
+        long cpuSelf0 = cpuSelf();
+        long cpuBroker0 = cpuChildren();
         long start = System.nanoTime();
         streams.start();
         awaitAlerts(streams, broker.bootstrap(), cfg.newTopic(), sentinels, events, deadline,
-            stallS);
+            stallS, load);
         long end = System.nanoTime();
+        load.sample();
+        double cpuSelf = (cpuSelf() - cpuSelf0) / 1e9;
+        double cpuBroker = (cpuChildren() - cpuBroker0) / 1e9;
+        System.out.printf("CPU time on the backlog: aggregator %.1f s, broker %.1f s (%.0f + %.0f"
+                + " us per event); 1-minute load average during it: %s%n", cpuSelf, cpuBroker,
+            cpuSelf * 1e6 / events, cpuBroker * 1e6 / events, load);
         long running = runningAt.get() == 0 ? start : runningAt.get();
         System.out.printf("processed %,d events (all of their keys) in %.1f s from start"
                 + " (%,.0f events/s), %.1f s from RUNNING (%,.0f events/s); dead letters: %d%n",
@@ -143,6 +171,46 @@ public final class FleetBenchmark {
       } finally {
         streams.close(Duration.ofSeconds(30));
       }
+    }
+  }
+
+  /** CPU time of this JVM (all threads), ns. */
+  private static long cpuSelf() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** CPU time of the child processes (the broker's JVM), ns. */
+  private static long cpuChildren() {
+    return ProcessHandle.current().descendants()
+        .mapToLong(h -> h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+  }
+
+  /** The 1-minute load average (/proc/loadavg) sampled now and then: min, mean, max. */
+  static final class Load {
+    private double min = Double.MAX_VALUE;
+    private double max;
+    private double sum;
+    private int n;
+
+    void sample() {
+      try {
+        double l = Double.parseDouble(
+            Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        min = Math.min(min, l);
+        max = Math.max(max, l);
+        sum += l;
+        n++;
+      } catch (java.io.IOException | RuntimeException e) {
+        // no /proc: no load figures
+      }
+    }
+
+    @Override
+    public String toString() {
+      return n == 0 ? "unknown"
+          : String.format("min %.1f, mean %.1f, max %.1f (%d samples)", min, sum / n, max, n);
     }
   }
 
@@ -240,7 +308,7 @@ public final class FleetBenchmark {
    * seconds, or at the deadline.
    */
   private static void awaitAlerts(KafkaStreams streams, String bootstrap, String alertTopic,
-      Set<String> keys, long total, long deadline, long stallS) throws Exception {
+      Set<String> keys, long total, long deadline, long stallS, Load load) throws Exception {
     Set<String> missing = new HashSet<>(keys);
     Properties ap = new Properties();
     ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -260,6 +328,7 @@ public final class FleetBenchmark {
       long lastDone = -1;
       long lastMove = System.nanoTime();
       long lastCheck = 0;
+      long begin = System.nanoTime();
       while (!missing.isEmpty()) {
         for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
           missing.remove(r.key());
@@ -273,6 +342,7 @@ public final class FleetBenchmark {
           continue;
         }
         lastCheck = now;
+        load.sample();
         Map<TopicPartition, OffsetAndMetadata> committed =
             admin.listConsumerGroupOffsets(APP).partitionsToOffsetAndMetadata()
                 .get(60, TimeUnit.SECONDS);
@@ -289,8 +359,9 @@ public final class FleetBenchmark {
           throw new IllegalStateException("committed offsets stalled for " + stallS + " s (input "
               + input + " of " + total + ", state " + streams.state() + ")");
         }
-        System.out.printf("  ... input %,d of %,d committed, repartition %,d (state %s)%n",
-            input, total + keys.size(), all - input, streams.state());
+        System.out.printf("  ... %4d s: input %,d of %,d committed, repartition %,d (state %s,"
+                + " load %s)%n", (now - begin) / 1_000_000_000L, input, total + keys.size(),
+            all - input, streams.state(), Files.readString(Path.of("/proc/loadavg")).trim());
       }
     }
   }
