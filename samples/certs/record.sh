@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Records the server-certificate samples of this directory: openssl s_server with a self-signed
-# RSA certificate, with an expired (weak, SHA-1 signed) one, and with a three-certificate chain,
-# talked to by curl and openssl s_client at TLS 1.2 over the loopback interface of a throwaway
-# network namespace. The certificates are made here (openssl, keytool for the expired one: only
-# keytool sets a start date in the past) and kept beside the captures as PEM, so that tests can
-# compare every event field with `openssl x509` and tshark. Run as root:  sudo samples/certs/record.sh
+# RSA certificate (asked for its own name and for another), with a three-certificate chain, and
+# with leaves signed by the sample root CA that each have one flaw (expired, not yet valid, RSA
+# 1024 key, SHA-1 signature), talked to by curl and openssl s_client at TLS 1.2, plus one TLS 1.3
+# handshake (no certificate in clear), over the loopback interface of a throwaway network
+# namespace. The certificates are made here by openssl (`openssl ca` for explicit validity dates)
+# and kept beside the captures as PEM, so that CertificateSamplesTest can compare every event field
+# with `openssl x509` and tshark. Run as root:  sudo samples/certs/record.sh
 #
 # Nothing leaves the machine. The new files replace the old ones only when every capture recorded.
 set -euo pipefail
@@ -33,7 +35,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (network namespace, tcpdump); got uid $(id -u)"
-for cmd in ip ethtool tcpdump openssl curl keytool ss timeout; do
+for cmd in ip ethtool tcpdump openssl curl ss timeout; do
   command -v "$cmd" >/dev/null || die "$cmd not installed"
 done
 
@@ -51,16 +53,7 @@ ossl req -x509 -newkey rsa:2048 -sha256 -nodes -days 3650 \
   -subj "/C=DE/ST=Berlin/L=Berlin/O=ja3sensor samples/OU=Self-signed/CN=localhost" \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout selfsigned.key -out selfsigned.pem
 
-# 2. Expired: RSA 1024, SHA1withRSA, valid 30 days from 2020-01-01 (keytool's -startdate).
-keytool -genkeypair -alias expired -keyalg RSA -keysize 1024 -sigalg SHA1withRSA \
-  -dname "CN=expired.example.test, O=ja3sensor samples" -startdate 2020/01/01 -validity 30 \
-  -ext san=dns:expired.example.test -keystore expired.p12 -storetype pkcs12 \
-  -storepass changeit -keypass changeit >"$WORK/keytool.log" 2>&1 || die "keytool: $(cat "$WORK/keytool.log")"
-ossl pkcs12 -in expired.p12 -passin pass:changeit -nodes -nocerts -out expired.key
-ossl pkcs12 -in expired.p12 -passin pass:changeit -nokeys -clcerts -out expired.full.pem
-ossl x509 -in expired.full.pem -out expired.pem
-
-# 3. A chain: root CA -> intermediate CA -> leaf (EC P-256), the server sends all three.
+# 2. A chain: root CA -> intermediate CA -> leaf (EC P-256), the server sends all three.
 ossl req -x509 -newkey rsa:2048 -sha256 -nodes -days 3650 -subj "/O=ja3sensor samples/CN=Sample Root CA" \
   -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
   -keyout root.key -out root.pem
@@ -75,6 +68,41 @@ printf 'subjectAltName=DNS:leaf.example.test,DNS:*.leaf.example.test\n' >leaf.ex
 ossl x509 -req -in leaf.csr -CA inter.pem -CAkey inter.key -set_serial 0x0BADC0DE -days 3650 \
   -sha384 -extfile leaf.ext -out leaf.pem
 cat inter.pem root.pem >chain.pem
+
+# 3. Leaves signed by the root CA, each with one flaw, so that each policy flag shows alone. `openssl
+# ca` sets explicit validity dates (openssl 3.0's x509 and req only count days from now).
+mkdir -p ca.d
+: >ca.d/index.txt
+cat >ca.cnf <<'CNF'
+[ca]
+default_ca = sample
+[sample]
+database = ca.d/index.txt
+new_certs_dir = ca.d
+serial = ca.d/serial
+policy = anything
+copy_extensions = copy
+unique_subject = no
+[anything]
+commonName = supplied
+organizationName = optional
+CNF
+flawed() { # name cn key-spec md serial startdate enddate
+  local name=$1 cn=$2 keyspec=$3 md=$4 serial=$5 start=$6 end=$7
+  ossl req -new -newkey "$keyspec" -nodes -subj "/O=ja3sensor samples/CN=$cn" \
+    -addext "subjectAltName=DNS:$cn" -keyout "$name.key" -out "$name.csr"
+  echo "$serial" >ca.d/serial
+  ossl ca -batch -notext -config ca.cnf -cert root.pem -keyfile root.key -md "$md" -preserveDN \
+    -startdate "$start" -enddate "$end" -in "$name.csr" -out "$name.pem"
+}
+# expired long before the recording: valid in January 2020 only
+flawed expired expired.example.test rsa:2048 sha256 2001 20200101000000Z 20200131000000Z
+# not valid before 2036
+flawed notyetvalid future.example.test rsa:2048 sha256 2002 20360101000000Z 20460101000000Z
+# RSA 1024 key (weak key)
+flawed weakkey weakkey.example.test rsa:1024 sha256 2003 20250101000000Z 20350101000000Z
+# signed with SHA-1 (weak signature)
+flawed weaksig weaksig.example.test rsa:2048 sha1 2004 20250101000000Z 20350101000000Z
 
 # --- servers -------------------------------------------------------------------------------------
 start() { # port cert key [extra s_server args]
@@ -91,6 +119,9 @@ start() { # port cert key [extra s_server args]
 start 4431 selfsigned.pem selfsigned.key
 start 4432 expired.pem expired.key
 start 4433 leaf.pem leaf.key -cert_chain chain.pem
+start 4434 notyetvalid.pem notyetvalid.key
+start 4435 weakkey.pem weakkey.key
+start 4436 weaksig.pem weaksig.key
 
 capture() { # name command...
   local name=$1
@@ -117,27 +148,33 @@ s_client() { # port servername
 }
 CURL=(curl --silent --show-error --insecure --max-time 30 --output /dev/null --tlsv1.2 --tls-max 1.2)
 
-# curl with SNI localhost (covered), s_client asking for another name (name mismatch), s_client
-# to the expired server, curl to the chain.
+CURL13=(curl --silent --show-error --insecure --max-time 30 --output /dev/null --tlsv1.3)
+WEAK=(--ciphers 'DEFAULT:@SECLEVEL=0')
+
+# One connection per capture; samples/certs/manifest.tsv says what each one is made to show.
 capture cert-selfsigned client "${CURL[@]}" --resolve localhost:4431:127.0.0.1 https://localhost:4431/
 capture cert-selfsigned-mismatch s_client 4431 www.example.org
 capture cert-expired s_client 4432 expired.example.test
 capture cert-chain client "${CURL[@]}" --resolve leaf.example.test:4433:127.0.0.1 https://leaf.example.test:4433/
+capture cert-notyetvalid client "${CURL[@]}" --resolve future.example.test:4434:127.0.0.1 https://future.example.test:4434/
+capture cert-weakkey s_client 4435 weakkey.example.test
+capture cert-weaksig client "${CURL[@]}" "${WEAK[@]}" --resolve weaksig.example.test:4436:127.0.0.1 https://weaksig.example.test:4436/
+capture cert-tls13 client "${CURL13[@]}" --resolve localhost:4431:127.0.0.1 https://localhost:4431/
 
-for name in cert-selfsigned cert-selfsigned-mismatch cert-expired cert-chain; do
+NAMES="cert-selfsigned cert-selfsigned-mismatch cert-expired cert-chain cert-notyetvalid cert-weakkey cert-weaksig cert-tls13"
+for name in $NAMES; do
   [ -s "$WORK/$name.pcap" ] || die "no capture for $name"
 done
-for name in cert-selfsigned cert-selfsigned-mismatch cert-expired cert-chain; do
+for name in $NAMES; do
   cp "$WORK/$name.pcap" "$DIR/$name.pcap"
 done
-for pem in selfsigned expired root inter leaf; do
+for pem in selfsigned expired notyetvalid weakkey weaksig root inter leaf; do
   cp "$WORK/$pem.pem" "$DIR/$pem.pem"
 done
 {
   echo "# versions of the last recording"
   openssl version
   curl --version | head -1
-  java -version 2>&1 | head -1
   tcpdump --version 2>&1 | head -1
   date -u +"recorded %Y-%m-%dT%H:%M:%SZ"
 } >"$DIR/versions.txt"

@@ -1,0 +1,183 @@
+package org.ja3sensor.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.ja3sensor.cli.CliRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Server certificates live: {@code openssl s_server} in a network namespace with an expired,
+ * self-signed, RSA 1024, SHA-1-signed certificate; curl and {@code openssl s_client} at TLS 1.2
+ * (one with a server name the certificate does not cover) and curl at TLS 1.3; {@code capture} on
+ * the host end of the veth while tcpdump records the same traffic. The events of {@code capture}
+ * must be those of {@code read} on tcpdump's file, certificate fields and policy flags included
+ * (validity is judged at capture time, which both see alike), and carry what openssl says of the
+ * certificate.
+ */
+class CaptureCertificatesTest {
+  static final int PORT = 4443;
+  static final String NAME = "expired.live.test";
+
+  @TempDir Path dir;
+
+  @Test
+  void captureAndReadOfTheSameTrafficGiveTheSameCertificateFields() throws Exception {
+    NetNs.assumeRootAnd("ip", "openssl", "curl", "tcpdump");
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    Path csr = dir.resolve("req.csr");
+    Path ext = dir.resolve("san.ext");
+    Files.writeString(ext, "subjectAltName=DNS:" + NAME + "\n");
+    NetNs.run("openssl", "req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", key.toString(),
+        "-out", csr.toString(), "-subj", "/O=ja3sensor live test/CN=" + NAME);
+    // -days -1: notAfter a day before now, so expired at capture time; signed by its own key.
+    NetNs.run("openssl", "x509", "-req", "-in", csr.toString(), "-signkey", key.toString(),
+        "-days", "-1", "-sha1", "-extfile", ext.toString(), "-out", cert.toString());
+    String sha1 = NetNs.runOut("openssl", "x509", "-in", cert.toString(), "-noout", "-fingerprint",
+        "-sha1").strip().replaceFirst("(?i)^sha1 fingerprint=", "").replace(":", "");
+
+    try (NetNs net = NetNs.hostToNamespace()) {
+      Process server =
+          new ProcessBuilder(
+                  NetNs.inNs(
+                      net.ns, "openssl", "s_server", "-accept", Integer.toString(PORT), "-cert",
+                      cert.toString(), "-key", key.toString(), "-www", "-quiet",
+                      "-cipher", "DEFAULT:@SECLEVEL=0"))
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("server.log").toFile())
+              .start();
+      Path pcap = dir.resolve("tcpdump.pcap");
+      Process tcpdump =
+          new ProcessBuilder(
+                  "tcpdump", "-i", net.hostIf, "--immediate-mode", "-U", "-s", "0", "-n", "-w",
+                  pcap.toString(), "tcp")
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("tcpdump.log").toFile())
+              .start();
+      try {
+        CaptureTlsTest.awaitListening(net.nsIp, PORT);
+        List<JsonNode> live;
+        try (SensorProcess sensor =
+            SensorProcess.start(
+                dir, null, "capture", "-i", net.hostIf, "--sensor-name", "certs",
+                "--stats-interval", "0")) {
+          sensor.awaitStderr("worker(s)", 30_000);
+          CaptureTlsTest.awaitFile(dir.resolve("tcpdump.log"), "listening on", 10_000);
+          String resolve = NAME + ":" + PORT + ":" + net.nsIp;
+          String url = "https://" + NAME + ":" + PORT + "/";
+          client(List.of("curl", "-sk", "-o", "/dev/null", "--max-time", "10", "--tlsv1.2",
+              "--tls-max", "1.2", "--ciphers", "DEFAULT:@SECLEVEL=0", "--resolve", resolve, url));
+          client(List.of("openssl", "s_client", "-connect", net.nsIp + ":" + PORT, "-tls1_2",
+              "-servername", "other.live.test", "-cipher", "DEFAULT:@SECLEVEL=0"));
+          client(List.of("curl", "-sk", "-o", "/dev/null", "--max-time", "10", "--tlsv1.3",
+              "--resolve", resolve, url));
+          Thread.sleep(500); // the last FIN/ACKs reach the sensor
+          long[] exit = sensor.terminate(15_000);
+          assertEquals(0, exit[0], "exit status after SIGTERM:\n" + sensor.stderr());
+          Map<String, Long> c = sensor.finalCounters();
+          assertEquals(0L, c.get("kernel_dropped"), sensor.stderr());
+          assertEquals(0L, c.get("queue_dropped"), sensor.stderr());
+          live = sensor.events();
+        }
+        // tcpdump may hold frames in the kernel's buffer: past libpcap's block timeout first.
+        Thread.sleep(1200);
+        tcpdump.destroy();
+        tcpdump.waitFor(10, TimeUnit.SECONDS);
+
+        CliRun read = CliRun.run("read", "--no-progress", pcap.toString());
+        assertEquals(0, read.exitCode, read.toString());
+        assertEquals(3, live.size(), "one event per connection (capture):\n" + live);
+        assertEquals(projection(read.events()), projection(live),
+            "capture's events (right) vs read of tcpdump's file (left)");
+
+        int withCertificate = 0;
+        for (JsonNode e : live) {
+          Set<String> flags = certificateFlags(e);
+          if ("1.3".equals(CliRun.text(e, "tls.version"))) {
+            assertNull(e.path("tls").path("server").get("hash"), "TLS 1.3: encrypted: " + e);
+            assertEquals(Set.of(), flags, e.toString());
+            continue;
+          }
+          withCertificate++;
+          assertEquals(sha1, CliRun.text(e, "tls.server.hash.sha1"), e.toString());
+          assertEquals("1", CliRun.text(e, "ja3sensor.tls.server.certificate_chain_length"));
+          assertEquals("SHA1-RSA", CliRun.text(e, "tls.server.x509.signature_algorithm"));
+          assertEquals("1024", CliRun.text(e, "tls.server.x509.public_key_size"));
+          assertNotNull(CliRun.text(e, "tls.server.not_after"), e.toString());
+          Set<String> want = new TreeSet<>(Set.of("server_certificate_self_signed",
+              "server_certificate_expired", "server_certificate_weak_key",
+              "server_certificate_weak_signature"));
+          if ("other.live.test".equals(CliRun.text(e, "tls.client.server_name"))) {
+            want.add("server_certificate_name_mismatch");
+          }
+          assertEquals(want, flags, e.toString());
+        }
+        assertEquals(2, withCertificate, "the two TLS 1.2 connections carry the certificate");
+      } finally {
+        tcpdump.destroyForcibly();
+        server.destroyForcibly();
+      }
+    }
+  }
+
+  private static void client(List<String> cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    p.getOutputStream().close(); // s_client: end of input closes the connection
+    if (!p.waitFor(20, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("client did not finish: " + cmd);
+    }
+    assertEquals(0, p.exitValue(), "client failed: " + cmd);
+  }
+
+  private static Set<String> certificateFlags(JsonNode e) {
+    Set<String> out = new TreeSet<>();
+    for (JsonNode f : e.path("ja3sensor").path("policy_flags")) {
+      if (f.asText().startsWith("server_certificate_")) {
+        out.add(f.asText());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each event without what describes the run rather than the handshake (capture times, event
+   * id, log/observer, trigger), as JSON text, sorted. Policy flags are kept.
+   */
+  private static List<String> projection(List<JsonNode> events) {
+    List<String> list = new ArrayList<>();
+    for (JsonNode e : events) {
+      ObjectNode o = e.deepCopy();
+      o.remove("@timestamp");
+      o.remove("log");
+      o.remove("observer");
+      if (o.get("event") instanceof ObjectNode ev) {
+        ev.remove("id");
+        ev.remove("created");
+      }
+      if (o.get("ja3sensor") instanceof ObjectNode j) {
+        j.remove("trigger");
+      }
+      list.add(o.toString());
+    }
+    Collections.sort(list);
+    return list;
+  }
+}
