@@ -32,7 +32,7 @@ netns_require_root
 netns_install_missing ip=iproute2 ethtool=ethtool tcpdump=tcpdump editcap=wireshark-common \
   openssl=openssl curl=curl wget=wget gnutls-cli=gnutls-bin tstclnt=libnss3-tools node=nodejs \
   ruby=ruby go=golang-go chromium=chromium java=openjdk-17-jdk-headless firefox-esr=firefox-esr \
-  cargo=cargo /usr/share/cargo/registry/rustls-0.20.8=librust-rustls-dev mvn=maven \
+  cargo=cargo /usr/share/cargo/registry/rustls-0.20.8=librust-rustls-dev \
   /usr/bin/python3=python3
 PYTHON=/usr/bin/python3
 JAVA17=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
@@ -74,20 +74,6 @@ cp -r "$CLIENTS_DIR/rustlsclient" "$WORK/rustlsclient-src"
   cargo build --release --offline -q >"$WORK/cargo.log" 2>&1) \
   || die "cargo build of clients/rustlsclient failed: $(tail -20 "$WORK/cargo.log")"
 RUSTLS_VERSION=$(sed -n '/^name = "rustls"$/{n;s/^version = "\(.*\)"$/\1/p}' "$WORK/rustlsclient-src/Cargo.lock")
-
-# Java 21: no Debian 12 package. Maven Central has jdk.java.net's OpenJDK 21 GA build (jdk-21+35)
-# as io.github.fsixteen:openjdk:21:tgz:linux, a third party's upload; it is used only when it is
-# byte for byte the tarball jdk.java.net published (openjdk-21_linux-x64_bin.tar.gz, the SHA-256
-# below, as Docker's official openjdk:21 image and Termux's openjdk-21 build pin it).
-JDK21_SHA256=a30c454a9bef8f46d5f1bf3122830014a8fbe7ac03b5f8729bc3add4b92a1d0a
-JDK21_TGZ="$HOME/.m2/repository/io/github/fsixteen/openjdk/21/openjdk-21-linux.tgz"
-mvn -B -q dependency:get -Dartifact=io.github.fsixteen:openjdk:21:tgz:linux -Dtransitive=false \
-  >"$WORK/mvn-jdk21.log" 2>&1 || die "fetching OpenJDK 21 from Maven Central failed: $(tail -5 "$WORK/mvn-jdk21.log")"
-echo "$JDK21_SHA256  $JDK21_TGZ" | sha256sum -c --quiet \
-  || die "$JDK21_TGZ is not jdk.java.net's openjdk-21_linux-x64_bin.tar.gz (SHA-256 $JDK21_SHA256)"
-tar -xzf "$JDK21_TGZ" -C "$WORK"
-JAVA21="$WORK/jdk-21/bin/java"
-[ -x "$JAVA21" ] || die "no bin/java in $JDK21_TGZ"
 
 # Firefox ESR with a new profile: headless, no first-run pages, no update or telemetry traffic
 # (none of these preferences touches TLS). It loads the page, meets the unknown certificate and
@@ -173,9 +159,8 @@ h.start { |x| x.get("/") }
 record go "Go net/http crypto/tls defaults" "$GOCLIENT" "$URL"
 record java17-urlconnection "Java 17 HttpsURLConnection (JSSE) defaults" \
   "$JAVA17" "$CLIENTS_DIR/UrlClient.java" "$URL"
-record java21-urlconnection "Java 21 HttpsURLConnection (JSSE) defaults" \
-  "$JAVA21" "$CLIENTS_DIR/UrlClient.java" "$URL"
-for jdk in /usr/lib/jvm/temurin-25-jdk-amd64; do
+# Java 21 has no Debian 12 package; a JDK 21 installed by hand in the usual place is recorded too.
+for jdk in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64; do
   if [ -x "$jdk/bin/java" ]; then
     v=$("$jdk/bin/java" -version 2>&1 | head -1 | sed 's/.*version "\([0-9]*\).*/\1/')
     record "java$v-urlconnection" "Java $v HttpsURLConnection (JSSE) defaults" \
@@ -206,11 +191,10 @@ record firefox-esr "Firefox ESR (NSS) defaults" sh -c 'MOZ_HEADLESS=1 timeout 20
   echo "nodejs: $(node --version) ($(node -p process.versions.openssl) OpenSSL; $(dpkg-query -W -f '${Version}' nodejs 2>/dev/null))"
   echo "ruby: $(ruby -ropenssl -e 'print RUBY_VERSION, " with ", OpenSSL::OPENSSL_LIBRARY_VERSION')"
   echo "go: $(go version)"
-  for jdk in "$JAVA17" "$JAVA21" /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; do
+  for jdk in "$JAVA17" /usr/lib/jvm/temurin-25-jdk-amd64/bin/java /usr/lib/jvm/java-21-openjdk-amd64/bin/java; do
     [ -x "$jdk" ] && echo "java: $("$jdk" -version 2>&1 | head -2 | tail -1)"
   done
   echo "chromium: $(chromium --version 2>/dev/null | head -1)"
-  echo "java 21 source: io.github.fsixteen:openjdk:21:tgz:linux (Maven Central), SHA-256 $JDK21_SHA256 = jdk.java.net openjdk-21_linux-x64_bin.tar.gz"
   echo "rustls: $RUSTLS_VERSION (Debian $(dpkg-query -W -f '${Package} ${Version}' librust-rustls-dev 2>/dev/null)), built with $(cargo --version)"
   echo "firefox-esr: $(firefox-esr --version 2>/dev/null | head -1) ($(dpkg-query -W -f '${Version}' firefox-esr 2>/dev/null))"
 } >"$OUT/versions.txt"
