@@ -19,83 +19,37 @@ CLIENTS_DIR="$SAMPLES_DIR/clients"
 OUT_DIR="$SAMPLES_DIR/libraries"
 DB_FILE="$REPO/fingerprints/81-library-defaults.csv"
 JAR="$REPO/sensor/target/ja3sensor.jar"
-NS="ja3libs-$$-$RANDOM"
 NAME=tls.example.test
 PORT=443
-WORK=""
-TCPDUMP_PID=""
+# shellcheck source=lib-netns.sh
+. "$SAMPLES_DIR/lib-netns.sh" # die, the namespace, tcpdump, the teardown
+netns_on_exit() { rm -f "$DB_FILE.tmp"; }
 
-die() {
-  echo "record-libraries.sh: $*" >&2
-  exit 1
-}
-
-cleanup() {
-  local status=$?
-  set +e
-  if ip netns list 2>/dev/null | grep -qw "$NS"; then
-    ip netns pids "$NS" | xargs -r kill 2>/dev/null
-    sleep 0.5
-    ip netns pids "$NS" | xargs -r kill -9 2>/dev/null
-    ip netns del "$NS"
-  fi
-  rm -rf "/etc/netns/$NS"
-  if [ -n "$WORK" ]; then
-    if [ "$status" -ne 0 ] && [ -n "${KEEP_ON_FAILURE:-}" ]; then
-      echo "record-libraries.sh: kept $WORK" >&2
-    else
-      rm -rf "$WORK"
-    fi
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" -eq 0 ] || die "must run as root (network namespace, tcpdump)"
+netns_require_root
 [ -f "$JAR" ] || die "no $JAR: build it first (mvn -B -q -DskipTests package)"
 
-# command -> Debian package
-declare -A PKG=(
-  [ip]=iproute2 [ethtool]=ethtool [tcpdump]=tcpdump [editcap]=wireshark-common [openssl]=openssl
-  [curl]=curl [wget]=wget [gnutls-cli]=gnutls-bin [tstclnt]=libnss3-tools [node]=nodejs
-  [ruby]=ruby [go]=golang-go [chromium]=chromium [java]=openjdk-17-jdk-headless
-)
-missing=()
-for cmd in "${!PKG[@]}"; do
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("${PKG[$cmd]}")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null
-fi
+# command (or path) = Debian package
+netns_install_missing ip=iproute2 ethtool=ethtool tcpdump=tcpdump editcap=wireshark-common \
+  openssl=openssl curl=curl wget=wget gnutls-cli=gnutls-bin tstclnt=libnss3-tools node=nodejs \
+  ruby=ruby go=golang-go chromium=chromium java=openjdk-17-jdk-headless firefox-esr=firefox-esr \
+  cargo=cargo /usr/share/cargo/registry/rustls-0.20.8=librust-rustls-dev \
+  /usr/bin/python3=python3
 PYTHON=/usr/bin/python3
 JAVA17=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
 [ -x "$JAVA17" ] || JAVA17=$(command -v java)
 
-WORK=$(mktemp -d /tmp/ja3libs.XXXXXX)
+# --- namespace, name, certificate, server -------------------------------------------------------
+netns_setup ja3libs
 OUT="$WORK/out"
 mkdir -p "$OUT"
-
-# --- namespace, name, certificate, server -------------------------------------------------------
-ip netns add "$NS"
-mkdir -p "/etc/netns/$NS" # `ip netns exec` binds these over /etc
-printf '127.0.0.1 %s\n127.0.0.1 localhost\n' "$NAME" >"/etc/netns/$NS/hosts"
-nsx() { ip netns exec "$NS" "$@"; }
-nsx ip link set lo mtu 1500 up
-nsx ethtool -K lo tso off gso off >/dev/null
-nsx sysctl -qw net.ipv4.tcp_max_tw_buckets=0
+netns_hosts "127.0.0.1 $NAME" "127.0.0.1 localhost"
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=$NAME" \
   -addext "subjectAltName=DNS:$NAME,IP:127.0.0.1" -keyout "$WORK/key.pem" -out "$WORK/cert.pem" \
   2>"$WORK/req.log" || die "openssl req failed: $(cat "$WORK/req.log")"
 ip netns exec "$NS" openssl s_server -quiet -www -accept "$PORT" -cert "$WORK/cert.pem" \
   -key "$WORK/key.pem" >"$WORK/s_server.log" 2>&1 &
-for _ in $(seq 100); do
-  nsx ss -Hltn "sport = :$PORT" | grep -q . && break
-  sleep 0.1
-done
-nsx ss -Hltn "sport = :$PORT" | grep -q . || die "s_server does not listen"
+netns_wait_port "$PORT"
 
 # The Go client is built outside the namespace (the build cache lives in $WORK).
 GOCLIENT="$WORK/goclient"
@@ -103,28 +57,55 @@ GOCLIENT="$WORK/goclient"
   GOPATH="$WORK/gopath" GO111MODULE=off go build -o "$GOCLIENT" goclient.go) \
   || die "go build of clients/goclient.go failed"
 
+# The rustls client is built offline against the crates Debian ships as source
+# (librust-rustls-dev and its dependencies under /usr/share/cargo/registry), with no registry.
+RUSTLSCLIENT="$WORK/rustls-target/release/rustlsclient"
+mkdir -p "$WORK/cargo-home"
+cat >"$WORK/cargo-home/config.toml" <<'TOML'
+[source.crates-io]
+replace-with = "debian"
+[source.debian]
+directory = "/usr/share/cargo/registry"
+[net]
+offline = true
+TOML
+cp -r "$CLIENTS_DIR/rustlsclient" "$WORK/rustlsclient-src"
+(cd "$WORK/rustlsclient-src" && CARGO_HOME="$WORK/cargo-home" CARGO_TARGET_DIR="$WORK/rustls-target" \
+  cargo build --release --offline -q >"$WORK/cargo.log" 2>&1) \
+  || die "cargo build of clients/rustlsclient failed: $(tail -20 "$WORK/cargo.log")"
+RUSTLS_VERSION=$(sed -n '/^name = "rustls"$/{n;s/^version = "\(.*\)"$/\1/p}' "$WORK/rustlsclient-src/Cargo.lock")
+
+# Firefox ESR with a new profile: headless, no first-run pages, no update or telemetry traffic
+# (none of these preferences touches TLS). It loads the page, meets the unknown certificate and
+# stops there: the ClientHello is what counts.
+FF_PROFILE="$WORK/firefox-profile"
+mkdir -p "$FF_PROFILE"
+cat >"$FF_PROFILE/user.js" <<'JS'
+user_pref("browser.shell.checkDefaultBrowser", false);
+user_pref("browser.startup.homepage_override.mstone", "ignore");
+user_pref("app.update.auto", false);
+user_pref("datareporting.policy.dataSubmissionEnabled", false);
+user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);
+user_pref("network.captive-portal-service.enabled", false);
+user_pref("network.connectivity-service.enabled", false);
+user_pref("browser.safebrowsing.update.enabled", false);
+user_pref("extensions.update.enabled", false);
+JS
+
 # --- recording ----------------------------------------------------------------------------------
 declare -A LABEL=()
 CLIENTS=()
 record() { # name "label" command...   one capture per client
-  local name=$1 label=$2 log="$WORK/$1.tcpdump.log"
+  local name=$1 label=$2 drops=""
   shift 2
   echo "recording $name"
-  ip netns exec "$NS" tcpdump -i lo -s 0 -B 65536 -U --immediate-mode -Z root -n \
-    -w "$WORK/$name.full.pcap" "tcp port $PORT" 2>"$log" &
-  TCPDUMP_PID=$!
-  for _ in $(seq 100); do
-    grep -qs "listening on" "$log" && break
-    sleep 0.1
-  done
+  [ "$name" = openssl-s_time ] && drops=allow-drops # hundreds of connections; the first is kept
+  capture_start "$name" "$WORK/$name.full.pcap" "tcp port $PORT"
   if ! timeout 90 ip netns exec "$NS" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" \
       <<<$'GET / HTTP/1.0\r\nHost: '"$NAME"$'\r\n\r\n'; then
-    kill -INT "$TCPDUMP_PID"
     die "client $name failed: $*"$'\n'"$(tail -5 "$WORK/$name.err")"
   fi
-  sleep 0.5
-  kill -INT "$TCPDUMP_PID"
-  wait "$TCPDUMP_PID" || true
+  capture_stop "$name" $drops
   # The first 40 packets hold the first connection's handshake (s_time makes hundreds).
   editcap -F pcap -r "$WORK/$name.full.pcap" "$OUT/$name.pcap" 1-40 >/dev/null
   CLIENTS+=("$name")
@@ -178,6 +159,7 @@ h.start { |x| x.get("/") }
 record go "Go net/http crypto/tls defaults" "$GOCLIENT" "$URL"
 record java17-urlconnection "Java 17 HttpsURLConnection (JSSE) defaults" \
   "$JAVA17" "$CLIENTS_DIR/UrlClient.java" "$URL"
+# Java 21 has no Debian 12 package; a JDK 21 installed by hand in the usual place is recorded too.
 for jdk in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64; do
   if [ -x "$jdk/bin/java" ]; then
     v=$("$jdk/bin/java" -version 2>&1 | head -1 | sed 's/.*version "\([0-9]*\).*/\1/')
@@ -190,6 +172,12 @@ mkdir -p "$CHROME_PROFILE"
 record chromium "Chromium (BoringSSL) defaults" chromium --headless --no-sandbox --disable-gpu \
   --no-first-run --disable-background-networking --disable-component-update --disable-sync \
   --user-data-dir="$CHROME_PROFILE" --ignore-certificate-errors --dump-dom "$URL"
+
+record rustls "rustls $RUSTLS_VERSION (Debian 12 crate) ClientConfig defaults" "$RUSTLSCLIENT" "$NAME" "$PORT"
+# Firefox does not exit after the certificate error page by itself: 20 s is plenty for the
+# ClientHello, and the capture shows the whole exchange.
+record firefox-esr "Firefox ESR (NSS) defaults" sh -c 'MOZ_HEADLESS=1 timeout 20 firefox-esr --headless \
+  --no-remote --profile "$0" --screenshot "$0/page.png" "$1" >/dev/null 2>&1; true' "$FF_PROFILE" "$URL"
 
 # --- versions -----------------------------------------------------------------------------------
 {
@@ -207,6 +195,8 @@ record chromium "Chromium (BoringSSL) defaults" chromium --headless --no-sandbox
     [ -x "$jdk" ] && echo "java: $("$jdk" -version 2>&1 | head -2 | tail -1)"
   done
   echo "chromium: $(chromium --version 2>/dev/null | head -1)"
+  echo "rustls: $RUSTLS_VERSION (Debian $(dpkg-query -W -f '${Package} ${Version}' librust-rustls-dev 2>/dev/null)), built with $(cargo --version)"
+  echo "firefox-esr: $(firefox-esr --version 2>/dev/null | head -1) ($(dpkg-query -W -f '${Version}' firefox-esr 2>/dev/null))"
 } >"$OUT/versions.txt"
 
 # --- the database file --------------------------------------------------------------------------

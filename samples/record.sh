@@ -10,74 +10,22 @@ set -euo pipefail
 
 SAMPLES_DIR=$(cd "$(dirname "$0")" && pwd)
 CLIENTS_DIR="$SAMPLES_DIR/clients"
-NS="ja3samples-$$-$RANDOM"
-WORK=""
-TCPDUMP_PID=""
 START_SECONDS=$SECONDS
+# shellcheck source=lib-netns.sh
+. "$SAMPLES_DIR/lib-netns.sh" # die, the namespace, tcpdump, the teardown
 
-die() {
-  echo "record.sh: $*" >&2
-  exit 1
-}
-
-cleanup() {
-  local status=$?
-  set +e
-  if ip netns list 2>/dev/null | grep -qw "$NS"; then
-    ip netns pids "$NS" | xargs -r kill 2>/dev/null
-    for _ in 1 2 3 4 5 6 7 8 9 10; do
-      [ -z "$(ip netns pids "$NS")" ] && break
-      sleep 0.2
-    done
-    ip netns pids "$NS" | xargs -r kill -9 2>/dev/null
-    ip netns del "$NS"
-  fi
-  if [ -n "$WORK" ]; then
-    if [ "$status" -ne 0 ] && [ -n "${KEEP_ON_FAILURE:-}" ]; then
-      echo "record.sh: kept the work directory $WORK (captures in out/, logs beside)" >&2
-    else
-      rm -rf "$WORK"
-    fi
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" -eq 0 ] || die "must run as root (network namespace, tcpdump); got uid $(id -u)"
+netns_require_root
 
 # --- tools ----------------------------------------------------------------------------------
-# command -> Debian package
-declare -A PKG=(
-  [ip]=iproute2 [ethtool]=ethtool [tcpdump]=tcpdump [tshark]=tshark [openssl]=openssl
-  [curl]=curl [gnutls-cli]=gnutls-bin [gnutls-serv]=gnutls-bin [chromium]=chromium
-  [java]=openjdk-17-jdk-headless [timeout]=coreutils [ss]=iproute2
-)
-missing=()
-for cmd in "${!PKG[@]}"; do
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("${PKG[$cmd]}")
-done
-[ -x /usr/bin/python3 ] || missing+=(python3)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null
-fi
+netns_install_missing ip=iproute2 ethtool=ethtool tcpdump=tcpdump tshark=tshark openssl=openssl \
+  curl=curl gnutls-cli=gnutls-bin gnutls-serv=gnutls-bin chromium=chromium \
+  java=openjdk-17-jdk-headless timeout=coreutils ss=iproute2 /usr/bin/python3=python3
 PYTHON=/usr/bin/python3 # Debian's, not whatever a version manager puts first on PATH
 
-WORK=$(mktemp -d /tmp/ja3samples.XXXXXX)
+# --- namespace --------------------------------------------------------------------------------
+netns_setup ja3samples
 OUT="$WORK/out"
 mkdir -p "$OUT"
-
-# --- namespace --------------------------------------------------------------------------------
-ip netns add "$NS"
-nsx() { ip netns exec "$NS" "$@"; } # foreground use only (see start_server for background)
-nsx ip link set lo mtu 1500 up
-# Without this, loopback hands one 2 KB "super segment" to tcpdump instead of two real ones.
-nsx ethtool -K lo tso off gso off >/dev/null
-# No TIME_WAIT sockets in this namespace, so curl-multi can bind its source port again at once
-# whichever side closed first.
-nsx sysctl -qw net.ipv4.tcp_max_tw_buckets=0
-nsx ip -4 addr show dev lo | grep -q 'inet 127.0.0.1/' || die "lo in $NS has no 127.0.0.1"
 nsx ip -6 addr show dev lo | grep -q 'inet6 ::1/' || die "lo in $NS has no ::1"
 
 # --- certificate ------------------------------------------------------------------------------
@@ -88,16 +36,6 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
   -keyout "$KEY" -out "$CERT" 2>"$WORK/openssl-req.log" || die "openssl req failed: $(cat "$WORK/openssl-req.log")"
 
 # --- servers ----------------------------------------------------------------------------------
-# `ip netns exec` execs the command, so a direct `ip netns exec ... &` has the server's pid;
-# all of them are ended by cleanup through `ip netns pids` anyway.
-wait_port() { # port
-  for _ in $(seq 100); do
-    nsx ss -Hltn "sport = :$1" | grep -q . && return 0
-    sleep 0.1
-  done
-  die "nothing listens on port $1 in $NS after 10 s"
-}
-
 PORT_OPENSSL=443      # openssl s_server -www, default settings (TLS 1.2 and 1.3), IPv4 and IPv6
 PORT_OPENSSL_P256=4433 # openssl s_server accepting only the P-256 group: forces a HelloRetryRequest
 PORT_GNUTLS=5556      # gnutls-serv --http
@@ -111,32 +49,12 @@ ip netns exec "$NS" gnutls-serv --http --port "$PORT_GNUTLS" \
   --x509certfile "$CERT" --x509keyfile "$KEY" >"$WORK/gnutls-serv.log" 2>&1 &
 ip netns exec "$NS" "$PYTHON" "$CLIENTS_DIR/tls_server.py" "$PORT_PYTHON" "$CERT" "$KEY" \
   >"$WORK/tls_server.log" 2>&1 &
-for p in $PORT_OPENSSL $PORT_OPENSSL_P256 $PORT_GNUTLS $PORT_PYTHON; do wait_port "$p"; done
+for p in $PORT_OPENSSL $PORT_OPENSSL_P256 $PORT_GNUTLS $PORT_PYTHON; do netns_wait_port "$p"; done
 
 # --- capture ----------------------------------------------------------------------------------
-capture_start() { # name
-  local log="$WORK/$1.tcpdump.log"
-  # --immediate-mode: without it packets still in the kernel ring when SIGINT arrives are lost.
-  # -B: in immediate mode every ring slot is snaplen-sized (256 KiB), so the default 2 MiB buffer
-  # holds 8 packets and a busy machine drops some; 64 MiB holds about 250.
-  ip netns exec "$NS" tcpdump -i lo -s 0 -B 65536 -U --immediate-mode -Z root -n -w "$OUT/$1.pcap" 2>"$log" &
-  TCPDUMP_PID=$!
-  for _ in $(seq 100); do
-    grep -qs "listening on" "$log" && return 0
-    kill -0 "$TCPDUMP_PID" 2>/dev/null || die "tcpdump for $1 exited: $(cat "$log")"
-    sleep 0.1
-  done
-  die "tcpdump for $1 not ready after 10 s"
-}
-
-capture_stop() { # name
-  sleep 0.5 # let the last FIN/ACK or RST of the connection reach the capture
-  kill -INT "$TCPDUMP_PID"
-  wait "$TCPDUMP_PID" || die "tcpdump for $1 exited with status $?: $(cat "$WORK/$1.tcpdump.log")"
-  TCPDUMP_PID=""
-  grep -q '^0 packets dropped by kernel' "$WORK/$1.tcpdump.log" \
-    || die "tcpdump for $1 lost packets: $(grep dropped "$WORK/$1.tcpdump.log")"
-}
+# capture_start NAME FILE / capture_stop NAME come from lib-netns.sh; here every capture is
+# out/NAME.pcap.
+start_capture() { capture_start "$1" "$OUT/$1.pcap"; }
 
 run_client() { # name command...
   local name=$1
@@ -171,7 +89,7 @@ record() { # name port command...   one client run, one capture
   echo "recording $name"
   SAMPLES+=("$name")
   SAMPLE_PORT[$name]=$port
-  capture_start "$name"
+  start_capture "$name"
   run_client "$name" "$@"
   capture_stop "$name"
 }
@@ -186,7 +104,7 @@ record curl-ipv6 $PORT_OPENSSL "${CURL[@]}" "https://[::1]:$PORT_OPENSSL/"
 echo "recording curl-multi"
 SAMPLES+=(curl-multi)
 SAMPLE_PORT[curl-multi]=$PORT_OPENSSL
-capture_start curl-multi
+start_capture curl-multi
 # The same 4-tuple twice (127.0.0.1:40000 -> :443), first TLS 1.3 then TLS 1.2: two connections,
 # two different ClientHellos (tcp_max_tw_buckets=0 above frees port 40000 at once).
 run_client curl-multi "${CURL[@]}" --local-port 40000 "https://127.0.0.1:$PORT_OPENSSL/"
@@ -198,14 +116,14 @@ capture_stop curl-multi
 echo "recording openssl-s_client"
 SAMPLES+=(openssl-s_client)
 SAMPLE_PORT[openssl-s_client]=$PORT_OPENSSL
-capture_start openssl-s_client
+start_capture openssl-s_client
 run_client_stdin openssl-s_client "$GET" openssl s_client -connect "127.0.0.1:$PORT_OPENSSL" -servername localhost -ign_eof
 capture_stop openssl-s_client
 
 echo "recording openssl-hrr"
 SAMPLES+=(openssl-hrr)
 SAMPLE_PORT[openssl-hrr]=$PORT_OPENSSL_P256
-capture_start openssl-hrr
+start_capture openssl-hrr
 # s_client offers an X25519 key share first; the server accepts only P-256 and asks again.
 run_client_stdin openssl-hrr "$GET" openssl s_client -connect "127.0.0.1:$PORT_OPENSSL_P256" -servername localhost -ign_eof
 capture_stop openssl-hrr
@@ -213,14 +131,14 @@ capture_stop openssl-hrr
 echo "recording gnutls-cli"
 SAMPLES+=(gnutls-cli)
 SAMPLE_PORT[gnutls-cli]=$PORT_GNUTLS
-capture_start gnutls-cli
+start_capture gnutls-cli
 run_client_stdin gnutls-cli "$GET" gnutls-cli --insecure --port "$PORT_GNUTLS" 127.0.0.1
 capture_stop gnutls-cli
 
 echo "recording openssl-alert"
 SAMPLES+=(openssl-alert)
 SAMPLE_PORT[openssl-alert]=$PORT_OPENSSL
-capture_start openssl-alert
+start_capture openssl-alert
 # Only a NULL cipher offered: the server answers the ClientHello with a handshake_failure alert,
 # so this connection has a ClientHello and no ServerHello.
 run_client_failing openssl-alert openssl s_client -connect "127.0.0.1:$PORT_OPENSSL" -servername localhost \
@@ -251,7 +169,7 @@ CHROMIUM=(chromium --headless --no-sandbox --disable-gpu --no-first-run
 echo "recording chromium"
 SAMPLES+=(chromium)
 SAMPLE_PORT[chromium]=$PORT_OPENSSL
-capture_start chromium
+start_capture chromium
 for run in 1 2 3; do
   run_client chromium "${CHROMIUM[@]}" --dump-dom "https://127.0.0.1:$PORT_OPENSSL/"
 done

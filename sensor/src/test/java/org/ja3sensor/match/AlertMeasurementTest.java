@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.ja3sensor.cli.CliRun;
 import org.junit.jupiter.api.Test;
@@ -33,6 +36,15 @@ class AlertMeasurementTest {
   /** samples/curl-tls12.expected.tsv (tshark 4.0.17): the client's JA3 and the server's JA3S. */
   static final String CURL12_JA3 = "a800670a9e75f9768d052dd7f0be5728";
   static final String CURL12_JA3S = "a548c224ffe85e7076d7897c27f6758c";
+
+  /**
+   * The two ClientHellos of the conformance corpus that SSLBL lists as "Tofsee" (JA3 to file),
+   * with tshark's JA3 of each from ../shared/corpus/expected.tsv. Neither is a library default any
+   * kept source documents (docs/detection.md, "Still alerting"), so both stay alerts.
+   */
+  static final Map<String, String> TOFSEE = Map.of(
+      "fd80fa9c6120cdeea8520510f3c644ac", "ndpi/tls_torrent.pcapng",
+      "1fe4c7a3544eb27afec2adfb3a3dbf60", "suricata-verify/tls__tls-certs-alert.pcap");
 
   @TempDir Path tmp;
 
@@ -181,5 +193,48 @@ class AlertMeasurementTest {
     List<JsonNode> other = read("--db-extra", db("t:sni,ja3," + ja3
         + ",,Test C2 by name,c2,alert,60,test,*.other.test\n").toString(), lib.toString());
     assertFalse(other.get(0).toString().contains("t:sni"));
+  }
+
+  @Test
+  void theCorpusAlertsOnlyOnItsTwoSslblTofseeHellosAndTheyStayAlerts() throws Exception {
+    Path corpus = Sources.repoRoot().resolve("../shared/corpus").normalize();
+    assumeTrue(Files.isRegularFile(corpus.resolve("expected.tsv")),
+        "conformance corpus not found at " + corpus + ": skipped");
+    // tshark's JA3 of each file (the reference, not our output)
+    Map<String, List<String>> tsharkJa3 = new TreeMap<>();
+    for (String l : Files.readAllLines(corpus.resolve("expected.tsv"))) {
+      String[] f = l.split("\t", -1);
+      if (f.length > 9 && f[1].equals("ja3") && f[9].startsWith("tshark")) {
+        tsharkJa3.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f[8]);
+      }
+    }
+    TOFSEE.forEach((ja3, file) -> assertTrue(tsharkJa3.getOrDefault(file, List.of()).contains(ja3),
+        file + " has tshark JA3 " + ja3));
+
+    List<String> files;
+    try (Stream<Path> s = Files.walk(corpus)) {
+      files = s.filter(p -> p.toString().matches(".*\\.(pcap|pcapng|cap)$")).map(Path::toString)
+          .sorted().toList();
+    }
+    assertTrue(files.size() >= 80, "corpus captures: " + files.size());
+    List<JsonNode> events = read(files.toArray(new String[0]));
+    assertTrue(events.size() >= 180, events.size() + " handshakes");
+    Map<String, String> alertJa3ToRule = new TreeMap<>();
+    for (JsonNode e : alerts(events)) {
+      alertJa3ToRule.put(CliRun.text(e, "tls.client.ja3"), CliRun.text(e, "rule.id"));
+      JsonNode rule = e.at("/ja3sensor/enrichments/0");
+      assertEquals("Tofsee", CliRun.text(e, "rule.name"), e.toString());
+      assertEquals("abuse.ch-sslbl", CliRun.text(e, "rule.ruleset"));
+      assertEquals(60, rule.at("/score").asInt(), rule.toString()); // SSLBL's, not demoted
+      // no library default collides, nothing corroborates, and the event says how to suppress it
+      assertTrue(rule.at("/collision").isMissingNode() || rule.at("/collision").isNull(),
+          rule.toString());
+      assertFalse(rule.at("/corroborated").asBoolean(), rule.toString());
+      assertNotNull(rule.at("/suppress_with").textValue(), rule.toString());
+    }
+    Map<String, String> expected = new TreeMap<>();
+    TOFSEE.keySet().forEach(ja3 -> expected.put(ja3, "sslbl:" + ja3));
+    assertEquals(expected, alertJa3ToRule,
+        "alerts on the corpus (" + events.size() + " handshakes), JA3 to rule");
   }
 }
