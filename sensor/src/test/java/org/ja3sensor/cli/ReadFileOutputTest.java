@@ -71,7 +71,11 @@ class ReadFileOutputTest {
     OutputStream stdin = p.getOutputStream();
     stdin.write(Arrays.copyOf(pcap, half));
     stdin.flush();
-    Thread.sleep(2500); // the JVM starts and reads what is there
+    // the JVM starts and reads what is there; the events reach the file once the input is idle
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!(Files.isRegularFile(f) && Files.size(f) > 0) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
     assertTrue(p.isAlive(), "still reading the open pipe");
     Files.move(f, rotated); // logrotate renames the file ...
     assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor());
