@@ -255,6 +255,15 @@ public final class FileSink implements EventSink {
     writeBuffer();
   }
 
+  /**
+   * The input is idle (a live pipe waiting for packets): the buffered lines are written, so that
+   * a shipper following the file sees them now rather than when 64 KiB have gathered.
+   */
+  @Override
+  public void idle() throws IOException {
+    flush();
+  }
+
   private void writeBuffer() {
     if (bufferedLines == 0) {
       return;

@@ -215,6 +215,9 @@ class FileSinkTest {
         if (n % 2000 == 0) {
           s.flush();
         }
+        if (n % 50 == 0) {
+          Thread.sleep(1); // some 100,000 events over the 2.6 s, not millions to check
+        }
       }
       // quiet for a boundary: the timer rotates without a write
       Thread.sleep(1300);
