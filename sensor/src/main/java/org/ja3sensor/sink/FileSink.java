@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * rotation interval the file is renamed to {@code PATH.<start>} ({@code events.json.20261205T230000Z},
  * the UTC start of the interval it covers) at each multiple of the interval since the Unix epoch
  * (1h: on the hour), unless it is empty; lines published before the boundary go to the renamed
- * file, later ones to the new file. A daemon timer checks the boundary once a second, so a quiet
+ * file, later ones to the new file. A daemon timer checks the boundary four times a second, so a quiet
  * sensor rotates on time too. fsync: at rotation, reopen and close; after every batch too with
  * {@link Fsync#ALWAYS}.
  *
@@ -122,7 +122,7 @@ public final class FileSink implements EventSink {
         t.setDaemon(true);
         return t;
       });
-      long every = Math.min(1000, intervalMillis);
+      long every = Math.min(250, intervalMillis);
       timer.scheduleAtFixedRate(this::tick, every, every,
           java.util.concurrent.TimeUnit.MILLISECONDS);
     } else {
