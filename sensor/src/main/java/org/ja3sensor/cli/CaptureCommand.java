@@ -209,6 +209,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
 
   private volatile EventSink liveSink;
   private volatile Matcher liveMatcher;
+  private volatile EventPublisher livePublisher;
 
   @Override
   public Integer call() throws Exception {
@@ -236,7 +237,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     ParallelRunner r = liveRunner;
     ParallelRunner.Totals t = r != null ? r.totals() : new ParallelRunner.Totals();
     return SensorSnapshots.complete(
-        t.snapshot(System.currentTimeMillis() * 1_000_000L), t.counters, liveSink, liveMatcher);
+        t.snapshot(System.currentTimeMillis() * 1_000_000L), t.counters, livePublisher, liveSink,
+        liveMatcher);
   }
 
   private int run(PrintWriter err, PipelineConfig total) throws Exception {
@@ -344,6 +346,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       runner.useLocalPipelines(perWorker(total, nPipelines));
     }
     liveSink = sink;
+    livePublisher = publisher;
     liveRunner = runner;
 
     for (LiveCaptureSource s : sources.subList(0, interfaces.size())) {
@@ -393,11 +396,13 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     }
 
     ParallelRunner.Totals totals;
+    MetricsSnapshot last; // the final line and the last stats event
     boolean deliveryFailed = false;
     try {
       totals = runner.run();
+      last = full(totals, sink);
       if (statsEvents) {
-        publishStats(totals, totals.snapshot(System.currentTimeMillis() * 1_000_000L), sink, warn);
+        publishStats(last, sink, warn);
       }
     } finally {
       done.set(true);
@@ -411,14 +416,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     if (timer != null) {
       timer.interrupt();
     }
-    warn.accept(
-        "final "
-            + SensorSnapshots.complete(
-                    totals.snapshot(System.currentTimeMillis() * 1_000_000L),
-                    totals.counters,
-                    null,
-                    null)
-                .format());
+    warn.accept("final " + last.format());
     int code = 0;
     if (publisher.failure() != null) {
       warn.accept(
@@ -553,12 +551,10 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         end = Long.MAX_VALUE;
       }
       if (now - nextStats >= 0) {
-        ParallelRunner.Totals t = runner.totals();
-        MetricsSnapshot snap = t.snapshot(System.currentTimeMillis() * 1_000_000L);
-        // the QUIC counters (quic.*) as read's summary has them, when QUIC was seen
-        out.accept("stats " + SensorSnapshots.complete(snap, t.counters, null, null).format());
+        MetricsSnapshot snap = full(runner.totals(), sink);
+        out.accept("stats " + snap.format());
         if (statsEvents) {
-          publishStats(t, snap, sink, out);
+          publishStats(snap, sink, out);
         }
         nextStats += statsIntervalNanos;
       }
@@ -572,12 +568,17 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
   }
 
   /**
-   * One stats event: the snapshot plus the QUIC, output ({@code output.*}) and database counters,
-   * as the metrics endpoint renders them.
+   * The one snapshot the stats line, the final line, the stats events and the metrics endpoint
+   * render: the runner's totals plus the alerts, QUIC, output ({@code output.*}) and database
+   * counters.
    */
-  private void publishStats(
-      ParallelRunner.Totals t, MetricsSnapshot snap, EventSink sink, Consumer<String> out) {
-    MetricsSnapshot full = SensorSnapshots.complete(snap, t.counters, sink, liveMatcher);
+  private MetricsSnapshot full(ParallelRunner.Totals t, EventSink sink) {
+    return SensorSnapshots.complete(t.snapshot(System.currentTimeMillis() * 1_000_000L),
+        t.counters, livePublisher, sink, liveMatcher);
+  }
+
+  /** One stats event of {@code full}. */
+  private void publishStats(MetricsSnapshot full, EventSink sink, Consumer<String> out) {
     try {
       sink.publish(
           StatsJson.toJsonUtf8(full, output.sensorName(), String.join(",", interfaces)),

@@ -72,6 +72,16 @@ public final class OutputOptions {
   int outputKeep = 5;
 
   @Option(
+      names = "--output-rotate-interval",
+      paramLabel = "DURATION",
+      defaultValue = "0",
+      converter = Units.DurationConverter.class,
+      description = "With --output file: rename the file to FILE.<UTC start, e.g."
+          + " 20261205T230000Z> at each multiple of this interval (1h: on the hour; s, m, h, d"
+          + " suffixes; default 0: never). Not with --output-max-bytes.")
+  long outputRotateIntervalNanos;
+
+  @Option(
       names = "--output-fsync",
       paramLabel = "rotate|always",
       defaultValue = "rotate",
@@ -212,11 +222,20 @@ public final class OutputOptions {
       throw new IllegalArgumentException(
           "--output-keep is " + outputKeep + ", expected 1 or more files");
     }
+    if (outputRotateIntervalNanos > 0 && outputRotateIntervalNanos < 1_000_000_000L) {
+      throw new IllegalArgumentException("--output-rotate-interval is "
+          + outputRotateIntervalNanos / 1_000_000 + "ms, expected 0 (never) or at least 1s");
+    }
+    if (outputRotateIntervalNanos > 0 && outputMaxBytes > 0) {
+      throw new IllegalArgumentException("--output-rotate-interval and --output-max-bytes: choose"
+          + " one way to rotate the output file");
+    }
     if (Files.isDirectory(outputPath)) {
       throw new IllegalArgumentException(
           "--output-path " + outputPath + " is a directory, expected a file");
     }
-    return new FileSink(outputPath, outputMaxBytes, outputKeep, outputFsync, warn);
+    return new FileSink(outputPath, outputMaxBytes, outputKeep,
+        outputRotateIntervalNanos / 1_000_000, outputFsync, warn);
   }
 
   private EventSink createKafkaSink() throws IOException {

@@ -197,10 +197,11 @@ public final class ReadCommand implements Callable<Integer> {
     Counters counters = new Counters();
     EventSink[] openedSink = new EventSink[1];
     Matcher[] matcher = new Matcher[1];
+    EventPublisher[] publisher = new EventPublisher[1];
     MetricsEndpoint endpoint;
     try {
       endpoint = metrics.start(() -> SensorSnapshots.complete(
-          SensorSnapshots.ofRead(counters), counters, openedSink[0], matcher[0]));
+          SensorSnapshots.ofRead(counters), counters, publisher[0], openedSink[0], matcher[0]));
     } catch (MetricsEndpoint.ListenException e) {
       err.println("ja3sensor: " + e.getMessage());
       err.flush();
@@ -237,7 +238,6 @@ public final class ReadCommand implements Callable<Integer> {
     // The packets are read on this thread; the fingerprint database is loaded, and every event
     // derived, matched, serialised and written, on the emitter thread, in order. A database that
     // cannot be loaded stops the read before any event is written.
-    EventPublisher[] publisher = new EventPublisher[1];
     EmitterThread emitter =
         new EmitterThread(
             () -> {
@@ -350,7 +350,9 @@ public final class ReadCommand implements Callable<Integer> {
         deliveryFailed = true;
       }
       if (!quiet && emitFailure == null) {
-        Summary.print(err, readFiles, failedFiles, counters, System.nanoTime() - start);
+        Summary.print(err, readFiles, failedFiles, counters,
+            publisher[0] != null ? publisher[0].alertCounts() : new long[3],
+            System.nanoTime() - start);
         printSinkCounters(err, sink);
       }
       err.flush();

@@ -5,6 +5,7 @@ import org.ja3sensor.core.Counters;
 import org.ja3sensor.core.MetricsSnapshot;
 import org.ja3sensor.db.Snapshot;
 import org.ja3sensor.match.Matcher;
+import org.ja3sensor.sink.EventPublisher;
 import org.ja3sensor.sink.EventSink;
 
 /**
@@ -38,12 +39,18 @@ final class SensorSnapshots {
   }
 
   /**
-   * {@code base} with the QUIC counters of {@code c} (when QUIC was seen), the output's counters
-   * and the database's. {@code sink} and {@code matcher} may be null (not open yet).
+   * {@code base} with the alerts by severity, the QUIC counters of {@code c} (when QUIC was
+   * seen), the output's counters and the database's. {@code publisher}, {@code sink} and {@code
+   * matcher} may be null (not open yet).
    */
-  static MetricsSnapshot complete(
-      MetricsSnapshot base, Counters c, EventSink sink, Matcher matcher) {
+  static MetricsSnapshot complete(MetricsSnapshot base, Counters c, EventPublisher publisher,
+      EventSink sink, Matcher matcher) {
     MetricsSnapshot.Builder b = MetricsSnapshot.builder(base.timeNanos).addAll(base);
+    long[] alerts = publisher != null ? publisher.alertCounts() : new long[3];
+    b.add("alerts", alerts[0] + alerts[1] + alerts[2]);
+    for (int i = EventPublisher.SEVERITIES.length - 1; i >= 0; i--) {
+      b.add("alert." + EventPublisher.SEVERITIES[i], alerts[i]);
+    }
     if (c.quicPackets > 0) {
       b.add("quic.packets", c.quicPackets)
           .add("quic.flows", c.quicFlows)
@@ -51,6 +58,8 @@ final class SensorSnapshots {
           .add("quic.decrypted", c.quicDecrypted)
           .add("quic.tag_failures", c.quicTagFailures)
           .add("quic.hellos", c.quicHellos)
+          .add("quic.client_hellos", c.quicClientHellos)
+          .add("quic.server_hellos", c.quicServerHellos)
           .add("quic.retries", c.quicRetries)
           .add("quic.version_negotiations", c.quicVersionNegotiations);
     }
@@ -59,7 +68,9 @@ final class SensorSnapshots {
     }
     if (matcher != null) {
       Snapshot db = matcher.holder().current();
-      b.add("database.entries", db.entries().size())
+      b.add("database.entries", db.entries().size());
+      addEntryCounts(b, db);
+      b
           .add("database.reloads", matcher.holder().reloadCount())
           .add("database.reload_failures", matcher.holder().rejectionCount());
       if (db.loadedAt().getEpochSecond() > 0) {
@@ -68,5 +79,19 @@ final class SensorSnapshots {
       b.info("database.version", db.version());
     }
     return b.build();
+  }
+
+  /**
+   * {@code database.entries_by.<type>.<disposition>}: the database's entries counted by entry
+   * type ({@code ja3}, {@code ja4}, {@code ja3+ja3s} ...) and disposition ({@code alert},
+   * {@code allow}, {@code info}, {@code disabled}), those present only.
+   */
+  private static void addEntryCounts(MetricsSnapshot.Builder b, Snapshot db) {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    for (org.ja3sensor.db.Entry e : db.entries()) {
+      counts.merge(e.type().label + "." + e.disposition().name().toLowerCase(
+          java.util.Locale.ROOT), 1L, Long::sum);
+    }
+    counts.forEach((k, v) -> b.add("database.entries_by." + k, v));
   }
 }

@@ -9,7 +9,9 @@ import org.ja3sensor.core.Counters;
 final class Summary {
   private Summary() {}
 
-  static void print(PrintWriter err, int files, int failedFiles, Counters c, long elapsedNanos) {
+  /** @param alerts alerts by severity: low, medium, high */
+  static void print(PrintWriter err, int files, int failedFiles, Counters c, long[] alerts,
+      long elapsedNanos) {
     double secs = Math.max(elapsedNanos, 1) / 1e9;
     err.printf(Locale.ROOT, "ja3sensor summary%n");
     err.printf(Locale.ROOT, "  files      %d%s%n", files, failedFiles > 0 ? " (" + failedFiles + " with errors)" : "");
@@ -20,7 +22,9 @@ final class Summary {
     }
     err.printf(Locale.ROOT, "  bytes      %d (%.1f MB)%n", c.bytes, c.bytes / 1e6);
     err.printf(Locale.ROOT, "  flows      %d (%d evicted idle)%n", c.flows, c.flowsIdleEvicted);
-    err.printf(Locale.ROOT, "  hellos     %d client, %d server%n", c.clientHellos, c.serverHellos);
+    err.printf(Locale.ROOT, "  hellos     %d client, %d server%s%n", c.clientHellos,
+        c.serverHellos, c.quicHellos == 0 ? "" : String.format(Locale.ROOT,
+            " (QUIC: %d client, %d server)", c.quicClientHellos, c.quicServerHellos));
     if (c.quicPackets > 0) {
       err.printf(
           Locale.ROOT,
@@ -34,6 +38,8 @@ final class Summary {
           c.quicVersionNegotiations);
     }
     err.printf(Locale.ROOT, "  events     %d%n", c.events);
+    err.printf(Locale.ROOT, "  alerts     %d (%d high, %d medium, %d low)%n",
+        alerts[0] + alerts[1] + alerts[2], alerts[2], alerts[1], alerts[0]);
     long total = c.totalAnomalies();
     err.printf(Locale.ROOT, "  anomalies  %d%n", total);
     for (Anomaly a : Anomaly.values()) {

@@ -54,6 +54,10 @@ public final class Counters {
   public long quicTagFailures;
   /** Hellos (client and server) assembled from QUIC CRYPTO frames. */
   public long quicHellos;
+  /** Of those, ClientHellos and ServerHellos (the rest of {@link #clientHellos} came over TCP). */
+  public long quicClientHellos;
+
+  public long quicServerHellos;
   /** QUIC Retry packets seen. */
   public long quicRetries;
   /** QUIC Version Negotiation packets seen. */
@@ -104,6 +108,8 @@ public final class Counters {
     total.quicDecrypted += quicDecrypted;
     total.quicTagFailures += quicTagFailures;
     total.quicHellos += quicHellos;
+    total.quicClientHellos += quicClientHellos;
+    total.quicServerHellos += quicServerHellos;
     total.quicRetries += quicRetries;
     total.quicVersionNegotiations += quicVersionNegotiations;
     for (int i = 0; i < anomalies.length; i++) {

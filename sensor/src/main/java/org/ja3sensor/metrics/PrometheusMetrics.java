@@ -74,10 +74,12 @@ public final class PrometheusMetrics {
     String evicted = "Flows evicted from the flow tables: idle (timeout) or full (table bound).";
     counter("flows_evicted_idle", "ja3sensor_flows_evicted", evicted, "reason", "idle");
     counter("flows_evicted_full", "ja3sensor_flows_evicted", evicted, "reason", "full");
-    String hellos = "TLS hellos parsed (TCP and QUIC), by kind.";
-    counter("client_hellos", "ja3sensor_hellos", hellos, "kind", "client");
-    counter("server_hellos", "ja3sensor_hellos", hellos, "kind", "server");
     counter("events", "ja3sensor_events", "Handshake events handed to the output.");
+    String alerts = "Alerts handed to the output (events the fingerprint database marks), by ECS"
+        + " severity: high (73), medium (47), low (21).";
+    counterOrZero("alert.high", "ja3sensor_alerts", alerts, "severity", "high");
+    counterOrZero("alert.medium", "ja3sensor_alerts", alerts, "severity", "medium");
+    counterOrZero("alert.low", "ja3sensor_alerts", alerts, "severity", "low");
     counterOrZero("output_errors", "ja3sensor_output_write_errors",
         "Failed writes to the event output (the event is counted as failed by the output).");
     counterOrZero("events_lost", "ja3sensor_events_lost",
@@ -94,6 +96,8 @@ public final class PrometheusMetrics {
         "Spooled events sent to Kafka later.");
     gauge("output.spool_pending", "ja3sensor_kafka_spool_pending_events",
         "Events in the disk spool not yet sent.");
+    gauge("output.spool_bytes", "ja3sensor_kafka_spool_bytes",
+        "Bytes of the disk spool's files (read or not yet).");
     gauge("output.memory_bytes", "ja3sensor_kafka_buffered_bytes",
         "Bytes of events held in memory for Kafka.");
     counter("output.failed", "ja3sensor_output_failed_events",
@@ -101,8 +105,6 @@ public final class PrometheusMetrics {
     counter("output.written", "ja3sensor_file_written_events", "Events written to the file.");
     counter("output.rotations", "ja3sensor_file_rotations",
         "Times the sensor rotated the output file itself (--output-max-bytes).");
-    gauge("database.entries", "ja3sensor_database_entries",
-        "Entries of the fingerprint database in force (disabled ones included).");
     String reloads = "Fingerprint database reloads: success (a new version is in force) or"
         + " rejected (the files had errors; the old version stays).";
     counterOrZero("database.reloads", "ja3sensor_database_reloads", reloads, "result", "success");
@@ -119,14 +121,25 @@ public final class PrometheusMetrics {
         "QUIC Initial packets decrypted with the tag verified.");
     counterOrZero("quic.tag_failures", "ja3sensor_quic_tag_failures",
         "QUIC Initial packets whose tag did not verify.");
-    counterOrZero("quic.hellos", "ja3sensor_quic_hellos", "Hellos assembled from QUIC CRYPTO frames.");
     counterOrZero("quic.retries", "ja3sensor_quic_retries", "QUIC Retry packets seen.");
     counterOrZero("quic.version_negotiations", "ja3sensor_quic_version_negotiations",
         "QUIC Version Negotiation packets seen.");
   }
 
   /** Snapshot names that are sums of exported labelled values (not exported themselves). */
-  private static final Set<String> SUMS = Set.of("flows_evicted", "anomalies");
+  private static final Set<String> SUMS = Set.of("flows_evicted", "anomalies", "alerts",
+      "quic.hellos", "database.entries");
+
+  /** Totals left out when the per-interface values are in the snapshot. */
+  private static final Set<String> DROP_TOTALS = Set.of("kernel_dropped", "if_dropped",
+      "queue_dropped");
+
+  private static final String DROPS_FAMILY = "ja3sensor_dropped_packets";
+  private static final String DROPS_HELP = "Frames lost before decoding, by interface: dropped by"
+      + " the kernel (no room in the capture buffer), by the interface, or because a worker's"
+      + " queue was full (the handles of a fanout group added up).";
+  private static final String INTERFACE = "interface.";
+  private static final String ENTRIES_BY = "database.entries_by.";
 
   private static final String ANOMALY_FAMILY = "ja3sensor_anomalies";
 
@@ -141,15 +154,55 @@ public final class PrometheusMetrics {
     Set<String> used = new HashSet<>();
     // family name -> builder, in definition order
     Map<String, Family> families = new LinkedHashMap<>();
+    boolean perInterface = values.keySet().stream().anyMatch(k -> k.startsWith(INTERFACE));
     for (Def d : DEFS) {
+      if (d.key().equals("events") && values.containsKey("client_hellos")) {
+        families.put("ja3sensor_hellos", hellos(values, used)); // in the stats line's place
+      }
       Long v = values.get(d.key());
       used.add(d.key());
-      if (v == null && !d.zeroIfAbsent()) {
+      if (v == null && !d.zeroIfAbsent() || perInterface && DROP_TOTALS.contains(d.key())) {
         continue;
       }
       families
           .computeIfAbsent(d.family(), f -> new Family(f, d.type(), d.help()))
           .add(Labels.of(d.labels()), v == null ? 0 : v);
+    }
+    if (perInterface) {
+      Family drops = new Family(DROPS_FAMILY, Type.COUNTER, DROPS_HELP);
+      for (Map.Entry<String, Long> e : values.entrySet()) {
+        String k = e.getKey();
+        if (!k.startsWith(INTERFACE)) {
+          continue;
+        }
+        int dot = k.lastIndexOf('.');
+        String where = switch (k.substring(dot + 1)) {
+          case "kernel_dropped" -> "kernel";
+          case "if_dropped" -> "interface";
+          case "queue_dropped" -> "queue";
+          default -> null;
+        };
+        if (where != null) {
+          used.add(k);
+          drops.add(Labels.of("interface", k.substring(INTERFACE.length(), dot), "where", where),
+              e.getValue());
+        }
+      }
+      families.put(DROPS_FAMILY, drops);
+    }
+    Family entries = new Family("ja3sensor_database_entries", Type.GAUGE,
+        "Entries of the fingerprint database in force, by type and disposition.");
+    for (Map.Entry<String, Long> e : values.entrySet()) {
+      String k = e.getKey();
+      int dot = k.lastIndexOf('.');
+      if (k.startsWith(ENTRIES_BY) && dot > ENTRIES_BY.length()) {
+        used.add(k);
+        entries.add(Labels.of("type", k.substring(ENTRIES_BY.length(), dot), "disposition",
+            k.substring(dot + 1)), e.getValue());
+      }
+    }
+    if (!entries.values.isEmpty()) {
+      families.put(entries.name, entries);
     }
     Family anomalies = new Family(ANOMALY_FAMILY, Type.COUNTER,
         "Anomalies counted (malformed or unexpected input, bounds reached), by name.");
@@ -184,6 +237,25 @@ public final class PrometheusMetrics {
           .build());
     }
     return out.build();
+  }
+
+  /**
+   * {@code ja3sensor_hellos_total{kind, transport}}: the snapshot's hellos (TCP and QUIC
+   * together) less its QUIC ones are the TCP ones.
+   */
+  private static Family hellos(Map<String, Long> values, Set<String> used) {
+    Family f = new Family("ja3sensor_hellos", Type.COUNTER,
+        "TLS hellos parsed, by kind (client, server) and transport (tcp, quic).");
+    for (String kind : new String[] {"client", "server"}) {
+      String all = kind + "_hellos";
+      String quic = "quic." + kind + "_hellos";
+      used.add(all);
+      used.add(quic);
+      long q = values.getOrDefault(quic, 0L);
+      f.add(Labels.of("kind", kind, "transport", "tcp"), values.getOrDefault(all, 0L) - q);
+      f.add(Labels.of("kind", kind, "transport", "quic"), q);
+    }
+    return f;
   }
 
   /** The data points of one family, collected before it is built. */

@@ -517,6 +517,12 @@ public final class ParallelRunner {
 
     public long workerErrors;
 
+    /**
+     * Drops by interface name (the handles of one interface's fanout group added up): kernel,
+     * interface and queue drops, in that order; in the order the interfaces were given.
+     */
+    public final java.util.Map<String, long[]> dropsByInterface = new java.util.LinkedHashMap<>();
+
     /** Flows evicted, for idleness or because the table was full. */
     public long flowsEvicted() {
       return counters.flowsIdleEvicted + counters.get(Anomaly.FLOW_TABLE_FULL);
@@ -529,13 +535,19 @@ public final class ParallelRunner {
 
     /** The counters as one snapshot (the stats line and the stats events render it). */
     public MetricsSnapshot snapshot(long wallNanos) {
-      return MetricsSnapshot.builder(wallNanos)
+      MetricsSnapshot.Builder b = MetricsSnapshot.builder(wallNanos)
           .add("packets", counters.packets)
           .add("bytes", counters.bytes)
           .add("kernel_dropped", kernelDropped)
           .add("if_dropped", ifDropped)
-          .add("queue_dropped", queueDropped)
-          .add("tcp_packets", tcpSegments)
+          .add("queue_dropped", queueDropped);
+      for (java.util.Map.Entry<String, long[]> e : dropsByInterface.entrySet()) {
+        String at = "interface." + e.getKey() + ".";
+        b.add(at + "kernel_dropped", e.getValue()[0])
+            .add(at + "if_dropped", e.getValue()[1])
+            .add(at + "queue_dropped", e.getValue()[2]);
+      }
+      return b.add("tcp_packets", tcpSegments)
           .add("flows", counters.flows)
           .add("flows_active", counters.flowsActive)
           .add("flows_evicted", flowsEvicted())
@@ -564,14 +576,20 @@ public final class ParallelRunner {
       if (c.source instanceof LiveCaptureSource live) {
         live.refreshStats();
       }
-      t.kernelDropped += c.source.stats().kernelDropped;
-      t.ifDropped += c.source.stats().ifDropped;
+      long[] mine = t.dropsByInterface.computeIfAbsent(c.source.name(), n -> new long[3]);
+      mine[0] += c.source.stats().kernelDropped;
+      mine[1] += c.source.stats().ifDropped;
       for (SegmentRing r : c.rings) {
-        t.queueDropped += r.dropped();
+        mine[2] += r.dropped();
       }
       if (c.localCounters != null) {
         c.localCounters.addTo(t.counters);
       }
+    }
+    for (long[] d : t.dropsByInterface.values()) {
+      t.kernelDropped += d[0];
+      t.ifDropped += d[1];
+      t.queueDropped += d[2];
     }
     for (Worker w : workers) {
       w.counters.addTo(t.counters);

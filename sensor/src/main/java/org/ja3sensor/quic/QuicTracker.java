@@ -264,6 +264,7 @@ public final class QuicTracker {
       c.clientHello = a.clientHello();
       c.clientHelloNanos = ts;
       counters.clientHellos++;
+      counters.quicClientHellos++;
     } else {
       if (fromClient || c.serverHello != null) {
         counters.anomaly(Anomaly.TLS_ROLE_CONFLICT);
@@ -272,6 +273,7 @@ public final class QuicTracker {
       c.serverHello = a.serverHello();
       c.serverHelloNanos = ts;
       counters.serverHellos++;
+      counters.quicServerHellos++;
     }
     counters.quicHellos++;
     if (c.inputName == null) {

@@ -22,6 +22,15 @@ public final class EventPublisher implements EventListener {
   private IOException failure;
   private long failed;
   private boolean ja4Original;
+  /**
+   * Alerts published, by ECS severity: low (21), medium (47), high (73). Written by the emitter
+   * thread, read by the stats and scraping threads.
+   */
+  private final java.util.concurrent.atomic.AtomicLongArray alerts =
+      new java.util.concurrent.atomic.AtomicLongArray(3);
+
+  /** The names of {@link #alertCounts()}'s entries, lowest severity first. */
+  public static final String[] SEVERITIES = {"low", "medium", "high"};
 
   /** @param matcher the fingerprint matcher, or null for none */
   public EventPublisher(EventSink sink, Matcher matcher) {
@@ -49,8 +58,13 @@ public final class EventPublisher implements EventListener {
     }
     MatchResult match = matcher != null ? matcher.match(event) : null;
     String key = event.ja3Hash != null ? event.ja3Hash : event.ja3sHash;
+    boolean alert = match != null && match.alert;
+    if (alert && match.verdict != null) {
+      int sev = match.verdict.severity();
+      alerts.incrementAndGet(sev >= 73 ? 2 : sev >= 47 ? 1 : 0);
+    }
     try {
-      sink.publish(json.toJsonUtf8(event, match), key, match != null && match.alert);
+      sink.publish(json.toJsonUtf8(event, match), key, alert);
     } catch (OutputClosedException e) {
       throw new java.io.UncheckedIOException(e); // the reader left: stop, not a failure
     } catch (IOException e) {
@@ -78,6 +92,14 @@ public final class EventPublisher implements EventListener {
   /** The first publishing failure, or null. */
   public IOException failure() {
     return failure;
+  }
+
+  /**
+   * Alerts handed to the output so far, by severity ({@link #SEVERITIES}): low, medium, high.
+   * Any thread.
+   */
+  public long[] alertCounts() {
+    return new long[] {alerts.get(0), alerts.get(1), alerts.get(2)};
   }
 
   public long failedEvents() {

@@ -23,11 +23,16 @@ import java.util.function.Consumer;
  * (full disk, I/O error) drops and counts the events it cannot take, says so once on stderr, and
  * tries again at most once a second until a write succeeds. {@link #reopen()} (SIGHUP, from any
  * thread) closes the file and opens its path again, as logrotate expects; with a size limit the
- * file is rotated to {@code PATH.1 ... PATH.N} before a batch would take it past the limit. fsync:
- * at rotation, reopen and close; after every batch too with {@link Fsync#ALWAYS}.
+ * file is rotated to {@code PATH.1 ... PATH.N} before a batch would take it past the limit. With a
+ * rotation interval the file is renamed to {@code PATH.<start>} ({@code events.json.20261205T230000Z},
+ * the UTC start of the interval it covers) at each multiple of the interval since the Unix epoch
+ * (1h: on the hour), unless it is empty; lines published before the boundary go to the renamed
+ * file, later ones to the new file. A daemon timer checks the boundary four times a second, so a quiet
+ * sensor rotates on time too. fsync: at rotation, reopen and close; after every batch too with
+ * {@link Fsync#ALWAYS}.
  *
- * <p>Called from the emitter thread; {@link #reopen()} from a signal thread: all methods are
- * synchronised. Owns its buffer and channel.
+ * <p>Called from the emitter thread; {@link #reopen()} from a signal thread, the boundary check
+ * from the timer thread: all methods are synchronised. Owns its buffer, channel and timer.
  */
 public final class FileSink implements EventSink {
   /** When the file is fsync'ed. */
@@ -63,6 +68,16 @@ public final class FileSink implements EventSink {
   private long failedSinceError;
   private volatile boolean reopenRequested;
 
+  /** Time rotation: the interval (0: none), the start of the current one, the next boundary. */
+  private final long intervalMillis;
+  private long periodStartMillis;
+  private long nextBoundaryMillis;
+  private final java.util.concurrent.ScheduledExecutorService timer;
+
+  private static final java.time.format.DateTimeFormatter STAMP =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+          .withZone(java.time.ZoneOffset.UTC);
+
   /**
    * Opens (creates with mode 0640, or appends to) the file.
    *
@@ -73,12 +88,107 @@ public final class FileSink implements EventSink {
    */
   public FileSink(Path path, long maxBytes, int keep, Fsync fsync, Consumer<String> warn)
       throws IOException {
+    this(path, maxBytes, keep, 0, fsync, warn);
+  }
+
+  /**
+   * As {@link #FileSink(Path, long, int, Fsync, Consumer)}, rotated by time too.
+   *
+   * @param intervalMillis rename the file to {@code PATH.<start>} at each multiple of this many
+   *     milliseconds since the epoch; 0 for never. A file left by an earlier run whose last change
+   *     lies before the current interval is renamed first, after the interval it belongs to.
+   */
+  public FileSink(Path path, long maxBytes, int keep, long intervalMillis, Fsync fsync,
+      Consumer<String> warn) throws IOException {
     this.path = path;
     this.maxBytes = maxBytes;
     this.keep = Math.max(1, keep);
     this.fsync = fsync;
     this.warn = warn;
+    this.intervalMillis = intervalMillis;
     open();
+    if (intervalMillis > 0) {
+      long now = System.currentTimeMillis();
+      periodStartMillis = now - Math.floorMod(now, intervalMillis);
+      nextBoundaryMillis = periodStartMillis + intervalMillis;
+      long modified = Files.getLastModifiedTime(path).toMillis();
+      if (size > 0 && modified < periodStartMillis) {
+        synchronized (this) {
+          rotateByTime(modified - Math.floorMod(modified, intervalMillis));
+        }
+      }
+      timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ja3sensor-output-rotation");
+        t.setDaemon(true);
+        return t;
+      });
+      long every = Math.min(250, intervalMillis);
+      timer.scheduleAtFixedRate(this::tick, every, every,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+    } else {
+      timer = null;
+    }
+  }
+
+  /** The timer's check: rotates when the boundary has passed, whether events come or not. */
+  private synchronized void tick() {
+    try {
+      rotateIfDue();
+    } catch (RuntimeException e) {
+      warn.accept("rotating " + path + " failed: " + e);
+    }
+  }
+
+  /**
+   * At or past the boundary: the buffered lines (published before it) go to the current file,
+   * which is then renamed after its interval; a new file starts.
+   */
+  private void rotateIfDue() {
+    if (intervalMillis == 0) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    if (now < nextBoundaryMillis) {
+      return;
+    }
+    writeBuffer();
+    long start = periodStartMillis;
+    periodStartMillis = now - Math.floorMod(now, intervalMillis);
+    nextBoundaryMillis = periodStartMillis + intervalMillis;
+    rotateByTime(start);
+  }
+
+  /** PATH -> PATH.<start of its interval> (not when empty); a new PATH. */
+  private void rotateByTime(long startMillis) {
+    try {
+      if (channel != null) {
+        if (channel.size() == 0) {
+          return;
+        }
+        channel.force(true);
+        channel.close();
+        channel = null;
+      } else if (!Files.exists(path) || Files.size(path) == 0) {
+        return;
+      }
+      String base = path.getFileName() + "." + STAMP.format(java.time.Instant.ofEpochMilli(
+          startMillis));
+      Path to = path.resolveSibling(base);
+      for (int i = 1; Files.exists(to); i++) {
+        to = path.resolveSibling(base + "-" + i); // a restart within the same interval
+      }
+      try {
+        Files.move(path, to);
+      } catch (NoSuchFileException e) {
+        // renamed away meanwhile (logrotate): the new file starts anyway
+      }
+      rotations++;
+      open();
+    } catch (IOException e) {
+      warn.accept("cannot rotate " + path + ": " + reason(e)
+          + "; writing on (the file is reopened at the next write)");
+      closeQuietly();
+    }
   }
 
   private void open() throws IOException {
@@ -121,6 +231,7 @@ public final class FileSink implements EventSink {
     if (reopenRequested) {
       reopenNow();
     }
+    rotateIfDue();
     if (buf.remaining() < line.length + 1) {
       writeBuffer();
     }
@@ -140,7 +251,17 @@ public final class FileSink implements EventSink {
     if (reopenRequested) {
       reopenNow();
     }
+    rotateIfDue();
     writeBuffer();
+  }
+
+  /**
+   * The input is idle (a live pipe waiting for packets): the buffered lines are written, so that
+   * a shipper following the file sees them now rather than when 64 KiB have gathered.
+   */
+  @Override
+  public void idle() throws IOException {
+    flush();
   }
 
   private void writeBuffer() {
@@ -282,6 +403,9 @@ public final class FileSink implements EventSink {
   /** @throws IOException when some events could not be written (the count says how many) */
   @Override
   public synchronized void close() throws IOException {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
     if (reopenRequested) {
       reopenNow();
     }

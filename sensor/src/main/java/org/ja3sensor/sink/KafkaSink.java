@@ -702,6 +702,7 @@ public final class KafkaSink implements EventSink {
       c.put("replayed", replayed);
       c.put("failed", failed);
       c.put("spool_pending", spool == null ? 0 : spool.pendingEvents());
+      c.put("spool_bytes", spool == null ? 0 : spool.bytesOnDisk());
       c.put("memory_bytes", memoryBytes);
       return c;
     }

@@ -112,9 +112,17 @@ class MetricsEndpointTest {
         scraped.get("ja3sensor_flows_evicted_total{\"reason\":\"idle\"}"));
     Matcher hellos = find(err, "hellos +(\\d+) client, (\\d+) server");
     assertEquals(Double.parseDouble(hellos.group(1)),
-        scraped.get("ja3sensor_hellos_total{\"kind\":\"client\"}"));
+        scraped.get("ja3sensor_hellos_total{\"kind\":\"client\",\"transport\":\"tcp\"}"));
     assertEquals(Double.parseDouble(hellos.group(2)),
-        scraped.get("ja3sensor_hellos_total{\"kind\":\"server\"}"));
+        scraped.get("ja3sensor_hellos_total{\"kind\":\"server\",\"transport\":\"tcp\"}"));
+    assertEquals(0.0,
+        scraped.get("ja3sensor_hellos_total{\"kind\":\"client\",\"transport\":\"quic\"}"));
+    Matcher alerts = find(err, "alerts +(\\d+) \\((\\d+) high, (\\d+) medium, (\\d+) low");
+    String[] severities = {"high", "medium", "low"};
+    for (int i = 0; i < 3; i++) {
+      assertEquals(Double.parseDouble(alerts.group(i + 2)), scraped.get(
+          "ja3sensor_alerts_total{\"severity\":\"" + severities[i] + "\"}"), severities[i]);
+    }
     double events = Double.parseDouble(find(err, "events +(\\d+)").group(1));
     assertTrue(events >= SAMPLES.length, err);
     assertEquals(events, scraped.get("ja3sensor_events_total{}"));
@@ -122,7 +130,9 @@ class MetricsEndpointTest {
         .filter(e -> e.getKey().startsWith("ja3sensor_anomalies_total{"))
         .mapToDouble(Map.Entry::getValue).sum();
     assertEquals(Double.parseDouble(find(err, "anomalies +(\\d+)").group(1)), anomalies);
-    assertTrue(scraped.get("ja3sensor_database_entries{}") > 0);
+    assertTrue(scraped.get(
+        "ja3sensor_database_entries{\"disposition\":\"alert\",\"type\":\"ja3\"}") > 0,
+        scraped.toString());
     assertEquals(1.0, scraped.keySet().stream()
         .filter(k -> k.startsWith("ja3sensor_database_info{\"version\":")).count());
     assertEquals(0.0, scraped.get("ja3sensor_database_reloads_total{\"result\":\"success\"}"));

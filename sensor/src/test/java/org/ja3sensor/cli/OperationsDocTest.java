@@ -47,6 +47,8 @@ class OperationsDocTest {
     for (Anomaly a : Anomaly.values()) {
       b.add("anomaly." + a.label(), 1);
     }
+    b.add("interface.eth0.kernel_dropped", 1).add("database.entries_by.ja3.alert", 1)
+        .add("client_hellos", 1);
     b.info("database.version", "0123456789ab");
     Set<String> served = new TreeSet<>();
     for (MetricSnapshot m : PrometheusMetrics.render(b.build())) {

@@ -38,7 +38,8 @@ class PrometheusMetricsTest {
     // not in the snapshot: drops of the interface, Kafka counters; zero when only non-zero shown
     assertTrue(!t.contains("where=\"interface\"") && !t.contains("kafka"), t);
     assertTrue(t.contains("ja3sensor_internal_errors_total 0.0\n"), t);
-    assertTrue(t.contains("ja3sensor_quic_hellos_total 0.0\n"), t);
+    assertTrue(t.contains("ja3sensor_quic_tag_failures_total 0.0\n"), t);
+    assertTrue(t.contains("ja3sensor_alerts_total{severity=\"high\"} 0.0\n"), t);
     // every anomaly, counted or not; the sums are not series of their own
     for (Anomaly a : Anomaly.values()) {
       assertTrue(t.contains("ja3sensor_anomalies_total{name=\"" + a.label() + "\"}"), a.label());
@@ -48,5 +49,44 @@ class PrometheusMetricsTest {
     // a counter added to the snapshot later is not lost
     assertTrue(t.contains("ja3sensor_something_new 11.0\n"), t);
     assertEquals(1, t.lines().filter(l -> l.startsWith("# HELP ja3sensor_packets_total ")).count());
+  }
+
+  @Test
+  void dropsPerInterfaceHellosByTransportAlertsBySeverityEntriesByType() throws Exception {
+    String t = text(MetricsSnapshot.builder(0)
+        .add("kernel_dropped", 5).add("if_dropped", 0).add("queue_dropped", 9)
+        .add("interface.eth0.kernel_dropped", 2).add("interface.eth0.if_dropped", 0)
+        .add("interface.eth0.queue_dropped", 9)
+        .add("interface.eth1.100.kernel_dropped", 3).add("interface.eth1.100.if_dropped", 0)
+        .add("interface.eth1.100.queue_dropped", 0)
+        .add("client_hellos", 10).add("server_hellos", 7).add("events", 10)
+        .add("alerts", 4).add("alert.high", 1).add("alert.medium", 0).add("alert.low", 3)
+        .add("quic.hellos", 5).add("quic.client_hellos", 3).add("quic.server_hellos", 2)
+        .add("output.spool_bytes", 4096)
+        .add("database.entries", 6).add("database.entries_by.ja3.alert", 4)
+        .add("database.entries_by.ja3+ja3s.allow", 2).build());
+    // per interface (a dotted VLAN interface name kept whole); the totals are not series
+    assertTrue(t.contains(
+        "ja3sensor_dropped_packets_total{interface=\"eth0\",where=\"kernel\"} 2.0\n"), t);
+    assertTrue(t.contains(
+        "ja3sensor_dropped_packets_total{interface=\"eth0\",where=\"queue\"} 9.0\n"), t);
+    assertTrue(t.contains(
+        "ja3sensor_dropped_packets_total{interface=\"eth1.100\",where=\"kernel\"} 3.0\n"), t);
+    assertEquals(6, t.lines().filter(l -> l.startsWith("ja3sensor_dropped_packets_total")).count(),
+        t);
+    // TCP = all less QUIC
+    assertTrue(t.contains("ja3sensor_hellos_total{kind=\"client\",transport=\"tcp\"} 7.0\n"), t);
+    assertTrue(t.contains("ja3sensor_hellos_total{kind=\"client\",transport=\"quic\"} 3.0\n"), t);
+    assertTrue(t.contains("ja3sensor_hellos_total{kind=\"server\",transport=\"tcp\"} 5.0\n"), t);
+    assertTrue(t.contains("ja3sensor_hellos_total{kind=\"server\",transport=\"quic\"} 2.0\n"), t);
+    assertTrue(!t.contains("quic_hellos") && !t.contains("ja3sensor_alerts_total 4"), t);
+    assertTrue(t.contains("ja3sensor_alerts_total{severity=\"high\"} 1.0\n"), t);
+    assertTrue(t.contains("ja3sensor_alerts_total{severity=\"low\"} 3.0\n"), t);
+    assertTrue(t.contains("ja3sensor_kafka_spool_bytes 4096.0\n"), t);
+    assertTrue(t.contains(
+        "ja3sensor_database_entries{disposition=\"alert\",type=\"ja3\"} 4.0\n"), t);
+    assertTrue(t.contains(
+        "ja3sensor_database_entries{disposition=\"allow\",type=\"ja3+ja3s\"} 2.0\n"), t);
+    assertTrue(!t.contains("ja3sensor_database_entries 6"), t);
   }
 }

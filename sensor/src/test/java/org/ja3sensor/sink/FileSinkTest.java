@@ -198,4 +198,77 @@ class FileSinkTest {
     assertEquals(1, warnings.size(), warnings.toString());
     assertFalse(warnings.get(0).contains("\n"));
   }
+
+  @Test
+  void timeRotationUnderLoadPutsEachEventInItsIntervalsFileOnce() throws Exception {
+    Path f = tmp.resolve("timed.json");
+    List<String> warnings = new ArrayList<>();
+    int n = 0;
+    // publish time of each event: just before publish() and just after it returned
+    List<long[]> times = new ArrayList<>();
+    try (FileSink s = new FileSink(f, 0, 1, 1000, FileSink.Fsync.ROTATE, warnings::add)) {
+      long end = System.currentTimeMillis() + 2600;
+      while (System.currentTimeMillis() < end) {
+        long before = System.currentTimeMillis();
+        s.publish(event(n++, n % 300), null, false);
+        times.add(new long[] {before, System.currentTimeMillis()});
+        if (n % 2000 == 0) {
+          s.flush();
+        }
+        if (n % 50 == 0) {
+          Thread.sleep(1); // some 100,000 events over the 2.6 s, not millions to check
+        }
+      }
+      // quiet for a boundary: the timer rotates without a write
+      long now = System.currentTimeMillis();
+      Thread.sleep(1000 - now % 1000 + 700); // past the next boundary and the timer's next look
+      assertTrue(s.counters().get("rotations") >= 3, "rotations: " + s.counters());
+      assertEquals(0L, s.counters().get("failed"));
+    }
+    assertEquals(List.of(), warnings);
+    List<String> ids = ids(tmp, "timed.json");
+    assertEquals(n, ids.size(), "every event once");
+    assertEquals(n, new HashSet<>(ids).size(), "no event twice");
+    java.util.regex.Pattern name =
+        java.util.regex.Pattern.compile("timed\\.json\\.(\\d{8}T\\d{6}Z)");
+    java.time.format.DateTimeFormatter stamp = java.time.format.DateTimeFormatter
+        .ofPattern("yyyyMMdd'T'HHmmssX");
+    int rotated = 0;
+    try (Stream<Path> list = Files.list(tmp)) {
+      for (Path p : list.toList()) {
+        String file = p.getFileName().toString();
+        if (file.equals("timed.json")) {
+          assertEquals(0, Files.size(p), "the quiet interval's file is empty");
+          continue;
+        }
+        java.util.regex.Matcher m = name.matcher(file);
+        assertTrue(m.matches(), file);
+        rotated++;
+        long start = java.time.OffsetDateTime.parse(m.group(1), stamp).toInstant().toEpochMilli();
+        assertEquals(0, start % 1000, file);
+        // every event in the file was handed over within its interval
+        for (String id : ids(tmp, file)) {
+          long[] t = times.get(Integer.parseInt(id.substring(2)));
+          assertTrue(t[1] >= start && t[0] < start + 1000,
+              id + " published " + t[0] + ".." + t[1] + " in " + file);
+        }
+      }
+    }
+    assertTrue(rotated >= 3, "rotated files: " + rotated);
+  }
+
+  @Test
+  void aFileLeftInAnEarlierIntervalIsRenamedAfterItAtStart() throws Exception {
+    Path f = tmp.resolve("old.json");
+    Files.writeString(f, "{\"event\":{\"id\":\"old\"}}\n");
+    java.time.Instant twoDaysAgo = java.time.Instant.parse("2026-01-02T03:04:05Z");
+    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(twoDaysAgo));
+    try (FileSink s = new FileSink(f, 0, 1, 3_600_000, FileSink.Fsync.ROTATE, m -> {})) {
+      s.publish(event(1, 1), null, false);
+    }
+    assertEquals(List.of("{\"event\":{\"id\":\"old\"}}"),
+        Files.readAllLines(tmp.resolve("old.json.20260102T030000Z")));
+    assertEquals(1, Files.readAllLines(f).size());
+    assertTrue(Files.readString(f).contains("e-1"));
+  }
 }

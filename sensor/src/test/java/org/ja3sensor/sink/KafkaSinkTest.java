@@ -314,6 +314,7 @@ class KafkaSinkTest {
     assertEquals(2_000, e.spooled(), e.getMessage());
     assertEquals(1_000, c.get("sent"), "counters " + c);
     assertEquals(2_000, c.get("spool_pending"), "counters " + c);
+    assertTrue(c.get("spool_bytes") >= 2_000L * json("shutdown", 0).length(), "counters " + c);
 
     KafkaSink next = new KafkaSink(config("shutdown", null));
     for (int i = 3_000; i < 3_100; i++) {
