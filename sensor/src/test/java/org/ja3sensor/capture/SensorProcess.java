@@ -103,7 +103,12 @@ final class SensorProcess implements AutoCloseable {
 
   List<JsonNode> events() throws IOException {
     List<JsonNode> list = new ArrayList<>();
-    for (String line : stdout().split("\n")) {
+    String out = stdout();
+    // A running sensor may be in the middle of writing its last line (a buffer boundary):
+    // only lines already ended are events yet.
+    int end = out.lastIndexOf('\n');
+    out = end < 0 ? "" : out.substring(0, end + 1);
+    for (String line : out.split("\n")) {
       if (!line.isBlank()) {
         list.add(MAPPER.readTree(line));
       }

@@ -90,7 +90,9 @@ class FileSinkTest {
       // again while events are written; size rotation runs too (1 MiB).
       Thread rotator = new Thread(() -> {
         int k = 0;
-        while (!done.get()) {
+        // At most 20 renames: then the file grows past 1 MiB and size rotation happens too,
+        // however fast or slow the writes are (a rename every 3 ms could keep it under 1 MiB).
+        while (!done.get() && k < 20) {
           try {
             Thread.sleep(3);
             synchronized (s) { // as logrotate: a rename between two writes of the sensor
