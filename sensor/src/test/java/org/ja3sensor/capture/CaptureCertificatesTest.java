@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -103,7 +100,8 @@ class CaptureCertificatesTest {
         CliRun read = CliRun.run("read", "--no-progress", pcap.toString());
         assertEquals(0, read.exitCode, read.toString());
         assertEquals(3, live.size(), "one event per connection (capture):\n" + live);
-        assertEquals(projection(read.events()), projection(live),
+        assertEquals(CaptureReplayTest.projection(read.events(), true),
+            CaptureReplayTest.projection(live, true),
             "capture's events (right) vs read of tcpdump's file (left)");
 
         int withCertificate = 0;
@@ -155,29 +153,5 @@ class CaptureCertificatesTest {
       }
     }
     return out;
-  }
-
-  /**
-   * Each event without what describes the run rather than the handshake (capture times, event
-   * id, log/observer, trigger), as JSON text, sorted. Policy flags are kept.
-   */
-  private static List<String> projection(List<JsonNode> events) {
-    List<String> list = new ArrayList<>();
-    for (JsonNode e : events) {
-      ObjectNode o = e.deepCopy();
-      o.remove("@timestamp");
-      o.remove("log");
-      o.remove("observer");
-      if (o.get("event") instanceof ObjectNode ev) {
-        ev.remove("id");
-        ev.remove("created");
-      }
-      if (o.get("ja3sensor") instanceof ObjectNode j) {
-        j.remove("trigger");
-      }
-      list.add(o.toString());
-    }
-    Collections.sort(list);
-    return list;
   }
 }

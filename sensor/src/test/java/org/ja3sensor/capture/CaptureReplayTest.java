@@ -99,7 +99,15 @@ class CaptureReplayTest {
   }
 
   /** Each event without the run-specific fields, as canonical JSON text, sorted. */
-  static List<String> projection(List<JsonNode> events) throws Exception {
+  static List<String> projection(List<JsonNode> events) {
+    return projection(events, false);
+  }
+
+  /**
+   * As {@link #projection(List)}; with {@code keepValidityFlags} the certificate validity flags
+   * stay (both sides captured now, so judged at the same time).
+   */
+  static List<String> projection(List<JsonNode> events, boolean keepValidityFlags) {
     List<String> list = new ArrayList<>();
     for (JsonNode e : events) {
       ObjectNode o = e.deepCopy();
@@ -114,7 +122,8 @@ class CaptureReplayTest {
         j.remove("trigger");
         // Certificate validity is judged at the handshake's capture time: a replayed old
         // certificate is expired today, not when the file was recorded.
-        if (j.get("policy_flags") instanceof com.fasterxml.jackson.databind.node.ArrayNode flags) {
+        if (!keepValidityFlags
+            && j.get("policy_flags") instanceof com.fasterxml.jackson.databind.node.ArrayNode flags) {
           for (int i = flags.size() - 1; i >= 0; i--) {
             String f = flags.get(i).asText();
             if (f.equals("server_certificate_expired")
