@@ -2,7 +2,10 @@ package org.ja3sensor.db;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -136,7 +139,17 @@ public final class DatabaseLoader {
       }
       String text = utf8(bytes);
       if (text == null) {
-        problems.add(new Problem(name, 0, "not valid UTF-8"));
+        int at = firstInvalidUtf8(bytes);
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < at; i++) {
+          if (bytes[i] == '\n') {
+            line++;
+            lineStart = i + 1;
+          }
+        }
+        problems.add(new Problem(name, line, String.format(
+            "not valid UTF-8: byte 0x%02x at column %d", bytes[at] & 0xff, at - lineStart + 1)));
         return true;
       }
       if (text.startsWith("\uFEFF")) {
@@ -223,6 +236,28 @@ public final class DatabaseLoader {
   private static String hex(long v, int digits) {
     String h = Long.toHexString(v);
     return "0".repeat(Math.max(0, digits - h.length())) + h;
+  }
+
+  /**
+   * The offset of the first byte that does not start a well-formed UTF-8 sequence (of text that
+   * {@link #utf8} refused); the last byte when the text ends inside a sequence.
+   */
+  static int firstInvalidUtf8(byte[] bytes) {
+    CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(4096);
+    while (true) {
+      CoderResult r = d.decode(in, out, true);
+      if (r.isError()) {
+        return in.position();
+      }
+      if (r.isUnderflow()) {
+        return Math.max(0, bytes.length - 1); // not reached for text utf8() refused
+      }
+      out.clear();
+    }
   }
 
   /** Strict UTF-8 decoding, or null; the fast JDK decoder first, the strict one only when it

@@ -136,6 +136,25 @@ class DatabaseLoaderTest {
   }
 
   @Test
+  void invalidUtf8NamesTheLineAndColumnOfTheFirstBadByte() throws Exception {
+    byte[] head = (HEADER + "x1,ja3," + A + ",,Caf").getBytes(StandardCharsets.UTF_8);
+    byte[] tail = ",malware,alert,50,s,,,,,,,,\n".getBytes(StandardCharsets.UTF_8);
+    byte[] file = new byte[head.length + 1 + tail.length];
+    System.arraycopy(head, 0, file, 0, head.length);
+    file[head.length] = (byte) 0xe9; // Latin-1 e-acute: a lone continuation-less lead byte
+    System.arraycopy(tail, 0, file, head.length + 1, tail.length);
+    Files.write(dir.resolve("latin1.csv"), file);
+    DatabaseException e =
+        assertThrows(DatabaseException.class, () -> DatabaseLoader.load(List.of(dir)));
+    int column = ("x1,ja3," + A + ",,Caf").length() + 1;
+    assertProblem(e.problems(), "latin1.csv", 2, "not valid UTF-8", "0xe9", "column " + column);
+    // A sequence cut by the end of the file is named too (its first byte).
+    Files.write(dir.resolve("latin1.csv"), new byte[] {'i', 'd', '\n', 'a', (byte) 0xc3});
+    e = assertThrows(DatabaseException.class, () -> DatabaseLoader.load(List.of(dir)));
+    assertProblem(e.problems(), "latin1.csv", 2, "0xc3", "column 2");
+  }
+
+  @Test
   void headerProblems() throws Exception {
     assertProblem(problems("h.csv", "id,type,value,label\nx,ja3," + A + ",L\n"), "h.csv", 1,
         "disposition");
