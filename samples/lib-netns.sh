@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# The recording bench shared by the sample recording scripts (record.sh, record-libraries.sh):
+# The recording bench shared by the sample recording scripts (record.sh, record-libraries.sh,
+# certs/record.sh, quic/record.sh):
 # a throwaway network namespace with only its own loopback interface, tcpdump inside it, and the
 # teardown. Source it from a bash script that runs with `set -euo pipefail`:
 #

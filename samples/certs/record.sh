@@ -12,37 +12,11 @@
 set -euo pipefail
 
 DIR=$(cd "$(dirname "$0")" && pwd)
-NS="ja3certs-$$-$RANDOM"
-WORK=$(mktemp -d /tmp/ja3certs.XXXXXX)
-TCPDUMP_PID=""
-
-die() {
-  echo "record.sh: $*" >&2
-  exit 1
-}
-
-cleanup() {
-  set +e
-  if ip netns list 2>/dev/null | grep -qw "$NS"; then
-    ip netns pids "$NS" | xargs -r kill 2>/dev/null
-    sleep 0.5
-    ip netns pids "$NS" | xargs -r kill -9 2>/dev/null
-    ip netns del "$NS"
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" -eq 0 ] || die "must run as root (network namespace, tcpdump); got uid $(id -u)"
-for cmd in ip ethtool tcpdump openssl curl ss timeout; do
-  command -v "$cmd" >/dev/null || die "$cmd not installed"
-done
-
-ip netns add "$NS"
-nsx() { ip netns exec "$NS" "$@"; }
-nsx ip link set lo mtu 1500 up
-nsx ethtool -K lo tso off gso off >/dev/null # real segments, not one 64 KB super-segment
+. "$DIR/../lib-netns.sh"
+netns_require_root
+netns_install_missing ip=iproute2 ethtool=ethtool tcpdump=tcpdump openssl=openssl curl=curl \
+  ss=iproute2 timeout=coreutils
+netns_setup ja3certs
 
 # --- certificates -------------------------------------------------------------------------------
 cd "$WORK"
@@ -110,11 +84,7 @@ start() { # port cert key [extra s_server args]
   shift 3
   ip netns exec "$NS" openssl s_server -quiet -www -accept "$port" -cert "$cert" -key "$key" \
     -cipher 'DEFAULT:@SECLEVEL=0' "$@" >"$WORK/s_server.$port.log" 2>&1 &
-  for _ in $(seq 100); do
-    nsx ss -Hltn "sport = :$port" | grep -q . && return 0
-    sleep 0.1
-  done
-  die "s_server on $port not listening: $(cat "$WORK/s_server.$port.log")"
+  netns_wait_port "$port"
 }
 start 4431 selfsigned.pem selfsigned.key
 start 4432 expired.pem expired.key
@@ -127,18 +97,9 @@ capture() { # name command...
   local name=$1
   shift
   echo "recording $name"
-  ip netns exec "$NS" tcpdump -i lo -s 0 -B 65536 -U --immediate-mode -Z root -n -w "$WORK/$name.pcap" \
-    2>"$WORK/$name.tcpdump.log" &
-  TCPDUMP_PID=$!
-  for _ in $(seq 100); do
-    grep -qs "listening on" "$WORK/$name.tcpdump.log" && break
-    sleep 0.1
-  done
+  capture_start "$name" "$WORK/$name.pcap"
   "$@"
-  sleep 0.5
-  kill -INT "$TCPDUMP_PID"
-  wait "$TCPDUMP_PID" || true
-  grep -q '^0 packets dropped by kernel' "$WORK/$name.tcpdump.log" || die "tcpdump for $name lost packets"
+  capture_stop "$name"
 }
 client() { timeout 60 ip netns exec "$NS" "$@" >>"$WORK/client.log" 2>&1 </dev/null || die "client failed: $*: $(tail -5 "$WORK/client.log")"; }
 s_client() { # port servername

@@ -21,42 +21,12 @@ QUIC_DIR=$(cd "$(dirname "$0")" && pwd)
 SAMPLES_DIR=$(dirname "$QUIC_DIR")
 REPO=$(dirname "$SAMPLES_DIR")
 PEER_CP="$REPO/sensor/target/quic-peer/*"
-NS="ja3quic-$$-$RANDOM"
-WORK=""
-TCPDUMP_PID=""
 START_SECONDS=$SECONDS
+. "$SAMPLES_DIR/lib-netns.sh"
 
-die() {
-  echo "record.sh: $*" >&2
-  exit 1
-}
-
-cleanup() {
-  local status=$?
-  set +e
-  if ip netns list 2>/dev/null | grep -qw "$NS"; then
-    ip netns pids "$NS" | xargs -r kill 2>/dev/null
-    for _ in 1 2 3 4 5 6 7 8 9 10; do
-      [ -z "$(ip netns pids "$NS")" ] && break
-      sleep 0.2
-    done
-    ip netns pids "$NS" | xargs -r kill -9 2>/dev/null
-    ip netns del "$NS"
-  fi
-  if [ -n "$WORK" ]; then
-    if [ "$status" -ne 0 ] && [ -n "${KEEP_ON_FAILURE:-}" ]; then
-      echo "record.sh: kept the work directory $WORK" >&2
-    else
-      rm -rf "$WORK"
-    fi
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ "$(id -u)" -eq 0 ] || die "must run as root (network namespace, tcpdump); got uid $(id -u)"
-for cmd in ip tcpdump tshark openssl chromium java timeout; do
-  command -v "$cmd" >/dev/null 2>&1 || die "$cmd not found (Debian: iproute2 tcpdump tshark openssl chromium openjdk-17-jdk-headless)"
+netns_require_root
+for cmd in ip ethtool tcpdump tshark openssl chromium java timeout; do
+  command -v "$cmd" >/dev/null 2>&1 || die "$cmd not found (Debian: iproute2 ethtool tcpdump tshark openssl chromium openjdk-17-jdk-headless)"
 done
 if ! ls "$REPO"/sensor/target/quic-peer/netty-codec-native-quic-*-linux-x86_64.jar >/dev/null 2>&1; then
   echo "fetching the QUIC peer's jars (mvn -pl sensor process-test-resources)"
@@ -64,14 +34,9 @@ if ! ls "$REPO"/sensor/target/quic-peer/netty-codec-native-quic-*-linux-x86_64.j
 fi
 PYTHON=/usr/bin/python3
 
-WORK=$(mktemp -d /tmp/ja3quic.XXXXXX)
+netns_setup ja3quic
 OUT="$WORK/out"
 mkdir -p "$OUT"
-
-ip netns add "$NS"
-nsx() { ip netns exec "$NS" "$@"; }
-nsx ip link set lo mtu 1500 up
-nsx ip -4 addr show dev lo | grep -q 'inet 127.0.0.1/' || die "lo in $NS has no 127.0.0.1"
 
 CERT="$WORK/cert.pem"
 KEY="$WORK/key.pem"
@@ -93,27 +58,6 @@ start_server() { # port [retry]
 start_server $PORT
 start_server $PORT_RETRY retry
 
-capture_start() { # name
-  local log="$WORK/$1.tcpdump.log"
-  ip netns exec "$NS" tcpdump -i lo -s 0 -B 65536 -U --immediate-mode -Z root -n -w "$OUT/$1.pcap" udp 2>"$log" &
-  TCPDUMP_PID=$!
-  for _ in $(seq 100); do
-    grep -qs "listening on" "$log" && return 0
-    kill -0 "$TCPDUMP_PID" 2>/dev/null || die "tcpdump for $1 exited: $(cat "$log")"
-    sleep 0.1
-  done
-  die "tcpdump for $1 not ready after 10 s"
-}
-
-capture_stop() { # name
-  sleep 0.5
-  kill -INT "$TCPDUMP_PID"
-  wait "$TCPDUMP_PID" || die "tcpdump for $1 exited with status $?: $(cat "$WORK/$1.tcpdump.log")"
-  TCPDUMP_PID=""
-  grep -q '^0 packets dropped by kernel' "$WORK/$1.tcpdump.log" \
-    || die "tcpdump for $1 lost packets: $(grep dropped "$WORK/$1.tcpdump.log")"
-}
-
 run_client() { # name command...
   local name=$1
   shift
@@ -128,14 +72,14 @@ SAMPLES=()
 echo "recording netty-quic"
 SAMPLES+=(netty-quic)
 SAMPLE_PORT[netty-quic]=$PORT
-capture_start netty-quic
+capture_start netty-quic "$OUT/netty-quic.pcap" udp
 run_client netty-quic java -cp "$PEER_CP" "$QUIC_DIR/QuicPeer.java" client 127.0.0.1 $PORT 3
 capture_stop netty-quic
 
 echo "recording netty-quic-retry"
 SAMPLES+=(netty-quic-retry)
 SAMPLE_PORT[netty-quic-retry]=$PORT_RETRY
-capture_start netty-quic-retry
+capture_start netty-quic-retry "$OUT/netty-quic-retry.pcap" udp
 run_client netty-quic-retry java -cp "$PEER_CP" "$QUIC_DIR/QuicPeer.java" client 127.0.0.1 $PORT_RETRY 2
 capture_stop netty-quic-retry
 
@@ -150,7 +94,7 @@ CHROMIUM=(chromium --headless --no-sandbox --disable-gpu --no-first-run
 echo "recording chromium-quic"
 SAMPLES+=(chromium-quic)
 SAMPLE_PORT[chromium-quic]=$PORT
-capture_start chromium-quic
+capture_start chromium-quic "$OUT/chromium-quic.pcap" udp
 for run in 1 2; do
   run_client chromium-quic "${CHROMIUM[@]}" --dump-dom "https://localhost:$PORT/"
 done
