@@ -10,9 +10,13 @@
 #
 # Usage: bench/capture-ceiling.sh [-s] [-r "RATE ..."] [-d SECONDS] [-T FLOWS] [-C "CONFIG ..."]
 #                                 [-g CPU] [-c CPUS] [-j JAR] [-x JAVA_OPTS] [-H SAMPLE] [-o DIR]
-#   -s  smoke mode: a few seconds in all (one rate and top speed, 1 s each, three set-ups)
+#   -s  smoke mode: about a minute in all (one rate and top speed, 1 s each, four set-ups)
 #   -r  offered rates, packets/s, and "top" for trafgen's top speed
-#       (default "150000 300000 450000 600000 top")
+#       (default "150000 300000 450000 600000 750000 top"). One trafgen process in its rate-limited
+#       (sendto) mode delivers at most about 325,000 packets/s here, so a rate above -p is split
+#       over several trafgen processes on the generator's CPU, each with flows of its own; the
+#       table shows the rate they delivered (the veth's transmit counter), not the one asked for
+#   -p  most packets/s asked of one rate-limited trafgen process (default 250000)
 #   -d  seconds sent per rate step (default 3)
 #   -T  flows sent at top speed (default 300000, 3 M frames)
 #   -C  set-ups to measure, in this order (default: all of them):
@@ -20,8 +24,12 @@
 #       pcap4j         capture --reader pcap4j --no-db, events to /dev/null
 #       direct         capture --reader direct --no-db (the default reader), events to /dev/null
 #       fanout2        capture --capture-threads 2 --no-db: each capture thread its own pipeline
-#       fanout2-ring   capture --capture-threads 2 --fanout-pipelines workers --no-db: the
-#                      capture threads hand segments to the worker through its queue
+#       fanout2-workers capture --capture-threads 2 --fanout-pipelines workers --no-db: the
+#                      capture threads hand segments to the worker through its queue (called
+#                      fanout2-ring before the ring reader came; that name still works)
+#       ring           capture --reader ring --no-db: the AF_PACKET TPACKET_V3 ring read in place
+#       ring-fanout2   capture --reader ring --no-db --capture-threads 2: two ring sockets in one
+#                      flow-hash fanout group, each capture thread with its own pipeline
 #       db-kafka       capture --reader direct with the shipped database and --output kafka to
 #                      a local test broker (scripts/kafka-dev-broker.sh); where the broker cannot
 #                      be started, db-file: --output file (to bench/out), said in the table
@@ -40,10 +48,11 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-RATES="150000 300000 450000 600000 top"
+RATES="150000 300000 450000 600000 750000 top"
+SLOW_MAX=250000
 STEP_SECONDS=3
 TOP_FLOWS=300000
-CONFIGS="tcpdump pcap4j direct fanout2 fanout2-ring db-kafka"
+CONFIGS="tcpdump pcap4j direct fanout2 fanout2-workers ring ring-fanout2 db-kafka"
 GEN_CPU=0
 SENSOR_CPUS=""
 JAR="$ROOT/sensor/target/ja3sensor.jar"
@@ -52,11 +61,12 @@ SAMPLE="$ROOT/samples/curl-tls13.pcap"
 OUT="$ROOT/bench/out/capture-ceiling"
 WARM_PPS=100000
 WARM_SECONDS=3
-while getopts "sr:d:T:C:g:c:j:x:H:o:h" opt; do
+while getopts "sr:p:d:T:C:g:c:j:x:H:o:h" opt; do
   case "$opt" in
-    s) RATES="200000 top"; STEP_SECONDS=1; TOP_FLOWS=50000; CONFIGS="tcpdump direct fanout2"
-       WARM_SECONDS=1 ;;
+    s) RATES="200000 top"; STEP_SECONDS=1; TOP_FLOWS=50000
+       CONFIGS="tcpdump direct ring ring-fanout2"; WARM_SECONDS=1 ;;
     r) RATES="$OPTARG" ;;
+    p) SLOW_MAX="$OPTARG" ;;
     d) STEP_SECONDS="$OPTARG" ;;
     T) TOP_FLOWS="$OPTARG" ;;
     C) CONFIGS="$OPTARG" ;;
@@ -66,7 +76,7 @@ while getopts "sr:d:T:C:g:c:j:x:H:o:h" opt; do
     x) JAVA_OPTS="$OPTARG" ;;
     H) SAMPLE="$OPTARG" ;;
     o) OUT="$OPTARG" ;;
-    *) sed -n '2,40p' "$0"; exit 2 ;;
+    *) sed -n '2,48p' "$0"; exit 2 ;;
   esac
 done
 [ "$(id -u)" = 0 ] || { echo "capture-ceiling: needs root (network namespaces)" >&2; exit 1; }
@@ -125,6 +135,12 @@ done
 CFG="$OUT/flows.cfg"
 read -r HELLO_BYTES FLOW_BYTES < <(python3 "$HERE/trafgen-flows.py" "$SAMPLE" "$CFG")
 FLOW_FRAMES=10
+# The configuration of trafgen process I (0 for a single one): flows of its own (see -r).
+cfg_for() {  # cfg_for I
+  if [ "$1" = 0 ]; then echo "$CFG"; return; fi
+  [ -f "$OUT/flows-$1.cfg" ] || python3 "$HERE/trafgen-flows.py" "$SAMPLE" "$OUT/flows-$1.cfg" "$1" >/dev/null
+  echo "$OUT/flows-$1.cfg"
+}
 
 # A process that stays in the generator's namespace: its /proc/PID/net/dev shows the veth's
 # counters without entering the namespace.
@@ -135,27 +151,38 @@ tx_packets() {
   awk -v i="$IF_GEN:" '{sub(/:/, ": ")} $1 == i {print $11}' /proc/"$SLEEPER"/net/dev
 }
 
-# trafgen pinned to one core, one process (-P 1), frames = 10 x flows so that every flow is whole.
-# The sending time is taken from the veth's transmit counter (first frame to last, polled every
-# 10 ms), not from trafgen's start, which spends a moment setting up its ring.
-# Prints "frames_sent seconds".
+# trafgen pinned to one core, one process (-P 1) each, frames = 10 x flows so that every flow is
+# whole. A rate above SLOW_MAX is split over several processes (see -r), each sending its share
+# of the flows at its share of the rate. The sending time is taken from the veth's transmit
+# counter (first frame to last, polled every 10 ms), not from trafgen's start, which spends a
+# moment setting up its ring. Prints "frames_sent seconds".
 gen() {  # gen FLOWS [RATE_PPS]
-  local frames=$(($1 * FLOW_FRAMES)) rate=() base n tg t_first="" t_last
-  [ -n "${2:-}" ] && rate=(-b "${2}pps")
+  local frames=$(($1 * FLOW_FRAMES)) k=1 i f base n tgs=() t_first="" t_last alive rate=()
+  if [ -n "${2:-}" ]; then
+    k=$(( ($2 + SLOW_MAX - 1) / SLOW_MAX ))
+    rate=(-b "$(($2 / k))pps")
+  fi
   base=$(tx_packets)
-  ip netns exec "$NS_GEN" taskset -c "$GEN_CPU" trafgen -i "$CFG" -o "$IF_GEN" -P 1 -n "$frames" \
-    -Q "${rate[@]}" >"$OUT/trafgen.last" 2>&1 &
-  tg=$!
+  for i in $(seq 0 $((k - 1))); do
+    f=$(($1 / k)); [ "$i" = 0 ] && f=$((f + $1 % k))
+    ip netns exec "$NS_GEN" taskset -c "$GEN_CPU" trafgen -i "$(cfg_for "$i")" -o "$IF_GEN" -P 1 \
+      -n $((f * FLOW_FRAMES)) -Q "${rate[@]}" >"$OUT/trafgen.$i.last" 2>&1 &
+    tgs+=($!)
+  done
   while :; do
     n=$(tx_packets)
     [ -z "$t_first" ] && [ "$n" -gt "$base" ] && t_first=$EPOCHREALTIME
-    if [ "$n" -ge $((base + frames)) ] || ! kill -0 "$tg" 2>/dev/null; then
+    alive=0
+    for i in "${tgs[@]}"; do kill -0 "$i" 2>/dev/null && alive=1; done
+    if [ "$n" -ge $((base + frames)) ] || [ "$alive" = 0 ]; then
       t_last=$EPOCHREALTIME
       break
     fi
     sleep 0.01
   done
-  wait "$tg" || { cat "$OUT/trafgen.last" >&2; return 1; }
+  for i in "${!tgs[@]}"; do
+    wait "${tgs[$i]}" || { cat "$OUT/trafgen.$i.last" >&2; return 1; }
+  done
   n=$(tx_packets)
   echo "$((n - base)) $(awk -v a="${t_first:-$t_last}" -v b="$t_last" 'BEGIN {s = b - a; if (s < 0.001) s = 0.001; printf "%.3f", s}')"
 }
@@ -228,7 +255,7 @@ start_broker() {
 }
 
 echo "traffic: new IPv4 flow per ClientHello ($HELLO_BYTES bytes, from $(basename "$SAMPLE")) + 9 x 1400-byte frames; $FLOW_BYTES bytes/flow on the wire (no FCS)"
-echo "generator: trafgen -P 1 on CPU $GEN_CPU; sensor/tcpdump on CPU(s) $SENSOR_CPUS; $NCPU cores; $(java -version 2>&1 | head -1)"
+echo "generator: trafgen -P 1 on CPU $GEN_CPU (a rate above $SLOW_MAX pps: several such processes); sensor/tcpdump on CPU(s) $SENSOR_CPUS; $NCPU cores; $(java -version 2>&1 | head -1)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); steps of ${STEP_SECONDS} s, top speed $TOP_FLOWS flows"
 echo
 echo "| set-up | offered pps | offered Gbit/s | received | backlog dropped | kernel dropped | queue dropped | handshakes / sent | lossless | CPU % of a core: capture threads, workers, whole process |"
@@ -304,7 +331,10 @@ for setup in $CONFIGS; do
     pcap4j) run_sensor pcap4j --reader pcap4j --no-db ;;
     direct) run_sensor direct --reader direct --no-db ;;
     fanout2) run_sensor fanout2 --reader direct --no-db --capture-threads 2 ;;
-    fanout2-ring) run_sensor fanout2-ring --reader direct --no-db --capture-threads 2 --fanout-pipelines workers ;;
+    fanout2-workers|fanout2-ring)
+      run_sensor "$setup" --reader direct --no-db --capture-threads 2 --fanout-pipelines workers ;;
+    ring) run_sensor ring --reader ring --no-db ;;
+    ring-fanout2) run_sensor ring-fanout2 --reader ring --no-db --capture-threads 2 ;;
     db-kafka)
       if start_broker; then
         run_sensor db-kafka --reader direct --output kafka --kafka-bootstrap 127.0.0.1:19092 \

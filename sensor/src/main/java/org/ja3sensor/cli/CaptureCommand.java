@@ -25,7 +25,9 @@ import org.ja3sensor.sink.FileSink;
 import org.ja3sensor.sink.SerializedSink;
 import org.ja3sensor.source.LiveCaptureException;
 import org.ja3sensor.source.LiveCaptureSource;
+import org.ja3sensor.source.LiveSource;
 import org.ja3sensor.source.PacketFanout;
+import org.ja3sensor.source.RingCaptureSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,14 +106,16 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
 
   @Option(
       names = "--reader",
-      paramLabel = "pcap4j|direct",
+      paramLabel = "pcap4j|direct|ring",
       defaultValue = "direct",
       description =
-          "How frames are read from libpcap: direct (default: one direct JNA call of"
+          "How frames are read: direct (default: one direct JNA call of libpcap's"
               + " pcap_next_ex per frame into a reused buffer; pcap4j still opens, filters, counts"
-              + " and stops the capture; falls back to pcap4j with a warning where it cannot) or"
-              + " pcap4j (its raw packet loop: about twice the CPU per frame, see"
-              + " docs/performance.md).")
+              + " and stops the capture; falls back to pcap4j with a warning where it cannot),"
+              + " pcap4j (its raw packet loop: about twice the CPU per frame) or ring (Linux,"
+              + " Ethernet interfaces: the sensor's own AF_PACKET socket whose TPACKET_V3 ring of"
+              + " --buffer-size is read in place, no native call per frame; libpcap only compiles"
+              + " the filter). See docs/performance.md.")
   String reader;
 
   @Option(
@@ -275,10 +279,10 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     LiveCaptureSource.Settings settings =
         new LiveCaptureSource.Settings(
             snaplen, (int) bufferSize, promisc, bpf, 100, reader.equals("direct"));
-    List<LiveCaptureSource> sources = new ArrayList<>();
+    List<LiveSource> sources = new ArrayList<>();
     try {
       for (int i = 0; i < interfaces.size(); i++) {
-        LiveCaptureSource s = new LiveCaptureSource(interfaces.get(i), i, settings, warn);
+        LiveSource s = newSource(interfaces.get(i), i, settings, warn);
         s.open(); // missing interface, privileges, bad filter: reported here, before any thread
         sources.add(s);
       }
@@ -349,7 +353,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     livePublisher = publisher;
     liveRunner = runner;
 
-    for (LiveCaptureSource s : sources.subList(0, interfaces.size())) {
+    for (LiveSource s : sources.subList(0, interfaces.size())) {
       warn.accept(
           "capturing on "
               + s.name()
@@ -369,7 +373,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
               + reader
               + ")");
     }
-    for (LiveCaptureSource s : sources.subList(0, interfaces.size())) {
+    for (LiveSource s : sources.subList(0, interfaces.size())) {
       if (!LinkType.isDecoded(s.linkType())) {
         warn.accept("interface \"" + s.name() + "\": link type " + LinkType.describe(s.linkType())
             + " is not decoded: its packets are skipped (counted as linktype_unsupported)");
@@ -446,12 +450,12 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
    * position still names its interface for the first ones. Where the first handle cannot join,
    * the interface keeps one handle and a warning says why.
    */
-  private List<LiveCaptureSource> fanoutHandles(
-      List<LiveCaptureSource> firsts, LiveCaptureSource.Settings settings, Consumer<String> warn,
+  private List<LiveSource> fanoutHandles(
+      List<LiveSource> firsts, LiveCaptureSource.Settings settings, Consumer<String> warn,
       boolean defrag)
       throws LiveCaptureException {
     PacketFanout.Mode mode = PacketFanout.Mode.parse(fanoutMode);
-    List<LiveCaptureSource> extra = new ArrayList<>();
+    List<LiveSource> extra = new ArrayList<>();
     try {
       for (int i = 0; i < firsts.size(); i++) {
         String name = interfaces.get(i);
@@ -464,7 +468,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
           continue;
         }
         for (int k = 1; k < captureThreads; k++) {
-          LiveCaptureSource s = new LiveCaptureSource(name, i, settings, warn);
+          LiveSource s = newSource(name, i, settings, warn);
           s.open();
           extra.add(s);
           s.joinFanout(group, mode, defrag);
@@ -495,8 +499,16 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         && PacketFanout.Mode.parse(fanoutMode) == PacketFanout.Mode.HASH;
   }
 
-  private static void closeAll(List<LiveCaptureSource> sources) {
-    for (LiveCaptureSource s : sources) {
+  /** A source of the chosen --reader for interface {@code name}, number {@code i}. */
+  private LiveSource newSource(
+      String name, int i, LiveCaptureSource.Settings settings, Consumer<String> warn) {
+    return reader.equals("ring")
+        ? new RingCaptureSource(name, i, settings, warn)
+        : new LiveCaptureSource(name, i, settings, warn);
+  }
+
+  private static void closeAll(List<LiveSource> sources) {
+    for (LiveSource s : sources) {
       s.close();
     }
   }
@@ -620,9 +632,13 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    if (!reader.equals("pcap4j") && !reader.equals("direct")) {
+    if (!reader.equals("pcap4j") && !reader.equals("direct") && !reader.equals("ring")) {
       throw new ParameterException(
-          spec.commandLine(), "--reader must be pcap4j or direct, got " + reader);
+          spec.commandLine(), "--reader must be pcap4j, direct or ring, got " + reader);
+    }
+    if (reader.equals("ring") && !System.getProperty("os.name", "").startsWith("Linux")) {
+      throw new ParameterException(spec.commandLine(),
+          "--reader ring is Linux only (AF_PACKET sockets); use --reader direct");
     }
     if (snaplen < 64 || snaplen > 262_144) {
       throw new ParameterException(

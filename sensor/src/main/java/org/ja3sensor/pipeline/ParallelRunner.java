@@ -15,7 +15,7 @@ import org.ja3sensor.decode.PacketDecoder;
 import org.ja3sensor.event.EmitterThread;
 import org.ja3sensor.event.EventListener;
 import org.ja3sensor.event.TlsEvent;
-import org.ja3sensor.source.LiveCaptureSource;
+import org.ja3sensor.source.LiveSource;
 import org.ja3sensor.source.PacketHandler;
 import org.ja3sensor.source.PacketSource;
 
@@ -237,7 +237,7 @@ public final class ParallelRunner {
 
   /**
    * Local pipelines evict idle flows on their capture thread, which on a silent interface sits in
-   * libpcap's read: once an expiry is overdue, wake it ({@link LiveCaptureSource#wake}).
+   * libpcap's read: once an expiry is overdue, wake it ({@link LiveSource#wake}).
    */
   private void wakeIdleCaptures() {
     long interval = settings.expireIntervalMillis() * 1_000_000L;
@@ -249,7 +249,7 @@ public final class ParallelRunner {
       }
       long now = System.nanoTime();
       for (Capture c : captures) {
-        if (now - c.nextExpire > interval / 2 && c.source instanceof LiveCaptureSource live) {
+        if (now - c.nextExpire > interval / 2 && c.source instanceof LiveSource live) {
           live.wake();
         }
       }
@@ -573,7 +573,7 @@ public final class ParallelRunner {
     for (Capture c : captures) {
       c.counters.addTo(t.counters);
       t.tcpSegments += c.segments;
-      if (c.source instanceof LiveCaptureSource live) {
+      if (c.source instanceof LiveSource live) {
         live.refreshStats();
       }
       long[] mine = t.dropsByInterface.computeIfAbsent(c.source.name(), n -> new long[3]);

@@ -31,7 +31,7 @@ import org.pcap4j.core.RawPacketListener;
  * <p>A capture that fails while running (interface went down, removed and re-created) is reported
  * through the warning callback and reopened once a second until {@link #stop()} is called.
  */
-public final class LiveCaptureSource implements PacketSource {
+public final class LiveCaptureSource implements LiveSource {
 
   /**
    * The capture's default BPF filter: TLS over TCP and QUIC over UDP (HTTP/3 hellos travel in UDP
@@ -132,6 +132,7 @@ public final class LiveCaptureSource implements PacketSource {
    * Opens the interface and installs the filter. Called before {@link #run} so that a missing
    * interface, missing privileges or a bad filter are reported before any thread starts.
    */
+  @Override
   public void open() throws LiveCaptureException {
     PcapHandle h;
     try {
@@ -244,6 +245,7 @@ public final class LiveCaptureSource implements PacketSource {
    * @return the group joined
    * @throws UnsupportedOperationException with a one-line reason when fanout is unavailable
    */
+  @Override
   public int joinFanout(int group, PacketFanout.Mode mode, boolean defrag) {
     PcapHandle h = handle;
     if (h == null) {
@@ -256,15 +258,18 @@ public final class LiveCaptureSource implements PacketSource {
   }
 
   /** libpcap LINKTYPE_* of the open interface. */
+  @Override
   public int linkType() {
     return linkType;
   }
 
   /** True when the kernel delivers nanosecond timestamps (else microseconds). */
+  @Override
   public boolean nanosecondTimestamps() {
     return nanosecondTimestamps;
   }
 
+  @Override
   public int ifIndex() {
     return ifIndex;
   }
@@ -490,6 +495,7 @@ public final class LiveCaptureSource implements PacketSource {
    * once, then go on reading; any thread. libpcap's read timeout does not do it on a silent
    * interface (with TPACKET_V3 an empty block is never handed over, and libpcap waits for one).
    */
+  @Override
   public void wake() {
     PcapHandle h = handle;
     if (h != null && !stopRequested) {
@@ -505,6 +511,7 @@ public final class LiveCaptureSource implements PacketSource {
    * Reads libpcap's counters (kernel drops, interface drops) into {@link #stats()}. Callable from
    * any thread while the capture runs.
    */
+  @Override
   public synchronized void refreshStats() {
     PcapHandle h = handle;
     if (h == null || !h.isOpen()) {

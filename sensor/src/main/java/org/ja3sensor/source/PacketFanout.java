@@ -103,11 +103,27 @@ public final class PacketFanout {
     if (!Platform.isLinux()) {
       throw new UnsupportedOperationException("PACKET_FANOUT is Linux only");
     }
+    int fd;
     try {
-      int fd = Pcap.pcap_fileno(pcapT(handle));
-      if (fd < 0) {
-        throw new UnsupportedOperationException("the handle has no socket (pcap_fileno " + fd + ")");
-      }
+      fd = Pcap.pcap_fileno(pcapT(handle));
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      throw new UnsupportedOperationException("libpcap not callable: " + e, e);
+    }
+    if (fd < 0) {
+      throw new UnsupportedOperationException("the handle has no socket (pcap_fileno " + fd + ")");
+    }
+    return joinSocket(fd, group, mode, defrag);
+  }
+
+  /**
+   * {@link #join(PcapHandle, int, Mode, boolean)} for a packet socket's file descriptor (the ring
+   * reader's own socket, {@link RingCaptureSource}); the socket must be bound to its interface.
+   */
+  static int joinSocket(int fd, int group, Mode mode, boolean defrag) {
+    if (!Platform.isLinux()) {
+      throw new UnsupportedOperationException("PACKET_FANOUT is Linux only");
+    }
+    try {
       int type = mode.value | (defrag ? FLAG_DEFRAG : 0);
       int value = group < 0
           ? ((type | FLAG_UNIQUEID) << 16)
@@ -123,7 +139,7 @@ public final class PacketFanout {
       throw new UnsupportedOperationException(
           "setsockopt(PACKET_FANOUT) failed: errno " + e.getErrorCode(), e);
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-      throw new UnsupportedOperationException("libc or libpcap not callable: " + e, e);
+      throw new UnsupportedOperationException("libc not callable: " + e, e);
     }
   }
 

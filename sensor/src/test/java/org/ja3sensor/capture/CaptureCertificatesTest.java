@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.ja3sensor.cli.CliRun;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the host end of the veth while tcpdump records the same traffic. The events of {@code capture}
  * must be those of {@code read} on tcpdump's file, certificate fields and policy flags included
  * (validity is judged at capture time, which both see alike), and carry what openssl says of the
- * certificate.
+ * certificate. Run with the default reader and with {@code --reader ring}.
  */
 class CaptureCertificatesTest {
   static final int PORT = 4443;
@@ -33,8 +32,9 @@ class CaptureCertificatesTest {
 
   @TempDir Path dir;
 
-  @Test
-  void captureAndReadOfTheSameTrafficGiveTheSameCertificateFields() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "--reader {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"direct", "ring"})
+  void captureAndReadOfTheSameTrafficGiveTheSameCertificateFields(String reader) throws Exception {
     NetNs.assumeRootAnd("ip", "openssl", "curl", "tcpdump");
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
@@ -73,7 +73,7 @@ class CaptureCertificatesTest {
         try (SensorProcess sensor =
             SensorProcess.start(
                 dir, null, "capture", "-i", net.hostIf, "--sensor-name", "certs",
-                "--stats-interval", "0")) {
+                "--stats-interval", "0", "--reader", reader)) {
           sensor.awaitStderr("worker(s)", 30_000);
           CaptureTlsTest.awaitFile(dir.resolve("tcpdump.log"), "listening on", 10_000);
           String resolve = NAME + ":" + PORT + ":" + net.nsIp;

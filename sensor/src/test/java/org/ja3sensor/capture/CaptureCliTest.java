@@ -24,20 +24,23 @@ class CaptureCliTest {
     return b.toString();
   }
 
-  @Test
-  void missingInterfaceIsOneLineAndExitOne() {
+  @org.junit.jupiter.params.ParameterizedTest(name = "--reader {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"direct", "ring"})
+  void missingInterfaceIsOneLineAndExitOne(String reader) {
     NetNs.assumeRootAnd();
-    CliRun r = CliRun.run("capture", "-i", "j3nosuch0");
+    CliRun r = CliRun.run("capture", "-i", "j3nosuch0", "--reader", reader);
     assertEquals(1, r.exitCode, r.toString());
     String lines = ourLines(r.err);
     assertEquals(1, lines.lines().count(), lines);
     assertTrue(lines.startsWith("ja3sensor: interface \"j3nosuch0\": no such device"), lines);
   }
 
-  @Test
-  void badFilterIsOneLineAndExitTwo() {
+  @org.junit.jupiter.params.ParameterizedTest(name = "--reader {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"direct", "ring"})
+  void badFilterIsOneLineAndExitTwo(String reader) {
     NetNs.assumeRootAnd();
-    CliRun r = CliRun.run("capture", "-i", "lo", "--bpf", "tcp and port nonsense");
+    CliRun r =
+        CliRun.run("capture", "-i", "lo", "--bpf", "tcp and port nonsense", "--reader", reader);
     assertEquals(2, r.exitCode, r.toString());
     String lines = ourLines(r.err);
     assertEquals(1, lines.lines().count(), lines);
@@ -51,10 +54,26 @@ class CaptureCliTest {
     CliRun r = CliRun.run("capture", "-i", "lo", "--buffer-size", "lots");
     assertEquals(2, r.exitCode, r.toString());
     assertTrue(r.err.contains("--buffer-size"), r.err);
+    r = CliRun.run("capture", "-i", "lo", "--reader", "mmap");
+    assertEquals(2, r.exitCode, r.toString());
+    assertTrue(r.err.contains("--reader must be pcap4j, direct or ring, got mmap"), r.err);
   }
 
+  /** The ring reader reads one Ethernet interface: "any" (Linux cooked) is refused, one line. */
   @Test
-  void withoutCapabilitiesItSaysWhichOnesAreNeeded() throws Exception {
+  void ringReaderRefusesTheAnyDevice() {
+    NetNs.assumeRootAnd();
+    CliRun r = CliRun.run("capture", "-i", "any", "--reader", "ring");
+    assertEquals(1, r.exitCode, r.toString());
+    String lines = ourLines(r.err);
+    assertEquals(1, lines.lines().count(), lines);
+    assertTrue(lines.startsWith("ja3sensor: interface \"any\": --reader ring captures one named"
+        + " Ethernet interface"), lines);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "--reader {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"direct", "ring"})
+  void withoutCapabilitiesItSaysWhichOnesAreNeeded(String reader) throws Exception {
     NetNs.assumeRootAnd("setpriv");
     // Root without CAP_NET_RAW/CAP_NET_ADMIN in its bounding set: what an unprivileged user gets.
     Path out = dir.resolve("out");
@@ -64,7 +83,7 @@ class CaptureCliTest {
                 "setpriv", "--bounding-set", "-net_raw,-net_admin", "--inh-caps", "-all", "--",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                "org.ja3sensor.cli.Main", "capture", "-i", "lo")
+                "org.ja3sensor.cli.Main", "capture", "-i", "lo", "--reader", reader)
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
             .start();

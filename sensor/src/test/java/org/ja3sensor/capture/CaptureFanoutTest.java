@@ -23,22 +23,25 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Two ways: each capture thread with its own pipeline ({@code --fanout-pipelines local}, the
  * default: only the kernel's symmetric flow hash brings both directions together, and the kernel
  * reassembles the IPv4 fragments before hashing, so the sensor sees one frame per datagram), and
- * every segment handed to the workers through their queues ({@code workers}).
+ * every segment handed to the workers through their queues ({@code workers}). The local way runs
+ * with the default reader and with {@code --reader ring} (its own sockets in the group).
  */
 class CaptureFanoutTest {
   @TempDir Path dir;
 
-  @Test
-  void twoHandlesEachWithItsOwnPipelineGiveTheEventsThatReadGives() throws Exception {
-    replayThroughFanout("local");
+  @org.junit.jupiter.params.ParameterizedTest(name = "--reader {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"direct", "ring"})
+  void twoHandlesEachWithItsOwnPipelineGiveTheEventsThatReadGives(String reader)
+      throws Exception {
+    replayThroughFanout("local", reader);
   }
 
   @Test
   void twoHandlesFeedingTheWorkersGiveTheEventsThatReadGives() throws Exception {
-    replayThroughFanout("workers");
+    replayThroughFanout("workers", "direct");
   }
 
-  private void replayThroughFanout(String pipelines) throws Exception {
+  private void replayThroughFanout(String pipelines, String reader) throws Exception {
     String mode = "hash";
     boolean local = pipelines.equals("local");
     NetNs.assumeRootAnd("ip", "tcpreplay", "mergecap", "tcpdump");
@@ -67,7 +70,7 @@ class CaptureFanoutTest {
     try (NetNs net = NetNs.pair();
         SensorProcess sensor = SensorProcess.start(dir, net.ns, "capture", "-i", net.hostIf,
             "--stats-interval", "0", "--capture-threads", "2", "--fanout-mode", mode,
-            "--fanout-pipelines", pipelines, "--workers", "2")) {
+            "--fanout-pipelines", pipelines, "--workers", "2", "--reader", reader)) {
       sensor.awaitStderr("worker(s)", 30_000);
       assertTrue(sensor.stderr().contains(
           "\"" + net.hostIf + "\": 2 capture threads in PACKET_FANOUT group "), sensor.stderr());
@@ -95,8 +98,9 @@ class CaptureFanoutTest {
    * then sits in libpcap's read, is woken. The client side of a handshake alone (no ServerHello)
    * gives its event only at the idle timeout (1 s here) or at the end; it must come before the end.
    */
-  @Test
-  void localPipelinesEvictIdleFlowsOnASilentInterface() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "--reader {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"direct", "ring"})
+  void localPipelinesEvictIdleFlowsOnASilentInterface(String reader) throws Exception {
     NetNs.assumeRootAnd("ip", "tcpreplay", "tcpdump");
     Path sample = Path.of(System.getProperty("ja3sensor.repoRoot", "."))
         .resolve("samples/curl-tls13.pcap").normalize();
@@ -104,7 +108,8 @@ class CaptureFanoutTest {
     NetNs.run("tcpdump", "-r", sample.toString(), "-w", clientOnly.toString(), "tcp dst port 443");
     try (NetNs net = NetNs.pair();
         SensorProcess sensor = SensorProcess.start(dir, net.ns, "capture", "-i", net.hostIf,
-            "--stats-interval", "0", "--capture-threads", "2", "--idle-timeout", "1")) {
+            "--stats-interval", "0", "--capture-threads", "2", "--idle-timeout", "1",
+            "--reader", reader)) {
       sensor.awaitStderr("each with its own pipeline", 30_000);
       sensor.awaitStderr("worker(s)", 30_000);
       NetNs.runOut(NetNs.inNs(net.ns2, "tcpreplay", "-i", net.nsIf, "--pps=1000",

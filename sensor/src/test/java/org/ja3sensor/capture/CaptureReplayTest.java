@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Compared: every field except those that describe the run rather than the handshake: {@code
  * @timestamp} (replayed frames get new capture times), {@code log.file.path} versus {@code
  * observer.*}, and {@code ja3sensor.trigger} (the file's real time gaps make {@code read} evict
- * idle flows that the compressed replay still holds at shutdown).
+ * idle flows that the compressed replay still holds at shutdown). Run with each reader ({@code
+ * --reader pcap4j}, {@code direct} and {@code ring}).
  */
 class CaptureReplayTest {
   static final int PPS = 5000;
@@ -49,7 +50,7 @@ class CaptureReplayTest {
   }
 
   @org.junit.jupiter.params.ParameterizedTest(name = "--reader {0}")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"pcap4j", "direct"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"pcap4j", "direct", "ring"})
   void replayedCaptureGivesTheEventsThatReadGives(String reader) throws Exception {
     NetNs.assumeRootAnd("ip", "tcpreplay", "mergecap");
     Path corpus = corpusDir();
