@@ -310,43 +310,10 @@ public final class RingCaptureSource implements LiveSource {
       }
       ring = null;
     }
-    String lastError = null;
-    while (!stopRequested) {
-      sleepUnlessStopped(REOPEN_DELAY_MILLIS);
-      if (stopRequested) {
-        return;
-      }
-      try {
-        open();
-        if (fanoutGroup >= 0) {
-          try {
-            PacketFanout.joinSocket(ring.fd(), fanoutGroup, fanoutMode, fanoutDefrag);
-          } catch (UnsupportedOperationException e) {
-            warnings.accept("interface \"" + device + "\": reopened socket could not rejoin"
-                + " fanout group " + fanoutGroup + " (" + e.getMessage() + ")");
-          }
-        }
-        warnings.accept("interface \"" + device + "\": capture reopened");
-        return;
-      } catch (LiveCaptureException e) {
-        if (!e.getMessage().equals(lastError)) {
-          warnings.accept(e.getMessage());
-          lastError = e.getMessage();
-        }
-      }
-    }
-  }
-
-  private void sleepUnlessStopped(long millis) {
-    long end = System.nanoTime() + millis * 1_000_000L;
-    while (!stopRequested && System.nanoTime() < end) {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    ReopenLoop.run(device, "socket", REOPEN_DELAY_MILLIS, () -> stopRequested, this::open,
+        fanoutGroup < 0 ? null
+            : () -> PacketFanout.joinSocket(ring.fd(), fanoutGroup, fanoutMode, fanoutDefrag),
+        String.valueOf(fanoutGroup), warnings);
   }
 
   @Override
