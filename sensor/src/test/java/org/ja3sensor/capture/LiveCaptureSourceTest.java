@@ -124,14 +124,7 @@ class LiveCaptureSourceTest {
           new LiveCaptureSource.Settings(65_535, 4 << 20, false, "tcp", 300), m -> {});
       src.open();
       List<Long> seen = Collections.synchronizedList(new ArrayList<>());
-      Thread t = new Thread(() -> {
-        try {
-          src.run((lt, ts, buf, off, cap, orig, ifx) -> seen.add(ts));
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
-      t.start();
+      Thread t = collectTimestamps(src, seen);
       Thread.sleep(200);
       net.exec("bash", "-c", "for p in 1 2 3; do (exec 3<>/dev/tcp/" + net.hostIp
           + "/4300$p) 2>/dev/null; done; true");
@@ -267,14 +260,7 @@ class LiveCaptureSourceTest {
       src.open();
       net.exec("tcpreplay", "-i", net.nsIf, "--pps=20000", pcap.toString());
       List<Long> seen = Collections.synchronizedList(new ArrayList<>());
-      Thread t = new Thread(() -> {
-        try {
-          src.run((lt, ts, buf, off, cap, orig, ifx) -> seen.add(ts));
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
-      t.start();
+      Thread t = collectTimestamps(src, seen);
       Thread.sleep(500);
       src.stop();
       t.join(5000);
@@ -350,5 +336,18 @@ class LiveCaptureSourceTest {
     assertEquals(LiveCaptureException.Reason.BAD_FILTER, e.reason());
     assertTrue(e.getMessage().startsWith("--bpf \"tcp port\": libpcap rejected"), e.getMessage());
     assertTrue(e.getMessage().contains("syntax error"), e.getMessage());
+  }
+
+  /** Runs {@code src} on a new thread that adds each frame's timestamp to {@code seen}. */
+  private static Thread collectTimestamps(LiveSource src, List<Long> seen) {
+    Thread t = new Thread(() -> {
+      try {
+        src.run((lt, ts, buf, off, cap, orig, ifx) -> seen.add(ts));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    t.start();
+    return t;
   }
 }
