@@ -1,12 +1,11 @@
 package org.ja3sensor.capture;
 
+import static org.ja3sensor.capture.LiveTools.runClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,28 +60,22 @@ class CaptureCertificatesTest {
               .start();
       Path pcap = dir.resolve("tcpdump.pcap");
       Process tcpdump =
-          new ProcessBuilder(
-                  "tcpdump", "-i", net.hostIf, "--immediate-mode", "-U", "-s", "0", "-n", "-w",
-                  pcap.toString(), "tcp")
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("tcpdump.log").toFile())
-              .start();
+          LiveTools.startTcpdump(net.hostIf, pcap, "tcp", dir.resolve("tcpdump.log"));
       try {
-        CaptureTlsTest.awaitListening(net.nsIp, PORT);
+        LiveTools.awaitListening(net.nsIp, PORT);
         List<JsonNode> live;
         try (SensorProcess sensor =
             SensorProcess.start(
                 dir, null, "capture", "-i", net.hostIf, "--sensor-name", "certs",
                 "--stats-interval", "0", "--reader", reader)) {
           sensor.awaitStderr("worker(s)", 30_000);
-          CaptureTlsTest.awaitFile(dir.resolve("tcpdump.log"), "listening on", 10_000);
           String resolve = NAME + ":" + PORT + ":" + net.nsIp;
           String url = "https://" + NAME + ":" + PORT + "/";
-          client(List.of("curl", "-sk", "-o", "/dev/null", "--max-time", "10", "--tlsv1.2",
+          runClient(List.of("curl", "-sk", "-o", "/dev/null", "--max-time", "10", "--tlsv1.2",
               "--tls-max", "1.2", "--ciphers", "DEFAULT:@SECLEVEL=0", "--resolve", resolve, url));
-          client(List.of("openssl", "s_client", "-connect", net.nsIp + ":" + PORT, "-tls1_2",
+          runClient(List.of("openssl", "s_client", "-connect", net.nsIp + ":" + PORT, "-tls1_2",
               "-servername", "other.live.test", "-cipher", "DEFAULT:@SECLEVEL=0"));
-          client(List.of("curl", "-sk", "-o", "/dev/null", "--max-time", "10", "--tlsv1.3",
+          runClient(List.of("curl", "-sk", "-o", "/dev/null", "--max-time", "10", "--tlsv1.3",
               "--resolve", resolve, url));
           Thread.sleep(500); // the last FIN/ACKs reach the sensor
           long[] exit = sensor.terminate(15_000);
@@ -132,17 +125,6 @@ class CaptureCertificatesTest {
         server.destroyForcibly();
       }
     }
-  }
-
-  private static void client(List<String> cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    p.getOutputStream().close(); // s_client: end of input closes the connection
-    if (!p.waitFor(20, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("client did not finish: " + cmd);
-    }
-    assertEquals(0, p.exitValue(), "client failed: " + cmd);
   }
 
   private static Set<String> certificateFlags(JsonNode e) {

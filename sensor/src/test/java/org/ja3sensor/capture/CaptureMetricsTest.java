@@ -1,5 +1,6 @@
 package org.ja3sensor.capture;
 
+import static org.ja3sensor.capture.LiveTools.runClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.ja3sensor.metrics.Exposition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +43,7 @@ class CaptureMetricsTest {
             Integer.toString(TLS_PORT), "-cert", cert.toString(), "-key", key.toString(), "-www",
             "-quiet")).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start());
-        CaptureTlsTest.awaitListening(n.nsIp, TLS_PORT);
+        LiveTools.awaitListening(n.nsIp, TLS_PORT);
       }
       int port = freePort();
       try (SensorProcess sensor = SensorProcess.start(dir, null, "capture", "-i", a.hostIf, "-i",
@@ -129,16 +129,5 @@ class CaptureMetricsTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
-  }
-
-  private static void runClient(List<String> cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    p.getOutputStream().close(); // s_client: end of input closes the connection
-    if (!p.waitFor(20, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("client did not finish: " + cmd);
-    }
-    assertEquals(0, p.exitValue(), "client failed: " + cmd);
   }
 }

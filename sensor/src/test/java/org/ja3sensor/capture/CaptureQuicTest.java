@@ -76,23 +76,16 @@ class CaptureQuicTest {
             .redirectOutput(log.toFile()).start());
       }
       for (int port : new int[] {PORT, PORT_RETRY}) {
-        CaptureTlsTest.awaitFile(dir.resolve("server-" + port + ".log"), "listening", 60_000);
+        LiveTools.awaitFile(dir.resolve("server-" + port + ".log"), "listening", 60_000);
       }
 
       Path pcap = dir.resolve("tcpdump.pcap");
-      tcpdump =
-          new ProcessBuilder(
-                  "tcpdump", "-i", net.hostIf, "--immediate-mode", "-U", "-s", "0", "-n", "-w",
-                  pcap.toString(), "udp")
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("tcpdump.log").toFile())
-              .start();
+      tcpdump = LiveTools.startTcpdump(net.hostIf, pcap, "udp", dir.resolve("tcpdump.log"));
       try (SensorProcess sensor =
           SensorProcess.start(
               dir, null, "capture", "-i", net.hostIf, "--sensor-name", "quic-live",
               "--stats-interval", "0")) {
         sensor.awaitStderr("worker(s)", 30_000);
-        CaptureTlsTest.awaitFile(dir.resolve("tcpdump.log"), "listening on", 10_000);
 
         client(java, peerCp, net.nsIp, PORT, 2);
         client(java, peerCp, net.nsIp, PORT_RETRY, 1);

@@ -91,7 +91,7 @@ class CaptureReloadTest {
               .redirectOutput(dir.resolve("server.log").toFile())
               .start();
       try {
-        CaptureTlsTest.awaitListening(net.nsIp, PORT);
+        LiveTools.awaitListening(net.nsIp, PORT);
         url = "https://" + net.nsIp + ":" + PORT + "/";
         try (SensorProcess s =
             SensorProcess.start(

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,22 +48,16 @@ class CaptureTlsTest {
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("server.log").toFile())
               .start();
-      awaitListening(net.nsIp, PORT);
+      LiveTools.awaitListening(net.nsIp, PORT);
 
       Path pcap = dir.resolve("tcpdump.pcap");
       Process tcpdump =
-          new ProcessBuilder(
-                  "tcpdump", "-i", net.hostIf, "--immediate-mode", "-U", "-s", "0", "-n", "-w",
-                  pcap.toString(), "tcp")
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("tcpdump.log").toFile())
-              .start();
+          LiveTools.startTcpdump(net.hostIf, pcap, "tcp", dir.resolve("tcpdump.log"));
       try (SensorProcess sensor =
           SensorProcess.start(
               dir, null, "capture", "-i", net.hostIf, "--sensor-name", "sensor-under-test",
               "--stats-interval", "0")) {
         sensor.awaitStderr("worker(s)", 30_000);
-        awaitFile(dir.resolve("tcpdump.log"), "listening on", 10_000);
 
         String url = "https://" + net.nsIp + ":" + PORT + "/";
         String hostPort = net.nsIp + ":" + PORT;
@@ -81,7 +72,7 @@ class CaptureTlsTest {
             List.of("openssl", "s_client", "-connect", hostPort, "-servername", "b.test",
                 "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256", "-no_tls1_3"));
         for (List<String> c : clients) {
-          runClient(c);
+          LiveTools.runClient(c);
         }
         Thread.sleep(500); // the last FIN/ACKs reach the sensor
 
@@ -138,18 +129,6 @@ class CaptureTlsTest {
     }
   }
 
-  private static void runClient(List<String> cmd) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(
-            ProcessBuilder.Redirect.DISCARD).start();
-    p.getOutputStream().close(); // s_client: end of input closes the connection after the handshake
-    if (!p.waitFor(20, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("client did not finish: " + cmd);
-    }
-    assertEquals(0, p.exitValue(), "client failed: " + cmd);
-  }
-
   /**
    * Per client port: JA3 string, JA3, JA3S string, JA3S as tshark computes them (first
    * ClientHello and first ServerHello of each TCP connection).
@@ -182,30 +161,5 @@ class CaptureTlsTest {
       }
     }
     return m;
-  }
-
-  static void awaitListening(String ip, int port) throws InterruptedException {
-    long end = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < end) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(ip, port), 200);
-        return;
-      } catch (IOException e) {
-        Thread.sleep(50);
-      }
-    }
-    throw new AssertionError(ip + ":" + port + " not listening after 10 s");
-  }
-
-  static void awaitFile(Path f, String text, long timeoutMillis)
-      throws IOException, InterruptedException {
-    long end = System.currentTimeMillis() + timeoutMillis;
-    while (System.currentTimeMillis() < end) {
-      if (Files.exists(f) && Files.readString(f, StandardCharsets.UTF_8).contains(text)) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no \"" + text + "\" in " + f);
   }
 }

@@ -39,13 +39,13 @@ class FollowRotationTest {
               Integer.toString(PORT), "-cert", cert.toString(), "-key", key.toString(), "-www",
               "-quiet"))
           .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
-      CaptureTlsTest.awaitListening(net.nsIp, PORT);
+      LiveTools.awaitListening(net.nsIp, PORT);
       Process tcpdump = new ProcessBuilder("tcpdump", "-Z", "root", "-i", net.hostIf, "-U", "-s", "0", "-n",
               "-G", "1", "-w", rot.resolve("cap-%Y%m%d-%H%M%S.pcap").toString(), "tcp")
           .redirectErrorStream(true).redirectOutput(dir.resolve("tcpdump.log").toFile()).start();
       try (SensorProcess sensor = SensorProcess.start(dir, null, "read", "-q", "--follow",
           rot.toString(), "--follow-settle", "3600")) {
-        CaptureTlsTest.awaitFile(dir.resolve("tcpdump.log"), "listening on", 10_000);
+        LiveTools.awaitFile(dir.resolve("tcpdump.log"), "listening on", 10_000);
         String url = "https://" + net.nsIp + ":" + PORT + "/";
         int clients = 5;
         for (int i = 0; i < clients; i++) {
