@@ -61,29 +61,8 @@ BYTES=$(stat -c %s "$CAPTURE")
 PACKETS=$(capinfos -M -c -T -r "$CAPTURE" 2>/dev/null | awk -F'\t' 'NR == 1 {print $2}')
 cat "$CAPTURE" > /dev/null   # page cache: every tool reads from memory
 
-declare -A WALL CPU RSS STATUS WALLS
-run_once() {  # run_once NAME OUTFILE CMD...: one timed run; keeps NAME's best wall time
-  local name=$1 outfile=$2; shift 2
-  [ "${STATUS[$name]:-0}" = 0 ] || return 0
-  local t0 t1 wall status=0 user sys rss
-  t0=$(date +%s%N)
-  /usr/bin/time -f '%U %S %M' -o "$OUT/$name.time" "$@" > "$outfile" 2> "$OUT/$name.err" || status=$?
-  t1=$(date +%s%N)
-  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
-  if [ "$status" != 0 ]; then
-    STATUS[$name]=$status
-    echo "  $name: exit status $status (see $OUT/$name.err)" >&2
-    return 0
-  fi
-  read -r user sys rss < <(tail -1 "$OUT/$name.time")
-  echo "  $name: ${wall} s wall, $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}') s CPU" >&2
-  WALLS[$name]="${WALLS[$name]:-} $wall"
-  if [ -z "${WALL[$name]:-}" ] || awk -v w="$wall" -v b="${WALL[$name]}" 'BEGIN {exit !(w < b)}'; then
-    WALL[$name]=$wall
-    CPU[$name]=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
-    RSS[$name]=$(awk -v k="$rss" 'BEGIN {printf "%.0f", k / 1024}')
-  fi
-}
+# shellcheck source=bench/lib-timing.sh
+. "$ROOT/bench/lib-timing.sh"
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "quic-run: $CAPTURE: $PACKETS packets, $CLIENT_INITIALS client Initials, $FLOWS QUIC flows; $RUNS rounds (tshark in $TSHARK_RUNS); load $LOAD_BEFORE" >&2

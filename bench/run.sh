@@ -53,35 +53,9 @@ cat "$CAPTURE" > /dev/null   # page cache: every tool reads from memory
 # The tools take turns, round after round (ja3sensor, ndpiReader, floor, and tshark in the first
 # TSHARK_RUNS rounds): this VM's speed drifts by tens of percent within minutes, and interleaving
 # spreads the drift over every tool instead of favouring the one that ran in a fast minute.
-declare -A WALL CPU RSS FOUND_C FOUND_S NOTE STATUS WALLS
-# run_once NAME OUTFILE CMD...: one timed run; keeps NAME's best wall time, with the CPU and peak
-# RSS of that run, and the list of all wall times. A failed run is reported and not repeated.
-run_once() {
-  local name=$1 outfile=$2; shift 2
-  [ "${STATUS[$name]:-0}" = 0 ] || return 0
-  local t0 t1 wall status=0 user sys rss
-  t0=$(date +%s%N)
-  /usr/bin/time -f '%U %S %M' -o "$OUT/$name.time" "$@" > "$outfile" 2> "$OUT/$name.err" || status=$?
-  t1=$(date +%s%N)
-  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
-  if [ "$status" != 0 ]; then
-    STATUS[$name]=$status
-    echo "  $name: exit status $status (see $OUT/$name.err)" >&2
-    return 0
-  fi
-  read -r user sys rss < <(tail -1 "$OUT/$name.time")
-  echo "  $name: ${wall} s wall, $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}') s CPU" >&2
-  WALLS[$name]="${WALLS[$name]:-} $wall"
-  if [ -z "${WALL[$name]:-}" ] || awk -v w="$wall" -v b="${WALL[$name]}" 'BEGIN {exit !(w < b)}'; then
-    WALL[$name]=$wall
-    CPU[$name]=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
-    RSS[$name]=$(awk -v k="$rss" 'BEGIN {printf "%.0f", k / 1024}')
-  fi
-}
-median() {  # median NAME: median of NAME's wall times
-  echo "${WALLS[$1]:-}" | tr ' ' '\n' | grep . | sort -n |
-    awk '{a[NR] = $1} END {if (NR) printf "%.3f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
-}
+declare -A FOUND_C FOUND_S NOTE
+# shellcheck source=bench/lib-timing.sh
+. "$ROOT/bench/lib-timing.sh"
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "run: $CAPTURE: $BYTES bytes, $PACKETS packets; $RUNS rounds (tshark in $TSHARK_RUNS), load $LOAD_BEFORE" >&2
