@@ -187,30 +187,8 @@ gen() {  # gen FLOWS [RATE_PPS]
   echo "$((n - base)) $(awk -v a="${t_first:-$t_last}" -v b="$t_last" 'BEGIN {s = b - a; if (s < 0.001) s = 0.001; printf "%.3f", s}')"
 }
 
-# Frames the kernel dropped from its per-CPU input queues (softnet_stat, 2nd column): a veth hands
-# frames to the receiving side through that queue (net.core.netdev_max_backlog) before any packet
-# socket sees them, so libpcap's counters miss these.
-backlog_drops() {
-  local total=0 v
-  for v in $(awk '{print $2}' /proc/net/softnet_stat); do total=$((total + 16#$v)); done
-  echo "$total"
-}
-
-# CPU ticks used so far by a process: "capture_threads workers all".
-cpu_split() {
-  local cap=0 work=0 all=0 t name ticks
-  for t in /proc/"$1"/task/*; do
-    name=$(cat "$t/comm" 2>/dev/null) || continue
-    ticks=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null) || continue
-    all=$((all + ticks))
-    case "$name" in
-      ja3sensor-captu*|tcpdump) cap=$((cap + ticks)) ;;
-      ja3sensor-worke*) work=$((work + ticks)) ;;
-    esac
-  done
-  echo "$cap $work $all"
-}
-HZ=$(getconf CLK_TCK)
+# shellcheck source=bench/lib-capture.sh
+. "$HERE/lib-capture.sh"
 pct() {  # pct TICKS SECONDS: % of one core
   awk -v t="$1" -v hz="$HZ" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", t / hz / s * 100; else print "-" }'
 }

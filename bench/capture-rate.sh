@@ -124,30 +124,8 @@ echo
 echo "| requested pps | replayed pps | Mbit/s | received (incl. warm-up) | backlog dropped | kernel dropped | queue dropped | events | lossless | CPU µs/packet after warm-up: capture thread, workers, whole process |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 
-# Frames the kernel dropped from its per-CPU input queues (all of /proc/net/softnet_stat's second
-# column, a global counter): a veth hands frames to the receiving side through that queue
-# (net.core.netdev_max_backlog), before any packet socket sees them, so libpcap's counters miss it.
-backlog_drops() {
-  local total=0 v
-  for v in $(awk '{print $2}' /proc/net/softnet_stat); do total=$((total + 16#$v)); done
-  echo "$total"
-}
-
-# CPU seconds used so far by the process's threads, by thread name: "capture worker total".
-cpu_split() {
-  local tick cap=0 work=0 all=0 t name ticks
-  tick=$(getconf CLK_TCK)
-  for t in /proc/"$1"/task/*; do
-    name=$(cat "$t/comm" 2>/dev/null) || continue
-    ticks=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null) || continue
-    all=$((all + ticks))
-    case "$name" in
-      ja3sensor-captu*|tcpdump) cap=$((cap + ticks)) ;;
-      ja3sensor-worke*) work=$((work + ticks)) ;;
-    esac
-  done
-  echo "$cap $work $all $tick"
-}
+# shellcheck source=bench/lib-capture.sh
+. "$HERE/lib-capture.sh"
 per_packet() {  # per_packet TICKS TICK_HZ PACKETS: microseconds per packet
   awk -v t="$1" -v hz="$2" -v n="$3" 'BEGIN { if (n > 0) printf "%.2f", t / hz * 1e6 / n; else print "-" }'
 }
@@ -194,8 +172,9 @@ for rate in $RATES; do
     events=$(wc -l <"$run.events")
     ok=no
     [ "$kdrop" = 0 ] && [ "$qdrop" = 0 ] && [ "$events" = "$EXPECTED" ] && [ "$received" = "$TOTAL" ] && ok=yes
-    read -r c0 w0 a0 _ <"$run.cpu0"
-    read -r c w a hz <"$run.cpu"
+    read -r c0 w0 a0 <"$run.cpu0"
+    read -r c w a <"$run.cpu"
+    hz=$HZ
     n=$((received - WARM))
     cpu="$(per_packet $((c - c0)) "$hz" "$n"), $(per_packet $((w - w0)) "$hz" "$n"), $(per_packet $((a - a0)) "$hz" "$n")"
     echo "| $rate | $actual | $mbps | $received | $bl | $kdrop | $qdrop | $events / $EXPECTED | $ok | $cpu |"
@@ -204,8 +183,9 @@ for rate in $RATES; do
     kdrop=$(awk '/dropped by kernel/ {print $1}' "$run.err")
     ok=no
     [ "$kdrop" = 0 ] && [ "$received" = "$PACKETS" ] && ok=yes
-    read -r c0 w0 a0 _ <"$run.cpu0"
-    read -r c w a hz <"$run.cpu"
+    read -r c0 w0 a0 <"$run.cpu0"
+    read -r c w a <"$run.cpu"
+    hz=$HZ
     n=$((received - WARM))
     echo "| $rate | $actual | $mbps | $received | $bl | $kdrop | - | - | $ok | $(per_packet $((c - c0)) "$hz" "$n"), -, $(per_packet $((a - a0)) "$hz" "$n") |"
   fi
