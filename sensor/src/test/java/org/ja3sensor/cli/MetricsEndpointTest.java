@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -212,15 +211,7 @@ class MetricsEndpointTest {
 
   /** The exposition parsed by prometheus_client's parser (fails on a format error). */
   private static List<String> parse(String text) throws Exception {
-    // Debian's python3 (the package's), not one earlier on the PATH (pyenv)
-    String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-    Process py = new ProcessBuilder(python, "-c", PARSE).redirectErrorStream(true).start();
-    py.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-    py.getOutputStream().close();
-    String out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(py.waitFor(30, TimeUnit.SECONDS));
-    assertEquals(0, py.exitValue(), out);
-    return out.lines().toList();
+    return org.ja3sensor.metrics.Exposition.python(PARSE, text);
   }
 
   private static Matcher find(String text, String regex) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -67,6 +68,22 @@ public final class Exposition {
     return m;
   }
 
+  /**
+   * Runs a Python {@code script} (Debian's python3, which has the python3-prometheus-client
+   * package, not one earlier on the PATH such as pyenv's) with {@code text} on its stdin; its
+   * output lines. Fails unless it exits 0 within 30 s.
+   */
+  public static List<String> python(String script, String text) throws Exception {
+    String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    Process py = new ProcessBuilder(python, "-c", script).redirectErrorStream(true).start();
+    py.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+    py.getOutputStream().close();
+    String out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(py.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, py.exitValue(), out);
+    return out.lines().toList();
+  }
+
   /** The sum of every sample of a family ({@code name{...}}). */
   public static double sum(Map<String, Double> samples, String name) {
     return samples.entrySet().stream().filter(e -> e.getKey().startsWith(name + "{"))
@@ -75,16 +92,8 @@ public final class Exposition {
 
   /** The exposition text parsed by prometheus_client (fails on a format error). */
   public static Map<String, Double> parse(String text) throws Exception {
-    // Debian's python3 (the package's), not one earlier on the PATH (pyenv)
-    String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-    Process py = new ProcessBuilder(python, "-c", PARSE).redirectErrorStream(true).start();
-    py.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-    py.getOutputStream().close();
-    String out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(py.waitFor(30, TimeUnit.SECONDS));
-    assertEquals(0, py.exitValue(), out);
     Map<String, Double> m = new LinkedHashMap<>();
-    for (String line : out.split("\n")) {
+    for (String line : python(PARSE, text)) {
       String[] f = line.split("\t");
       if (f.length == 3) {
         m.put(f[0] + f[1], Double.parseDouble(f[2]));
