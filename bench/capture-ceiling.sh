@@ -19,6 +19,9 @@
 #   -p  most packets/s asked of one rate-limited trafgen process (default 250000)
 #   -d  seconds sent per rate step (default 3)
 #   -T  flows sent at top speed (default 300000, 3 M frames)
+#   -F  frames per flow (default 10: the ClientHello and 9 data frames, the worst case); real
+#       links carry far more data per handshake (bench/work/tls-bench.pcap: about 140 frames per
+#       handshake), e.g. -F 100 -T 30000
 #   -C  set-ups to measure, in this order (default: all of them):
 #       tcpdump        tcpdump -B 65536 -s 0 -w /dev/null (no filter)
 #       pcap4j         capture --reader pcap4j --no-db, events to /dev/null
@@ -61,7 +64,8 @@ SAMPLE="$ROOT/samples/curl-tls13.pcap"
 OUT="$ROOT/bench/out/capture-ceiling"
 WARM_PPS=100000
 WARM_SECONDS=3
-while getopts "sr:p:d:T:C:g:c:j:x:H:o:h" opt; do
+FLOW_FRAMES=10
+while getopts "sr:p:d:T:C:g:c:j:x:H:o:F:h" opt; do
   case "$opt" in
     s) RATES="200000 top"; STEP_SECONDS=1; TOP_FLOWS=50000
        CONFIGS="tcpdump direct ring ring-fanout2"; WARM_SECONDS=1 ;;
@@ -69,6 +73,7 @@ while getopts "sr:p:d:T:C:g:c:j:x:H:o:h" opt; do
     p) SLOW_MAX="$OPTARG" ;;
     d) STEP_SECONDS="$OPTARG" ;;
     T) TOP_FLOWS="$OPTARG" ;;
+    F) FLOW_FRAMES="$OPTARG" ;;
     C) CONFIGS="$OPTARG" ;;
     g) GEN_CPU="$OPTARG" ;;
     c) SENSOR_CPUS="$OPTARG" ;;
@@ -132,14 +137,15 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 
-CFG="$OUT/flows.cfg"
-read -r HELLO_BYTES FLOW_BYTES < <(python3 "$HERE/trafgen-flows.py" "$SAMPLE" "$CFG")
-FLOW_FRAMES=10
+[[ "$FLOW_FRAMES" =~ ^[1-9][0-9]*$ ]] || { echo "capture-ceiling: -F must be a positive number of frames, got '$FLOW_FRAMES'" >&2; exit 2; }
+CFG="$OUT/flows-$FLOW_FRAMES.cfg"
+read -r HELLO_BYTES FLOW_BYTES < <(python3 "$HERE/trafgen-flows.py" "$SAMPLE" "$CFG" 0 "$FLOW_FRAMES")
 # The configuration of trafgen process I (0 for a single one): flows of its own (see -r).
 cfg_for() {  # cfg_for I
   if [ "$1" = 0 ]; then echo "$CFG"; return; fi
-  [ -f "$OUT/flows-$1.cfg" ] || python3 "$HERE/trafgen-flows.py" "$SAMPLE" "$OUT/flows-$1.cfg" "$1" >/dev/null
-  echo "$OUT/flows-$1.cfg"
+  local cfg="$OUT/flows-$FLOW_FRAMES-$1.cfg"
+  [ -f "$cfg" ] || python3 "$HERE/trafgen-flows.py" "$SAMPLE" "$cfg" "$1" "$FLOW_FRAMES" >/dev/null
+  echo "$cfg"
 }
 
 # A process that stays in the generator's namespace: its /proc/PID/net/dev shows the veth's
@@ -232,7 +238,7 @@ start_broker() {
   return 1
 }
 
-echo "traffic: new IPv4 flow per ClientHello ($HELLO_BYTES bytes, from $(basename "$SAMPLE")) + 9 x 1400-byte frames; $FLOW_BYTES bytes/flow on the wire (no FCS)"
+echo "traffic: new IPv4 flow per ClientHello ($HELLO_BYTES bytes, from $(basename "$SAMPLE")) + $((FLOW_FRAMES - 1)) x 1400-byte frames; $FLOW_BYTES bytes/flow on the wire (no FCS)"
 echo "generator: trafgen -P 1 on CPU $GEN_CPU (a rate above $SLOW_MAX pps: several such processes); sensor/tcpdump on CPU(s) $SENSOR_CPUS; $NCPU cores; $(java -version 2>&1 | head -1)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); steps of ${STEP_SECONDS} s, top speed $TOP_FLOWS flows"
 echo

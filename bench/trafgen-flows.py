@@ -19,7 +19,11 @@ Several trafgen processes sending at once each need flows of their own (their co
 alike): INSTANCE (default 0) sets the destination address's third byte (192.168.77+INSTANCE.z),
 so that the 4-tuples of different instances never meet.
 
-Usage: trafgen-flows.py SAMPLE.pcap OUT.cfg [INSTANCE]
+FRAMES (default 10) is the number of frames per flow: the ClientHello and FRAMES - 1 data frames.
+Real traffic has far more data frames per handshake (the benchmark capture: about 140), so a
+larger FRAMES gives a mix closer to a real link's; 10 is the worst case the ceiling is measured on.
+
+Usage: trafgen-flows.py SAMPLE.pcap OUT.cfg [INSTANCE [FRAMES]]
        (prints "hello_bytes frame_bytes_per_flow")
 """
 import subprocess
@@ -69,15 +73,19 @@ def frame(payload_expr, payload_len, seq, flags, instance):
 
 
 def main():
-    if len(sys.argv) not in (3, 4):
+    if len(sys.argv) not in (3, 4, 5):
         sys.exit(__doc__)
-    instance = int(sys.argv[3]) if len(sys.argv) == 4 else 0
+    instance = int(sys.argv[3]) if len(sys.argv) >= 4 else 0
     if not 0 <= instance <= 150:
         sys.exit("trafgen-flows: INSTANCE must be 0 to 150, got %d" % instance)
+    frames = int(sys.argv[4]) if len(sys.argv) == 5 else 1 + DATA_PACKETS
+    if not 1 <= frames <= 1000:
+        sys.exit("trafgen-flows: FRAMES must be 1 to 1000, got %d" % frames)
+    data_packets = frames - 1
     hello = client_hello(sys.argv[1])
     packets = [frame(hexbytes(hello), len(hello), 1000, 0x18, instance)]
     seq = 1000 + len(hello)
-    for _ in range(DATA_PACKETS):
+    for _ in range(data_packets):
         packets.append(frame("fill(0xab, %d)" % DATA_BYTES, DATA_BYTES, seq, 0x10, instance))
         seq += DATA_BYTES
     with open(sys.argv[2], "w") as f:
@@ -86,7 +94,7 @@ def main():
         f.write("\n".join(packets) + "\n")
     hello_frame = 14 + 20 + 20 + len(hello)
     data_frame = 14 + 20 + 20 + DATA_BYTES
-    print(len(hello), hello_frame + DATA_PACKETS * data_frame)
+    print(len(hello), hello_frame + data_packets * data_frame)
 
 
 main()
