@@ -286,7 +286,18 @@ run_sensor() {  # run_sensor LABEL ARGS...
     --stats-interval 1s --idle-timeout 1 "$@" >"$OUT/$label.events" 2>"$err" &
   CAP_PID=$!
   for _ in $(seq 300); do grep -q 'worker(s)' "$err" 2>/dev/null && break; sleep 0.1; done
-  grep -q 'worker(s)' "$err" || { echo "| $label | sensor did not start: $(tail -1 "$err") |"; kill -9 "$CAP_PID"; CAP_PID=""; return 0; }
+  if ! grep -q 'worker(s)' "$err"; then
+    echo "| $label | sensor did not start: $(tail -1 "$err") (diagnostics in $OUT/$label.stuck) |"
+    {  # what the process was doing: its state, kernel stack, threads' states, Java stacks
+      echo "pid $CAP_PID: $(tr '\0' ' ' </proc/"$CAP_PID"/cmdline 2>/dev/null)"
+      grep -E 'State|Threads' /proc/"$CAP_PID"/status 2>/dev/null
+      echo "wchan: $(cat /proc/"$CAP_PID"/wchan 2>/dev/null)"
+      cat /proc/"$CAP_PID"/stack 2>/dev/null
+      for t in /proc/"$CAP_PID"/task/*; do echo "$(cat "$t/comm" 2>/dev/null) $(awk '{print $3}' "$t/stat" 2>/dev/null) $(cat "$t/wchan" 2>/dev/null)"; done
+      timeout 10 jstack "$CAP_PID" 2>&1
+    } >"$OUT/$label.stuck" 2>&1
+    kill -9 "$CAP_PID"; CAP_PID=""; return 0
+  fi
   gen $((WARM_PPS * WARM_SECONDS / FLOW_FRAMES)) "$WARM_PPS" >/dev/null
   settle "$err" 3
   for rate in $RATES; do
