@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -148,7 +149,7 @@ public final class DatabaseLoader {
             lineStart = i + 1;
           }
         }
-        problems.add(new Problem(name, line, String.format(
+        problems.add(new Problem(name, line, String.format(Locale.ROOT,
             "not valid UTF-8: byte 0x%02x at column %d", bytes[at] & 0xff, at - lineStart + 1)));
         return true;
       }

@@ -1,5 +1,7 @@
 package org.ja3sensor.db;
 
+import java.util.Locale;
+
 /**
  * An error or warning found while loading the database, located by file and line (line 0: the
  * file as a whole). The message is always one line: control characters of values quoted in it (a
@@ -40,9 +42,9 @@ public record Problem(String file, int line, String message) {
       } else if (c == '\t') {
         b.append("\\t");
       } else if (c <= 0xff) {
-        b.append(String.format("\\x%02x", (int) c));
+        b.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
       } else {
-        b.append(String.format("\\u%04x", (int) c));
+        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
       }
     }
     return b.toString();

@@ -230,10 +230,8 @@ final class AfPacketRing implements AutoCloseable {
     } catch (LastErrorException e) {
       int errno = e.getErrorCode();
       if (errno == EPERM || errno == EACCES) {
-        throw new LiveCaptureException(LiveCaptureException.Reason.PERMISSION_DENIED,
-            "interface \"" + device + "\": permission denied: capturing needs root, or the"
-                + " capabilities CAP_NET_RAW and CAP_NET_ADMIN (see docs/capture.md)"
-                + " (socket(AF_PACKET): " + strerror(errno) + ")", e);
+        throw LiveCaptureException.permissionDenied(
+            device, "socket(AF_PACKET): " + strerror(errno), e);
       }
       throw new LiveCaptureException(LiveCaptureException.Reason.OTHER,
           "interface \"" + device + "\": cannot make an AF_PACKET socket: " + strerror(errno), e);
@@ -289,10 +287,7 @@ final class AfPacketRing implements AutoCloseable {
             "interface \"" + device + "\" is down (" + step + ": " + strerror(errno) + ")", e);
       }
       if (errno == EPERM || errno == EACCES) {
-        throw new LiveCaptureException(LiveCaptureException.Reason.PERMISSION_DENIED,
-            "interface \"" + device + "\": permission denied: capturing needs root, or the"
-                + " capabilities CAP_NET_RAW and CAP_NET_ADMIN (see docs/capture.md)"
-                + " (" + step + ": " + strerror(errno) + ")", e);
+        throw LiveCaptureException.permissionDenied(device, step + ": " + strerror(errno), e);
       }
       String what = errno == ENOMEM
           ? " (a ring of " + blocks + " blocks of " + (bs >> 10) + " KiB: lower --buffer-size)"

@@ -33,6 +33,17 @@ public final class LiveCaptureException extends IOException {
     this.reason = reason;
   }
 
+  /**
+   * The process may not capture on {@code device}: what it needs, and {@code detail} (the failed
+   * call and its error) in parentheses.
+   */
+  static LiveCaptureException permissionDenied(String device, String detail, Throwable cause) {
+    return new LiveCaptureException(Reason.PERMISSION_DENIED,
+        "interface \"" + device + "\": permission denied: capturing needs root, or the"
+            + " capabilities CAP_NET_RAW and CAP_NET_ADMIN (see docs/capture.md) (" + detail + ")",
+        cause);
+  }
+
   public Reason reason() {
     return reason;
   }

@@ -194,15 +194,7 @@ public final class LiveCaptureSource implements LiveSource {
             e);
       case PCAP_ERROR_PERM_DENIED:
       case PCAP_ERROR_PROMISC_PERM_DENIED:
-        return new LiveCaptureException(
-            LiveCaptureException.Reason.PERMISSION_DENIED,
-            "interface \""
-                + device
-                + "\": permission denied: capturing needs root, or the capabilities CAP_NET_RAW"
-                + " and CAP_NET_ADMIN (see docs/capture.md) ("
-                + detail
-                + ")",
-            e);
+        return LiveCaptureException.permissionDenied(device, detail, e);
       case PCAP_ERROR_IFACE_NOT_UP:
         return new LiveCaptureException(
             LiveCaptureException.Reason.DEVICE_UNUSABLE,
@@ -371,7 +363,7 @@ public final class LiveCaptureSource implements LiveSource {
     ReopenLoop.run(device, "handle", REOPEN_DELAY_MILLIS, () -> stopRequested, this::open,
         fanoutGroup < 0 ? null
             : () -> PacketFanout.join(handle, fanoutGroup, fanoutMode, fanoutDefrag),
-        String.valueOf(fanoutGroup), warnings);
+        fanoutGroup, warnings);
   }
 
   /**

@@ -24,7 +24,7 @@ final class ReopenLoop {
    * @param rejoinFanout joins the new handle or socket to the fanout group, or null without one
    */
   static void run(String device, String what, long delayMillis, BooleanSupplier stopRequested,
-      Opener opener, Runnable rejoinFanout, String fanoutGroup, Consumer<String> warnings) {
+      Opener opener, Runnable rejoinFanout, int fanoutGroup, Consumer<String> warnings) {
     String lastError = null;
     while (!stopRequested.getAsBoolean()) {
       sleepUnlessStopped(delayMillis, stopRequested);

@@ -313,7 +313,7 @@ public final class RingCaptureSource implements LiveSource {
     ReopenLoop.run(device, "socket", REOPEN_DELAY_MILLIS, () -> stopRequested, this::open,
         fanoutGroup < 0 ? null
             : () -> PacketFanout.joinSocket(ring.fd(), fanoutGroup, fanoutMode, fanoutDefrag),
-        String.valueOf(fanoutGroup), warnings);
+        fanoutGroup, warnings);
   }
 
   @Override
