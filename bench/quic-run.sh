@@ -8,8 +8,10 @@
 #
 # Usage: bench/quic-run.sh [CAPTURE]     (default bench/work/quic-bench.pcap)
 # Environment:
-#   RUNS=3          rounds; each runs ja3sensor (as shipped: bin/ja3sensor, C1 only), ja3sensor
-#                   with C2 (JAVA_OPTS=-XX:TieredStopAtLevel=4, to show what the JIT choice costs)
+#   RUNS=3          rounds; each runs ja3sensor (as shipped: bin/ja3sensor read samples the input
+#                   and reads QUIC-heavy input in a child JVM with C2; CPU s include both JVMs),
+#                   ja3sensor-c1 (JA3SENSOR_JIT=c1: C1 only, as `read` runs on TCP traffic, to
+#                   show what the JIT choice is worth)
 #                   and ndpiReader once, in turn; the best (lowest wall) run of each is reported,
 #                   with all wall times
 #   TSHARK_RUNS=1   tshark runs, one in each of the first rounds (0 skips tshark)
@@ -21,7 +23,7 @@
 #
 # Commands timed:
 #   bin/ja3sensor read CAPTURE
-#   env JAVA_OPTS=-XX:TieredStopAtLevel=4 bin/ja3sensor read CAPTURE
+#   env JA3SENSOR_JIT=c1 bin/ja3sensor read CAPTURE
 #   tshark -n -r CAPTURE -Y 'tls.handshake.type==1||tls.handshake.type==2' -T fields
 #          -e tls.handshake.ja3 -e tls.handshake.ja3s     (tshark 4.0 decrypts QUIC Initials on
 #          UDP port 443 and computes JA3/JA3S of the hellos in them; it has no JA4)
@@ -76,7 +78,7 @@ for i in $(seq "$rounds"); do
   echo " round $i" >&2
   if [ "$i" -le "$RUNS" ]; then
     run_once ja3sensor "$OUT/ja3sensor.json" "${SENSOR[@]}"
-    run_once ja3sensor-c2 "$OUT/ja3sensor-c2.json" env JAVA_OPTS=-XX:TieredStopAtLevel=4 "${SENSOR[@]}"
+    run_once ja3sensor-c1 "$OUT/ja3sensor-c1.json" env JA3SENSOR_JIT=c1 "${SENSOR[@]}"
     rm -f "$OUT/ndpi.csv"
     run_once ndpiReader "$OUT/ndpi.txt" ndpiReader -q -i "$CAPTURE" -C "$OUT/ndpi.csv"
     run_once ja3sensor-startup "$OUT/startup.json" "$ROOT/bin/ja3sensor" read "$SMALL"
@@ -89,7 +91,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # hellos found (outputs of the last run)
 declare -A FOUND_C FOUND_S
-for t in ja3sensor ja3sensor-c2; do
+for t in ja3sensor ja3sensor-c1; do
   if [ "${STATUS[$t]:-0}" = 0 ]; then
     FOUND_C[$t]=$(grep -c '"ja3":"' "$OUT/$t.json" || true)
     FOUND_S[$t]=$(grep -c '"ja3s":"' "$OUT/$t.json" || true)
@@ -125,7 +127,7 @@ ratio() {
   echo
   echo "| tool | wall s | CPU s | peak RSS MB | ClientHellos (JA3) | ServerHellos (JA3S) | client Initials/s (wall) | client Initials/s per core (CPU) | wall vs ja3sensor |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  for t in ja3sensor ja3sensor-c2 tshark ndpiReader ja3sensor-startup; do
+  for t in ja3sensor ja3sensor-c1 tshark ndpiReader ja3sensor-startup; do
     if [ -n "${WALL[$t]:-}" ]; then
       if [ "$t" = ja3sensor-startup ]; then
         echo "| $t (35-packet file) | ${WALL[$t]} | ${CPU[$t]} | ${RSS[$t]} | | | | | |"
@@ -140,7 +142,7 @@ ratio() {
     fi
   done
   echo
-  for t in ja3sensor ja3sensor-c2; do
+  for t in ja3sensor ja3sensor-c1; do
     if [ -n "${CPU[$t]:-}" ]; then
       echo "- $t, net of start-up (CPU s minus ja3sensor-startup's $STARTUP_CPU s):" \
            "$(rate "${CPU[$t]}" "$STARTUP_CPU") client Initials/s per core"
@@ -149,7 +151,7 @@ ratio() {
   [ -n "$QUIC_LINE" ] && echo "- ja3sensor's summary: \`$QUIC_LINE\`"
   echo "- target: at least 50,000 client Initials/s per core"
   echo "- all wall times, in order:"
-  for t in ja3sensor ja3sensor-c2 ndpiReader tshark ja3sensor-startup; do
+  for t in ja3sensor ja3sensor-c1 ndpiReader tshark ja3sensor-startup; do
     [ -n "${WALLS[$t]:-}" ] && echo "  - $t:${WALLS[$t]}"
   done
   echo "- nDPI 4.2 gives JA3 for some QUIC versions only; tshark 4.0 and nDPI have no JA4."

@@ -19,8 +19,12 @@ public final class Main {
   /** True when running as the program (not inside tests): commands may trap signals. */
   static volatile boolean standalone;
 
+  /** The program's arguments, as {@code main} got them (a relaunch passes them on). */
+  static volatile String[] programArgs = new String[0];
+
   public static void main(String[] args) {
     standalone = true;
+    programArgs = args.clone();
     if (args.length > 0 && ("read".equals(args[0]) || "capture".equals(args[0]))) {
       // Load the shipped fingerprint database on the other core while picocli parses the options
       // (together they are most of a short read's start-up); --db or --no-db leave it unused.

@@ -194,6 +194,13 @@ public final class ReadCommand implements Callable<Integer> {
         return 2;
       }
     }
+    if (Main.standalone && follow == null) {
+      // QUIC-heavy input reads faster with C2 than with the launcher's C1 (JitChoice).
+      Integer status = JitChoice.maybeRelaunch(files, quiet, err);
+      if (status != null) {
+        return status;
+      }
+    }
     Counters counters = new Counters();
     EventSink[] openedSink = new EventSink[1];
     Matcher[] matcher = new Matcher[1];

@@ -13,11 +13,37 @@ final class Signals {
   static boolean trap(Runnable onSignal) {
     try {
       sun.misc.SignalHandler h = sig -> onSignal.run();
-      sun.misc.Signal.handle(new sun.misc.Signal("INT"), h);
+      // The child JVM of a relaunch (JitChoice): its parent forwards SIGINT as SIGTERM; a Ctrl-C
+      // reaches both processes, and would otherwise count as two signals here (the second ends
+      // the read at once, unflushed).
+      sun.misc.Signal.handle(new sun.misc.Signal("INT"),
+          JitChoice.isChild() ? sun.misc.SignalHandler.SIG_IGN : h);
       sun.misc.Signal.handle(new sun.misc.Signal("TERM"), h);
       return true;
     } catch (Throwable e) {
       return false;
+    }
+  }
+
+  /**
+   * Forwards SIGINT and SIGTERM (as SIGTERM, once per signal) and SIGHUP to {@code child}, the
+   * JVM that does this command's work (JitChoice). Where the JVM offers no signal API, signals
+   * end this JVM and the child runs on.
+   */
+  static void forwardTo(Process child) {
+    try {
+      sun.misc.SignalHandler term = sig -> child.destroy(); // SIGTERM
+      sun.misc.Signal.handle(new sun.misc.Signal("INT"), term);
+      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), term);
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+        try {
+          new ProcessBuilder("kill", "-HUP", Long.toString(child.pid())).inheritIO().start();
+        } catch (java.io.IOException e) {
+          // no kill(1): the child keeps its files open
+        }
+      });
+    } catch (Throwable e) {
+      // no signal API
     }
   }
 

@@ -97,7 +97,7 @@ public final class QuicVersions {
    * #TYPE_INITIAL} ...). RFC 9369 section 3.2: in v2, 0b01 is Initial, 0b10 0-RTT, 0b11
    * Handshake and 0b00 Retry.
    */
-  static int packetType(int version, int firstByte) {
+  public static int packetType(int version, int firstByte) {
     int bits = (firstByte >>> 4) & 3;
     return isV2(version) ? (bits + 3) & 3 : bits;
   }
