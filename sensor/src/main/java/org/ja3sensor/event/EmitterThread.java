@@ -4,6 +4,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -106,14 +107,37 @@ public final class EmitterThread implements EventListener, AutoCloseable {
    */
   static final long IDLE_MILLIS = 200;
 
+  /**
+   * After an event, the queue found empty is looked at again after a nap of this long, up to
+   * {@link #NAPS} times, before the thread waits on it (docs/performance.md, "QUIC").
+   */
+  static final long NAP_NANOS = 1_000_000;
+
+  static final int NAPS = 20;
+
   private void run() {
     try {
       EventListener downstream = setup.call();
       long lastFlush = System.nanoTime();
       boolean dirty = false;
       boolean sinceIdle = false; // events handed downstream since it was last told of idleness
+      int naps = NAPS; // as if idle: the first event is waited for on the queue
       while (true) {
-        TlsEvent e = queue.poll(flush == null ? IDLE_MILLIS : POLL_MILLIS, TimeUnit.MILLISECONDS);
+        TlsEvent e = queue.poll();
+        if (e == null && naps < NAPS) {
+          // Events were flowing: nap, rather than wait on the queue. A thread waiting on the
+          // queue must be woken by each event's producer (a futex call on each side, per event);
+          // a napping one is not, and takes what came in the meantime in one go.
+          naps++;
+          LockSupport.parkNanos(NAP_NANOS);
+          continue;
+        }
+        if (e == null) {
+          e = queue.poll(flush == null ? IDLE_MILLIS : POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        if (e != null) {
+          naps = 0;
+        }
         if (e == END) {
           break;
         }

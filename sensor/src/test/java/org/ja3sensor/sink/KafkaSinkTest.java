@@ -217,7 +217,8 @@ class KafkaSinkTest {
     assertEquals(0, c.get("failed"), "counters " + c);
     assertTrue(c.get("spooled") > 5_000, "counters " + c);
     assertEquals(c.get("spooled"), c.get("replayed"), "counters " + c);
-    assertTrue(c.get("retried") > 0, "counters " + c);
+    // Not asserted: retried > 0. Whether the producer had a batch in flight when the broker died
+    // is timing (seen 0 once on a loaded machine); the outage shows in spooled and replayed.
     assertTrue(
         slowestPublishNanos.get() < 1_000_000_000L,
         "publish blocked for " + slowestPublishNanos.get() / 1_000_000 + " ms");
