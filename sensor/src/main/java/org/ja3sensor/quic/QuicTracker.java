@@ -132,6 +132,12 @@ public final class QuicTracker {
     return table.size();
   }
 
+  /** The connection of this datagram's flow, or null (tests). */
+  QuicConnection connectionOf(DecodedPacket p) {
+    Flow<QuicConnection> f = table.find(p, FlowKey.hash(p));
+    return f == null ? null : f.session;
+  }
+
   /** Processes one UDP datagram whose payload starts with a QUIC long header. */
   public void onDatagram(DecodedPacket p, long tsNanos, int ifIndex) {
     if (tsNanos - lastExpireCheck >= EXPIRE_CHECK_INTERVAL_NANOS
@@ -248,10 +254,21 @@ public final class QuicTracker {
     }
     boolean google = QuicVersions.isGoogle(hdr.version);
     int st = s.acceptFrames(protection.plaintext(), 0, n, google);
-    account(c);
     if (st == HandshakeAssembler.DONE) {
       hello(f, c, fromClient, s.assembler(), ts);
     }
+    if (st != HandshakeAssembler.NEED_MORE && !c.emitted) {
+      // This direction is over (its later Initials are skipped): its keys and CRYPTO buffers
+      // go now, not when the connection's event does. A connection whose server never answers
+      // lives until its idle timeout, and what it holds costs collections (docs/performance.md).
+      s.release();
+      if (fromClient) {
+        c.clientKeys = null;
+      } else {
+        c.serverKeys = null;
+      }
+    }
+    account(c);
   }
 
   private void hello(

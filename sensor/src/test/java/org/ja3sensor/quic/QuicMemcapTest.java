@@ -1,6 +1,7 @@
 package org.ja3sensor.quic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -42,6 +43,33 @@ class QuicMemcapTest {
     assertEquals(n - MEMCAP / perConnection, counters.get(Anomaly.REASSEMBLY_MEMCAP));
     t.finish();
     assertEquals(0, t.bufferedBytes(), "bytes counted after every connection ended");
+  }
+
+  @Test
+  void aCompleteHelloHoldsNoBuffersNorKeysWhileItsServerIsAwaited() throws Exception {
+    Counters counters = new Counters();
+    List<Object> reported = new java.util.ArrayList<>();
+    QuicTracker t = new QuicTracker(
+        counters, (f, why) -> reported.add(why), 10_000, 30_000_000_000L, CAP, MEMCAP);
+    byte[] hello = QuicVectors.clientHelloMessage();
+    List<byte[]> frames = InitialBuilder.cryptoFrames(hello, 1); // the hello in two frames
+    byte[] dcid = {9, 8, 7, 6, 5, 4, 3, 2};
+    InitialKeys k = InitialBuilder.keys(1, dcid, false);
+    // The second half first: held until the first comes.
+    t.onDatagram(datagram(1, InitialBuilder.initial(1, dcid, new byte[0], new byte[0], 1,
+        InitialBuilder.payload(List.of(frames.get(1)), 1162), k)), 1_000_000_000L, 0);
+    assertTrue(t.bufferedBytes() > 0, "the half held");
+    t.onDatagram(datagram(1, InitialBuilder.initial(1, dcid, new byte[0], new byte[0], 0,
+        InitialBuilder.payload(List.of(frames.get(0)), 1162), k)), 1_001_000_000L, 0);
+    assertEquals(1, counters.quicClientHellos, "the hello is whole");
+    assertTrue(reported.isEmpty(), "its event waits for the ServerHello");
+    assertEquals(0, t.bufferedBytes(), "the client direction is over: its buffers went");
+    QuicConnection c = t.connectionOf(datagram(1, new byte[0]));
+    assertTrue(c != null && c.clientHello != null);
+    assertNull(c.clientKeys, "and its keys (the server's Initials use their own)");
+    assertEquals(1, t.activeFlows());
+    t.finish();
+    assertEquals(1, reported.size(), "the ClientHello alone at the end");
   }
 
   private static DecodedPacket datagram(int i, byte[] b) {
