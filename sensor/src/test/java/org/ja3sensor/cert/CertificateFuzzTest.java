@@ -197,7 +197,6 @@ class CertificateFuzzTest {
 
   /** Handshake bytes in records of at most {@code size} bytes, after a ServerHello record. */
   private static byte[] records(byte[] hs, int size) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] sh = new byte[4 + 38];
     sh[0] = 2;
     sh[3] = 38;
@@ -205,20 +204,24 @@ class CertificateFuzzTest {
     sh[5] = 3; // TLS 1.2, a zero random, no session id
     sh[4 + 35] = (byte) 0xc0;
     sh[4 + 36] = 0x2f;
-    record(out, sh, 0, sh.length);
+    int n = (hs.length + size - 1) / size;
+    // Filled in place: one-byte records of a 64 KiB leaf are 64 Ki records.
+    byte[] out = new byte[5 + sh.length + 5 * n + hs.length];
+    int p = record(out, 0, sh, 0, sh.length);
     for (int off = 0; off < hs.length; off += size) {
-      record(out, hs, off, Math.min(size, hs.length - off));
+      p = record(out, p, hs, off, Math.min(size, hs.length - off));
     }
-    return out.toByteArray();
+    return out;
   }
 
-  private static void record(ByteArrayOutputStream out, byte[] b, int off, int len) {
-    out.write(22);
-    out.write(3);
-    out.write(3);
-    out.write(len >>> 8);
-    out.write(len);
-    out.write(b, off, len);
+  private static int record(byte[] out, int p, byte[] b, int off, int len) {
+    out[p] = 22;
+    out[p + 1] = 3;
+    out[p + 2] = 3;
+    out[p + 3] = (byte) (len >>> 8);
+    out[p + 4] = (byte) len;
+    System.arraycopy(b, off, out, p + 5, len);
+    return p + 5 + len;
   }
 
   private static void u24(ByteArrayOutputStream o, int v) {

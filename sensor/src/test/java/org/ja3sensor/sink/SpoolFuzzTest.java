@@ -42,6 +42,21 @@ class SpoolFuzzTest {
   private static final long FIRST = 3;
   private static final long SECOND = 7;
 
+  /**
+   * Where each execution's spool directory goes: memory ({@code /dev/shm}) where there is one, so
+   * that an execution costs the spool's work rather than the disk's (a directory on disk gave
+   * about 200 executions per second); the file operations are the same.
+   */
+  private static final Path SCRATCH = scratch();
+
+  private static Path scratch() {
+    Path shm = Path.of("/dev/shm");
+    if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+      return shm;
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
   @FuzzTest(maxDuration = "10s")
   void spoolFile(byte[] data) throws IOException {
     if (data.length < 9) {
@@ -66,7 +81,7 @@ class SpoolFuzzTest {
     } else {
       segs.add(content);
     }
-    Path dir = Files.createTempDirectory("spoolfuzz");
+    Path dir = Files.createTempDirectory(SCRATCH, "spoolfuzz");
     try {
       Files.write(dir.resolve("spool-" + FIRST + ".jsonl"), segs.get(0));
       if (segs.size() > 1) {
