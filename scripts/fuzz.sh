@@ -9,7 +9,8 @@
 # `mvn test` replays it (fix the code, keep the file as the regression test; see docs/security.md).
 # The corpus a run grows goes to sensor/.cifuzz-corpus/ (ignored by git) and is reused by the next
 # run. Exit status: 0 when no target found anything. Runs offline against the compiled test
-# classes (it compiles them first); JAZZER_XMX (default 1g) bounds each JVM's heap.
+# classes (it compiles them first); JAZZER_XMX (default 1g) bounds each JVM's heap; FUZZ_JVM_ARGS
+# adds JVM options (a profiler agent, for instance).
 # FUZZ_TOTAL=N (seconds) starts no further target once N seconds have passed, and then begins
 # half the list further each day, so that a short CI budget reaches every target in turn.
 set -euo pipefail
@@ -82,7 +83,7 @@ for t in "${selected[@]}"; do
   if ! JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${seconds}s" \
       mvn "${mvn_flags[@]}" -pl sensor surefire:test -Dtest="$t" \
         -Dsurefire.failIfNoSpecifiedTests=false \
-        -DargLine="-Xmx$xmx -Djazzer.instrumentation_includes=org.ja3sensor.** -Djazzer.instrumentation_excludes=$test_classes$(extra_excludes "$t")" \
+        -DargLine="-Xmx$xmx ${FUZZ_JVM_ARGS:-} -Djazzer.instrumentation_includes=org.ja3sensor.** -Djazzer.instrumentation_excludes=$test_classes$(extra_excludes "$t")" \
         >"$out" 2>&1; then
     status=FINDING
     failed+=("$t")

@@ -121,8 +121,11 @@ public final class IpDefragmenter {
   private final Counters counters;
   private final Limits limits;
   private final Slot[] slots;
+  /** Released slots, reused first (last released first). */
   private final int[] free;
   private int freeCount;
+  /** Slots {@code [fresh, slots.length)} have never been used (no loop over them at start). */
+  private int fresh;
   private int used;
   /** Open addressing, linear probing: slot index + 1, 0 for empty. */
   private final int[] index;
@@ -148,10 +151,6 @@ public final class IpDefragmenter {
     this.limits = limits;
     this.slots = new Slot[limits.maxDatagrams()];
     this.free = new int[limits.maxDatagrams()];
-    for (int i = 0; i < free.length; i++) {
-      free[i] = free.length - 1 - i;
-    }
-    this.freeCount = free.length;
     int size = Integer.highestOneBit(Math.max(2, limits.maxDatagrams()) * 2 - 1) << 1;
     this.index = new int[size];
     this.mask = size - 1;
@@ -438,11 +437,16 @@ public final class IpDefragmenter {
 
   /** A new slot for the current key, the oldest datagram dropped first when the table is full. */
   private int allocate(int hash, long now) {
-    if (freeCount == 0) {
+    int si;
+    if (freeCount > 0) {
+      si = free[--freeCount];
+    } else if (fresh < slots.length) {
+      si = fresh++;
+    } else {
       release(oldest);
       counters.anomaly(Anomaly.IP_FRAGMENT_EVICTED);
+      si = free[--freeCount];
     }
-    int si = free[--freeCount];
     Slot s = slots[si];
     if (s == null) {
       s = slots[si] = new Slot();

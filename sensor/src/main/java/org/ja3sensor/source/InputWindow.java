@@ -11,8 +11,10 @@ import java.nio.channels.FileChannel;
  * <p>Buffer ownership: the window owns {@link #buf}. The bytes {@code buf[pos, limit)} are input
  * bytes; {@code buf[pos]} is at input offset {@link #offset()}. A caller that got bytes by {@link
  * #ensure} may read {@code buf[pos, pos + n)} until its next call to {@link #ensure} or {@link
- * #skip}, which may move the bytes (compaction) or overwrite them (refill). The window never grows:
- * the largest unit a caller can ask to see contiguously is the capacity.
+ * #skip}, which may move the bytes (compaction), overwrite them (refill) or move them to a larger
+ * array (growth: read {@link #buf} again after each call). The array starts at {@link
+ * #INITIAL_LENGTH} and doubles, up to the capacity, only when a caller asks to see more bytes
+ * at once than it holds: the largest unit a caller can ask to see contiguously is the capacity.
  *
  * <p>Input is either a {@link FileChannel} (regular files: one large read per refill) or an {@link
  * InputStream} (stdin, pipes, tests: a refill takes what the stream has and blocks only while fewer
@@ -23,9 +25,17 @@ final class InputWindow implements AutoCloseable {
    * Default capacity: room for the largest packet block a reader asks to see whole (pcapng's
    * {@value PcapngReader#MAX_PACKET_BLOCK_LEN}) plus as much again. Reads are small (see {@link
    * #READ_CHUNK}) and the bytes are moved to the front at each refill, so only the first few
-   * hundred KB are touched unless a record is that large; a larger array only costs its zeroing.
+   * hundred KB are touched unless a record is that large, and the array grows to it only then.
    */
   static final int DEFAULT_CAPACITY = 2 * PcapngReader.MAX_PACKET_BLOCK_LEN;
+
+  /**
+   * The array's length at first (or the capacity if smaller): a refill keeps the unconsumed bytes
+   * and reads {@link #READ_CHUNK} more, so records up to about this size never grow it. Opening
+   * a file then zeroes 256 KiB rather than the 2 MiB of the capacity (it was a third of the time
+   * of a fuzzing execution that opens a small capture).
+   */
+  static final int INITIAL_LENGTH = 256 << 10;
 
   /**
    * Bytes asked of the input per read (more only for a larger record). Small reads keep the bytes
@@ -34,8 +44,8 @@ final class InputWindow implements AutoCloseable {
    */
   static final int READ_CHUNK = 64 << 10;
 
-  /** The window's bytes (owned by the window, see class comment). */
-  final byte[] buf;
+  /** The window's bytes (owned by the window, see class comment); replaced when it grows. */
+  byte[] buf;
   /** First unconsumed byte. */
   int pos;
   /** End of the valid bytes. */
@@ -44,7 +54,8 @@ final class InputWindow implements AutoCloseable {
   private final FileChannel channel;
   private final InputStream stream;
   private final boolean closeInput;
-  private final ByteBuffer view;
+  private final int capacity;
+  private ByteBuffer view;
   /** Input offset of {@code buf[0]}. */
   private long base;
   private boolean eof;
@@ -52,7 +63,11 @@ final class InputWindow implements AutoCloseable {
   private volatile boolean aborted;
 
   private InputWindow(FileChannel channel, InputStream stream, boolean closeInput, int capacity) {
-    this.buf = new byte[capacity];
+    if (capacity < 1) {
+      throw new IllegalArgumentException("window capacity " + capacity);
+    }
+    this.capacity = capacity;
+    this.buf = new byte[Math.min(capacity, INITIAL_LENGTH)];
     this.view = ByteBuffer.wrap(buf);
     this.channel = channel;
     this.stream = stream;
@@ -97,8 +112,9 @@ final class InputWindow implements AutoCloseable {
     return limit - pos;
   }
 
+  /** The most bytes the window can hold (its array may be shorter until asked for more). */
   int capacity() {
-    return buf.length;
+    return capacity;
   }
 
   /**
@@ -133,8 +149,8 @@ final class InputWindow implements AutoCloseable {
   }
 
   private boolean fill(int n) throws IOException {
-    if (n > buf.length) {
-      throw new IllegalArgumentException("window of " + buf.length + " bytes asked for " + n);
+    if (n > capacity) {
+      throw new IllegalArgumentException("window of " + capacity + " bytes asked for " + n);
     }
     int kept = limit - pos;
     if (pos > 0) {
@@ -142,6 +158,12 @@ final class InputWindow implements AutoCloseable {
       base += pos;
       pos = 0;
       limit = kept;
+    }
+    if (n > buf.length) {
+      byte[] grown = new byte[(int) Math.min(capacity, Math.max(n, 2L * buf.length))];
+      System.arraycopy(buf, 0, grown, 0, limit);
+      buf = grown;
+      view = ByteBuffer.wrap(grown);
     }
     while (limit < n && !eof) {
       int r = read(limit, Math.min(buf.length - limit, Math.max(READ_CHUNK, n - limit)));

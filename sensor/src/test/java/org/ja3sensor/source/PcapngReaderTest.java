@@ -10,9 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import org.ja3sensor.core.Counters;
 import org.ja3sensor.core.Anomaly;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PcapngReaderTest {
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -198,6 +202,43 @@ class PcapngReaderTest {
     assertEquals(1, r.rec.size());
     assertArrayEquals(frame(3, 60), r.rec.get(0).data());
     assertEquals(1, r.anomalies(Anomaly.PCAPNG_BAD_BLOCK));
+  }
+
+  @Test
+  void blockLargerThanTheWindowsFirstArrayGrowsItAndKeepsItsBytes(@TempDir Path dir)
+      throws IOException {
+    // A block of 900,000 bytes must be seen whole, which the window's first array (256 KiB)
+    // cannot hold: the window grows, and the frames before, in and after it come out intact.
+    CaptureBuilder b = CaptureBuilder.pcapng(LE);
+    b.idb(LinkType.ETHERNET, 0, b.options());
+    b.epb(0, 1, frame(1, 60), 60);
+    byte[] bigOptions = new byte[900_000];
+    byte[] body = b.body(x -> x.putInt(0).putLong(2).putInt(1500).putInt(1500)
+        .put(frame(2, 1500)).put(bigOptions), 20 + 1500 + bigOptions.length);
+    b.block(CaptureBuilder.EPB, body);
+    b.epb(0, 3, frame(3, 70), 70);
+    byte[] file = b.bytes();
+    assertTrue(InputWindow.INITIAL_LENGTH < 900_000);
+
+    Runs.Result r = Runs.read(file); // a stream at once, and a trickle
+    assertNull(r.error);
+    assertEquals(3, r.rec.size());
+    assertArrayEquals(frame(1, 60), r.rec.get(0).data());
+    assertArrayEquals(frame(2, 1500), r.rec.get(1).data());
+    assertArrayEquals(frame(3, 70), r.rec.get(2).data());
+    assertEquals(0, r.anomalies(Anomaly.PCAPNG_BAD_BLOCK));
+
+    Path cap = dir.resolve("big.pcapng"); // a file: read through its channel
+    Files.write(cap, file);
+    Recorder rec = new Recorder();
+    Counters counters = new Counters();
+    try (PacketSource src = CaptureFiles.open(cap.toString(), counters)) {
+      src.run(rec);
+    }
+    assertEquals(3, rec.size());
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(r.rec.get(i).data(), rec.get(i).data(), "frame " + i);
+    }
   }
 
   @Test
