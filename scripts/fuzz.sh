@@ -62,8 +62,12 @@ test_classes="$(cd sensor/target/test-classes && find org -name '*.class' | sed 
 # about 3 times as many executions per second). docs/security.md "Instrumentation".
 extra_excludes() {
   case "$1" in
-    *TlsFuzzTest#recordReader|*TlsFuzzTest#handshakeAssembler|*CertificateFuzzTest#chain)
+    *TlsFuzzTest#recordReader|*TlsFuzzTest#handshakeAssembler)
       echo ":org.ja3sensor.fingerprint.**" ;;
+    # The certificate target wraps its fuzzed chain in records it builds itself; reading them
+    # back (RecordReader, the TLS record layer: recordReader's subject) was 63 % of its time.
+    *CertificateFuzzTest#chain)
+      echo ":org.ja3sensor.fingerprint.**:org.ja3sensor.tls.**" ;;
   esac
 }
 began=$(date +%s)

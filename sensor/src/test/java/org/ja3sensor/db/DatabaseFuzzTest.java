@@ -63,7 +63,7 @@ class DatabaseFuzzTest {
         checkProblem(w, lines);
       }
       for (Entry e : s.entries()) {
-        assertTrue(e.line() >= 1 && e.line() <= lines, "entry on line " + e.line());
+        assertTrue(e.line() >= 1 && e.line() <= lines, () -> "entry on line " + e.line());
       }
       return "ok " + s.entries().size() + " " + s.warnings();
     } catch (DatabaseException e) {
@@ -80,11 +80,14 @@ class DatabaseFuzzTest {
   }
 
   private static void checkProblem(Problem p, int lines) {
+    // Messages are built only on failure (suppliers): this runs for every problem of every input.
     assertEquals(NAME, p.file());
-    assertTrue(p.line() >= 0 && p.line() <= lines, "line " + p.line() + " of " + lines + ": " + p);
+    assertTrue(p.line() >= 0 && p.line() <= lines,
+        () -> "line " + p.line() + " of " + lines + ": " + p);
     assertFalse(p.message() == null || p.message().isBlank(), "a problem without a message");
-    assertFalse(p.toString().contains("\n") || p.toString().contains("\r"),
-        "a message of several lines: " + p);
-    assertTrue(p.toString().startsWith(NAME + ":"), p.toString());
+    String text = p.toString();
+    assertFalse(text.contains("\n") || text.contains("\r"),
+        () -> "a message of several lines: " + text);
+    assertTrue(text.startsWith(NAME + ":"), text);
   }
 }
