@@ -63,9 +63,6 @@ final class InputWindow implements AutoCloseable {
   private volatile boolean aborted;
 
   private InputWindow(FileChannel channel, InputStream stream, boolean closeInput, int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("window capacity " + capacity);
-    }
     this.capacity = capacity;
     this.buf = new byte[Math.min(capacity, INITIAL_LENGTH)];
     this.view = ByteBuffer.wrap(buf);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayOutputStream;
@@ -219,16 +218,14 @@ class TcpFuzzTest {
         TcpStream s = f.stream(side);
         int real = s.bufferedBytes();
         assertEquals(real, s.accountedBytes(), "a stream's bytes not accounted");
-        if (real > bound) { // the message built only on failure: this runs per segment
-          fail("a direction holds " + real + " bytes, bound " + bound);
-        }
+        // Messages as suppliers, built only on failure: this runs per segment.
+        assertTrue(real <= bound, () -> "a direction holds " + real + " bytes, bound " + bound);
         sum += real;
       }
     }
     assertEquals(sum, tcp.bufferedBytes(), "accounted bytes differ from what streams hold");
-    if (tcp.bufferedBytes() > memcap) {
-      fail("buffered " + tcp.bufferedBytes() + " above the memory cap " + memcap);
-    }
+    assertTrue(tcp.bufferedBytes() <= memcap,
+        () -> "buffered " + tcp.bufferedBytes() + " above the memory cap " + memcap);
   }
 
   /** The consumer got the stream from one anchor on, and all of it that was available. */

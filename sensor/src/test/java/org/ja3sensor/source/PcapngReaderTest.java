@@ -13,8 +13,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.ja3sensor.core.Counters;
 import org.ja3sensor.core.Anomaly;
+import org.ja3sensor.core.Counters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
