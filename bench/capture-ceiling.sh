@@ -9,7 +9,8 @@
 # bytes; no SYN, no server side. So the handshakes expected are exactly the flows sent.
 #
 # Usage: bench/capture-ceiling.sh [-s] [-r "RATE ..."] [-d SECONDS] [-T FLOWS] [-C "CONFIG ..."]
-#                                 [-g CPU] [-c CPUS] [-j JAR] [-x JAVA_OPTS] [-H SAMPLE] [-o DIR]
+#                                 [-g CPU] [-c CPUS] [-q PERCENT] [-j JAR] [-x JAVA_OPTS] [-H SAMPLE]
+#                                 [-o DIR]
 #   -s  smoke mode: about a minute in all (one rate and top speed, 1 s each, four set-ups)
 #   -r  offered rates, packets/s, and "top" for trafgen's top speed
 #       (default "150000 300000 450000 600000 750000 top"). One trafgen process in its rate-limited
@@ -37,6 +38,11 @@
 #                      a local test broker (scripts/kafka-dev-broker.sh); where the broker cannot
 #                      be started, db-file: --output file (to bench/out), said in the table
 #   -g  CPU for trafgen (default 0); -c  CPUs for the sensor or tcpdump (default: all others)
+#   -q  CPU quota: tcpdump and every sensor process run in a cgroup allowed PERCENT % of one core
+#       (cpu.cfs_quota_us over a 10 ms period, cgroup v1 or v2's cpu.max), so that the generator,
+#       which cannot outrun a whole core's tcpdump on a 2-core machine, outruns each set-up and
+#       its ceiling at that CPU share can be found; the JVM sizes itself for the quota (one
+#       processor). Default: no quota
 #   -j  jar (default sensor/target/ja3sensor.jar); -x JVM options (default "-Xmx1g")
 #   -o  output directory (default bench/out/capture-ceiling)
 #
@@ -65,7 +71,8 @@ OUT="$ROOT/bench/out/capture-ceiling"
 WARM_PPS=100000
 WARM_SECONDS=3
 FLOW_FRAMES=10
-while getopts "sr:p:d:T:C:g:c:j:x:H:o:F:h" opt; do
+QUOTA=""
+while getopts "sr:p:d:T:C:g:c:q:j:x:H:o:F:h" opt; do
   case "$opt" in
     s) RATES="200000 top"; STEP_SECONDS=1; TOP_FLOWS=50000
        CONFIGS="tcpdump direct ring ring-fanout2"; WARM_SECONDS=1 ;;
@@ -77,11 +84,12 @@ while getopts "sr:p:d:T:C:g:c:j:x:H:o:F:h" opt; do
     C) CONFIGS="$OPTARG" ;;
     g) GEN_CPU="$OPTARG" ;;
     c) SENSOR_CPUS="$OPTARG" ;;
+    q) QUOTA="$OPTARG" ;;
     j) JAR="$OPTARG" ;;
     x) JAVA_OPTS="$OPTARG" ;;
     H) SAMPLE="$OPTARG" ;;
     o) OUT="$OPTARG" ;;
-    *) sed -n '2,48p' "$0"; exit 2 ;;
+    *) sed -n '2,55p' "$0"; exit 2 ;;
   esac
 done
 [ "$(id -u)" = 0 ] || { echo "capture-ceiling: needs root (network namespaces)" >&2; exit 1; }
@@ -100,6 +108,29 @@ fi
 
 mkdir -p "$OUT"
 SFX="$$"
+# -q: a cgroup with a CPU quota for the capturing side; IN_QUOTA prefixes its commands.
+CG=""
+IN_QUOTA=()
+if [ -n "$QUOTA" ]; then
+  [[ "$QUOTA" =~ ^[1-9][0-9]*$ ]] && [ "$QUOTA" -le 100 ] \
+    || { echo "capture-ceiling: -q must be a whole percentage of one core, 1 to 100, got '$QUOTA'" >&2; exit 2; }
+  if [ -f /sys/fs/cgroup/cpu/cpu.cfs_quota_us ]; then
+    CG=/sys/fs/cgroup/cpu/j3cc$SFX
+    mkdir "$CG"
+    echo 10000 >"$CG/cpu.cfs_period_us"
+    echo $((QUOTA * 100)) >"$CG/cpu.cfs_quota_us"
+  elif grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+    CG=/sys/fs/cgroup/j3cc$SFX
+    mkdir "$CG"
+    echo "$((QUOTA * 100)) 10000" >"$CG/cpu.max"
+  else
+    echo "capture-ceiling: -q needs the cgroup cpu controller (/sys/fs/cgroup/cpu or cgroup v2 cpu.max)" >&2
+    exit 1
+  fi
+  # The process moves itself into the cgroup, then becomes the command (same PID); before
+  # `ip netns exec`, which mounts a sysfs of the namespace without the cgroup tree.
+  IN_QUOTA=(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$CG")
+fi
 NS_CAP="j3cc$SFX"
 NS_GEN="j3cg$SFX"
 IF_CAP="j3cc$SFX"
@@ -116,6 +147,7 @@ cleanup() {
     ip netns del "$ns" 2>/dev/null || true
   done
   [ -n "$BROKER_DIR" ] && rm -rf "$BROKER_DIR"
+  [ -n "$CG" ] && rmdir "$CG" 2>/dev/null
   return 0
 }
 trap cleanup EXIT
@@ -241,6 +273,7 @@ start_broker() {
 echo "traffic: new IPv4 flow per ClientHello ($HELLO_BYTES bytes, from $(basename "$SAMPLE")) + $((FLOW_FRAMES - 1)) x 1400-byte frames; $FLOW_BYTES bytes/flow on the wire (no FCS)"
 echo "generator: trafgen -P 1 on CPU $GEN_CPU (a rate above $SLOW_MAX pps: several such processes); sensor/tcpdump on CPU(s) $SENSOR_CPUS; $NCPU cores; $(java -version 2>&1 | head -1)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); steps of ${STEP_SECONDS} s, top speed $TOP_FLOWS flows"
+[ -n "$QUOTA" ] && echo "CPU quota of the capturing side: $QUOTA % of one core ($CG, 10 ms period)"
 echo
 echo "| set-up | offered pps | offered Gbit/s | received | backlog dropped | kernel dropped | queue dropped | handshakes / sent | lossless | CPU % of a core: capture threads, workers, whole process |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
@@ -260,7 +293,7 @@ run_tcpdump() {
   local rate flows bl0 frames secs received kdrop ok c0 c
   for rate in $RATES; do
     flows=$(flows_for "$rate")
-    ip netns exec "$NS_CAP" taskset -c "$SENSOR_CPUS" tcpdump -i "$IF_CAP" -n -s 0 -B 65536 \
+    "${IN_QUOTA[@]}" ip netns exec "$NS_CAP" taskset -c "$SENSOR_CPUS" tcpdump -i "$IF_CAP" -n -s 0 -B 65536 \
       -w /dev/null 2>"$OUT/tcpdump-$rate.err" &
     CAP_PID=$!
     for _ in $(seq 100); do grep -q 'listening on' "$OUT/tcpdump-$rate.err" && break; sleep 0.1; done
@@ -282,7 +315,7 @@ run_sensor() {  # run_sensor LABEL ARGS...
   local label="$1" err="$OUT/$1.err" rate flows bl0 frames secs
   local p0 k0 q0 e0 p1 k1 q1 e1 c0 w0 a0 c w a ok received
   shift
-  ip netns exec "$NS_CAP" taskset -c "$SENSOR_CPUS" java $JAVA_OPTS -jar "$JAR" capture -i "$IF_CAP" \
+  "${IN_QUOTA[@]}" ip netns exec "$NS_CAP" taskset -c "$SENSOR_CPUS" java $JAVA_OPTS -jar "$JAR" capture -i "$IF_CAP" \
     --stats-interval 1s --idle-timeout 1 "$@" >"$OUT/$label.events" 2>"$err" &
   CAP_PID=$!
   for _ in $(seq 300); do grep -q 'worker(s)' "$err" 2>/dev/null && break; sleep 0.1; done
