@@ -44,6 +44,7 @@
 #       its ceiling at that CPU share can be found; the JVM sizes itself for the quota (one
 #       processor). Default: no quota
 #   -j  jar (default sensor/target/ja3sensor.jar); -x JVM options (default "-Xmx1g")
+#   -X  further `capture` options for every sensor set-up (e.g. "--queue-size 256m")
 #   -o  output directory (default bench/out/capture-ceiling)
 #
 # Each ja3sensor set-up is one process for all rates: started, warmed up (100,000 packets/s for
@@ -72,7 +73,8 @@ WARM_PPS=100000
 WARM_SECONDS=3
 FLOW_FRAMES=10
 QUOTA=""
-while getopts "sr:p:d:T:C:g:c:q:j:x:H:o:F:h" opt; do
+SENSOR_EXTRA=""
+while getopts "sr:p:d:T:C:g:c:q:j:x:X:H:o:F:h" opt; do
   case "$opt" in
     s) RATES="200000 top"; STEP_SECONDS=1; TOP_FLOWS=50000
        CONFIGS="tcpdump direct ring ring-fanout2"; WARM_SECONDS=1 ;;
@@ -87,9 +89,10 @@ while getopts "sr:p:d:T:C:g:c:q:j:x:H:o:F:h" opt; do
     q) QUOTA="$OPTARG" ;;
     j) JAR="$OPTARG" ;;
     x) JAVA_OPTS="$OPTARG" ;;
+    X) SENSOR_EXTRA="$OPTARG" ;;
     H) SAMPLE="$OPTARG" ;;
     o) OUT="$OPTARG" ;;
-    *) sed -n '2,55p' "$0"; exit 2 ;;
+    *) sed -n '2,56p' "$0"; exit 2 ;;
   esac
 done
 [ "$(id -u)" = 0 ] || { echo "capture-ceiling: needs root (network namespaces)" >&2; exit 1; }
@@ -316,7 +319,7 @@ run_sensor() {  # run_sensor LABEL ARGS...
   local p0 k0 q0 e0 p1 k1 q1 e1 c0 w0 a0 c w a ok received
   shift
   "${IN_QUOTA[@]}" ip netns exec "$NS_CAP" taskset -c "$SENSOR_CPUS" java $JAVA_OPTS -jar "$JAR" capture -i "$IF_CAP" \
-    --stats-interval 1s --idle-timeout 1 "$@" >"$OUT/$label.events" 2>"$err" &
+    --stats-interval 1s --idle-timeout 1 "$@" $SENSOR_EXTRA >"$OUT/$label.events" 2>"$err" &
   CAP_PID=$!
   for _ in $(seq 300); do grep -q 'worker(s)' "$err" 2>/dev/null && break; sleep 0.1; done
   if ! grep -q 'worker(s)' "$err"; then
