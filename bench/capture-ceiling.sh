@@ -122,7 +122,10 @@ if [ -n "$QUOTA" ]; then
     mkdir "$CG"
     echo 10000 >"$CG/cpu.cfs_period_us"
     echo $((QUOTA * 100)) >"$CG/cpu.cfs_quota_us"
-  elif grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+  elif grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null \
+      && { grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control \
+           || echo +cpu >/sys/fs/cgroup/cgroup.subtree_control; } 2>/dev/null; then
+    # v2: the root must hand the cpu controller to its children, or cpu.max does not exist.
     CG=/sys/fs/cgroup/j3cc$SFX
     mkdir "$CG"
     echo "$((QUOTA * 100)) 10000" >"$CG/cpu.max"
