@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.ja3sensor.event.EmitterThread;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,25 +85,34 @@ class StreamingIT {
 
   @Test
   void aReaderThatLeavesStopsTheReadQuietly() throws Exception {
+    // More events than the emitter's queue and the pipe can hold together (4 per file, 8,000 in
+    // all, against a queue of 4,096 and a 64 KiB pipe of some twenty 3 KiB events): the read
+    // cannot finish before the reader's leaving is noticed, however the processes are scheduled.
+    // (400 files, which all fit in the queue, left it to a race with head's exit, and a slow
+    // machine read them all.)
+    int given = 2000;
+    int pipeHolds = 64; // events of at least 1 KiB in a 64 KiB pipe
+    assertTrue(given * 4 > EmitterThread.DEFAULT_CAPACITY + pipeHolds);
     List<String> cmd = new ArrayList<>(List.of("java", "-jar",
         System.getProperty("ja3sensor.jar"), "read"));
-    for (int i = 0; i < 400; i++) {
-      cmd.add(SAMPLE.toString());
+    for (int i = 0; i < given; i++) {
+      cmd.add(SAMPLE.getFileName().toString());
     }
     Path script = tmp.resolve("pipe.sh");
     Files.writeString(script, "set -o pipefail\n" + String.join(" ", cmd)
         + " 2>\"$1\" | head -1 > \"$2\"\necho \"${PIPESTATUS[0]}\" > \"$3\"\n");
     Process p = new ProcessBuilder("bash", script.toString(), tmp.resolve("err").toString(),
-        tmp.resolve("out").toString(), tmp.resolve("status").toString()).start();
+        tmp.resolve("out").toString(), tmp.resolve("status").toString())
+        .directory(SAMPLE.getParent().toFile()).start();
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the read stopped after its reader left");
     String err = Files.readString(tmp.resolve("err"));
     assertEquals("0", Files.readString(tmp.resolve("status")).strip(), err);
     assertEquals(1, Files.readString(tmp.resolve("out")).lines().count());
     assertFalse(err.contains("Exception") || err.contains("could not be delivered"), err);
-    // It stopped reading: far fewer than the 400 files given were opened.
+    // It stopped reading: far fewer than the files given were opened.
     String files = err.lines().filter(l -> l.strip().startsWith("files")).findFirst().orElse(null);
     assertNotNull(files, err);
     int opened = Integer.parseInt(files.strip().split("\\s+")[1]);
-    assertTrue(opened < 400, "read every file although nobody reads its output: " + files);
+    assertTrue(opened < given, "read every file although nobody reads its output: " + files);
   }
 }
