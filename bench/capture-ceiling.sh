@@ -43,7 +43,9 @@
 #       which cannot outrun a whole core's tcpdump on a 2-core machine, outruns each set-up and
 #       its ceiling at that CPU share can be found; the JVM sizes itself for the quota (one
 #       processor). Default: no quota
-#   -j  jar (default sensor/target/ja3sensor.jar); -x JVM options (default "-Xmx1g")
+#   -j  jar (default sensor/target/ja3sensor.jar); -x JVM options (default "-Xmx1g"). The sensor
+#       is started as a user starts it, through bin/ja3sensor (which adds -XX:+AlwaysPreTouch and
+#       -Xms as -Xmx for capture; -x "-Xmx1g -Xms64m -XX:-AlwaysPreTouch" undoes that)
 #   -X  further `capture` options for every sensor set-up (e.g. "--queue-size 256m")
 #   -o  output directory (default bench/out/capture-ceiling)
 #
@@ -92,7 +94,7 @@ while getopts "sr:p:d:T:C:g:c:q:j:x:X:H:o:F:h" opt; do
     X) SENSOR_EXTRA="$OPTARG" ;;
     H) SAMPLE="$OPTARG" ;;
     o) OUT="$OPTARG" ;;
-    *) sed -n '2,56p' "$0"; exit 2 ;;
+    *) sed -n '2,58p' "$0"; exit 2 ;;
   esac
 done
 [ "$(id -u)" = 0 ] || { echo "capture-ceiling: needs root (network namespaces)" >&2; exit 1; }
@@ -321,10 +323,15 @@ run_sensor() {  # run_sensor LABEL ARGS...
   local label="$1" err="$OUT/$1.err" rate flows bl0 frames secs
   local p0 k0 q0 e0 p1 k1 q1 e1 c0 w0 a0 c w a ok received
   shift
-  "${IN_QUOTA[@]}" ip netns exec "$NS_CAP" taskset -c "$SENSOR_CPUS" java $JAVA_OPTS -jar "$JAR" capture -i "$IF_CAP" \
+  "${IN_QUOTA[@]}" ip netns exec "$NS_CAP" taskset -c "$SENSOR_CPUS" \
+    env JA3SENSOR_JAR="$JAR" JAVA_OPTS="$JAVA_OPTS" "$ROOT/bin/ja3sensor" capture -i "$IF_CAP" \
     --stats-interval 1s --idle-timeout 1 "$@" $SENSOR_EXTRA >"$OUT/$label.events" 2>"$err" &
   CAP_PID=$!
-  for _ in $(seq 300); do grep -q 'worker(s)' "$err" 2>/dev/null && break; sleep 0.1; done
+  # 30 s to start; under a quota, as much more as the quota is short of a whole core (the JVM's
+  # start-up and the touching of its heap, about 3 s of CPU for 1 GiB here, take 35 s at 10 %).
+  for _ in $(seq $((300 * 100 / ${QUOTA:-100}))); do
+    grep -q 'worker(s)' "$err" 2>/dev/null && break; sleep 0.1
+  done
   if ! grep -q 'worker(s)' "$err"; then
     echo "| $label | sensor did not start: $(tail -1 "$err") (diagnostics in $OUT/$label.stuck) |"
     {  # what the process was doing: its state, kernel stack, threads' states, Java stacks

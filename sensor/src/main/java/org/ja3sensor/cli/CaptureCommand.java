@@ -164,8 +164,19 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       converter = Units.SizeConverter.class,
       description =
           "Queue memory of each worker, shared among the interfaces (default: ${DEFAULT-VALUE});"
-              + " packets that find their queue full are dropped and counted (queue_dropped).")
+              + " what happens when it is full: --queue-full.")
   long queueSize;
+
+  @Option(
+      names = "--queue-full",
+      paramLabel = "wait|drop",
+      defaultValue = "wait",
+      description =
+          "When a worker's queue is full: wait (default) holds the capture thread until there is"
+              + " room, so packets wait in the kernel buffer (--buffer-size) and are dropped there"
+              + " (kernel_dropped) only when it is full too; drop drops them at once"
+              + " (queue_dropped), so that one slow worker does not hold up the others' packets.")
+  String queueFull;
 
   @Mixin PipelineOptions pipelineOptions = new PipelineOptions();
 
@@ -341,7 +352,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
             1000,
             count != null ? count : 0,
             16_384,
-            1000);
+            1000,
+            queueFull.equals("wait"));
     String observer = output.sensorName();
     ParallelRunner runner =
         new ParallelRunner(
@@ -655,6 +667,10 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     if (captureThreads < 1 || captureThreads > 64) {
       throw new ParameterException(
           spec.commandLine(), "--capture-threads must be 1 to 64, got " + captureThreads);
+    }
+    if (!queueFull.equals("wait") && !queueFull.equals("drop")) {
+      throw new ParameterException(spec.commandLine(),
+          "--queue-full must be wait or drop, got " + queueFull);
     }
     if (!fanoutPipelines.equals("local") && !fanoutPipelines.equals("workers")) {
       throw new ParameterException(spec.commandLine(),

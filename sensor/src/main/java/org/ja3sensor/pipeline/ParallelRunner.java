@@ -64,6 +64,9 @@ public final class ParallelRunner {
    * @param eventQueue events waiting for the emitter
    * @param flushIntervalMillis the emitter calls the flush action at most this often, when it
    *     published something since the last flush
+   * @param waitWhenFull a capture thread whose worker's queue is full waits for room (the frames
+   *     meanwhile wait in the kernel's buffer, which drops, and counts, only when it is full too);
+   *     false: the segment is dropped and counted at once ({@code queue_dropped})
    */
   public record Settings(
       int workers,
@@ -72,10 +75,11 @@ public final class ParallelRunner {
       long expireIntervalMillis,
       long countLimit,
       int eventQueue,
-      long flushIntervalMillis) {
+      long flushIntervalMillis,
+      boolean waitWhenFull) {
 
     public static Settings defaults(int workers) {
-      return new Settings(workers, 16 << 20, 65_535, 1000, 0, 16_384, 1000);
+      return new Settings(workers, 16 << 20, 65_535, 1000, 0, 16_384, 1000, true);
     }
   }
 
@@ -375,7 +379,20 @@ public final class ParallelRunner {
         return;
       }
       int w = rings.length == 1 ? 0 : Math.floorMod(Pipeline.flowHash(packet), rings.length);
-      rings[w].offer(packet, tsNanos, ifIndex); // a refusal is counted by the ring
+      SegmentRing ring = rings[w];
+      if (!settings.waitWhenFull()) {
+        ring.offer(packet, tsNanos, ifIndex); // a refusal is counted by the ring
+        return;
+      }
+      int idle = 0;
+      while (!ring.tryOffer(packet, tsNanos, ifIndex)) {
+        if (stopRequested) {
+          ring.countDropped(); // stopping: the worker may already be draining its last records
+          return;
+        }
+        idle = backOff(idle);
+      }
+      ring.countOffered();
     }
   }
 

@@ -19,8 +19,10 @@ import org.ja3sensor.decode.DecodedPacket;
  * packet points into this ring's array; the bytes stay valid until {@link #advance} is called,
  * after which the producer may overwrite them.
  *
- * <p>Full ring: {@link #offer} returns false at once (the caller counts the drop); it never
- * blocks, so a slow worker can never stall a capture thread.
+ * <p>Full ring: {@link #offer} returns false at once and counts the drop; it never blocks. A
+ * capture thread that would rather wait for room (and leave the frames meanwhile in the kernel's
+ * buffer) retries with {@link #tryOffer}, which counts nothing, and counts the segment with
+ * {@link #countOffered} once it is in, or with {@link #countDropped} if it gives up.
  */
 final class SegmentRing {
   private static final VarHandle LONG =
@@ -101,6 +103,20 @@ final class SegmentRing {
    */
   boolean offer(DecodedPacket p, long tsNanos, int ifIndex) {
     offered++;
+    if (tryOffer(p, tsNanos, ifIndex)) {
+      return true;
+    }
+    dropped++;
+    return false;
+  }
+
+  /**
+   * {@link #offer} without counting: the caller retries a refusal and counts the outcome ({@link
+   * #countOffered}, {@link #countDropped}).
+   *
+   * @return false when the ring is full (nothing was written)
+   */
+  boolean tryOffer(DecodedPacket p, long tsNanos, int ifIndex) {
     int payloadLen = Math.max(0, Math.min(p.payloadLen, maxPayload));
     int len = align(HEADER + payloadLen);
     long tail = (long) POS.getOpaque(positions, TAIL);
@@ -110,7 +126,6 @@ final class SegmentRing {
     if (tail + need - cachedHead > buf.length) {
       cachedHead = (long) POS.getAcquire(positions, HEAD);
       if (tail + need - cachedHead > buf.length) {
-        dropped++;
         return false;
       }
     }
@@ -141,6 +156,17 @@ final class SegmentRing {
     }
     POS.setRelease(positions, TAIL, tail + len);
     return true;
+  }
+
+  /** Counts a segment that {@link #tryOffer} took (producer only). */
+  void countOffered() {
+    offered++;
+  }
+
+  /** Counts a segment given up after {@link #tryOffer} refused it (producer only). */
+  void countDropped() {
+    offered++;
+    dropped++;
   }
 
   /** Segments offered so far (producer's count; approximate when read by another thread). */

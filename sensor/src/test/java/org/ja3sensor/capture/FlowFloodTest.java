@@ -133,7 +133,7 @@ class FlowFloodTest {
     ParallelRunner runner =
         new ParallelRunner(
             List.of(flood), "flood-test", perWorker,
-            new ParallelRunner.Settings(workers, 4 << 20, 2048, 100, 0, 1024, 1000),
+            new ParallelRunner.Settings(workers, 4 << 20, 2048, 100, 0, 1024, 1000, false),
             e -> {},
             null,
             warnings::add);

@@ -60,6 +60,45 @@ class LauncherIT {
     }
   }
 
+  /** The JVM's flags as -XX:+PrintCommandLineFlags prints them (to stdout, before the command). */
+  private static java.util.Map<String, String> flags(String out) {
+    java.util.Map<String, String> m = new java.util.HashMap<>();
+    for (String f : out.lines().filter(l -> l.startsWith("-XX:")).findFirst().orElse("").split(" ")) {
+      int eq = f.indexOf('=');
+      if (eq > 0) {
+        m.put(f.substring(4, eq), f.substring(eq + 1));
+      } else if (f.length() > 5) {
+        m.put(f.substring(5), f.substring(4, 5));
+      }
+    }
+    return m;
+  }
+
+  @Test
+  void captureGetsItsWholeHeapTouchedAtStart() throws Exception {
+    // -Xmx alone: -Xms follows it, and the heap is touched at start.
+    Result r = launch("-Xmx200m -XX:+PrintCommandLineFlags", "capture", "--help");
+    assertEquals(0, r.exit(), r.err());
+    java.util.Map<String, String> f = flags(r.out());
+    assertEquals(String.valueOf(200L << 20), f.get("MaxHeapSize"), r.out());
+    assertEquals(String.valueOf(200L << 20), f.get("MinHeapSize"), r.out());
+    assertEquals("+", f.get("AlwaysPreTouch"), r.out());
+    // An -Xms of the user's own, before or after -Xmx, is kept.
+    for (String opts : List.of("-Xms64m -Xmx200m", "-Xmx200m -Xms64m")) {
+      f = flags(launch(opts + " -XX:+PrintCommandLineFlags", "capture", "--help").out());
+      assertEquals(String.valueOf(64L << 20), f.get("MinHeapSize"), opts);
+    }
+    // And -XX:-AlwaysPreTouch in JAVA_OPTS wins.
+    f = flags(launch("-Xmx200m -XX:-AlwaysPreTouch -XX:+PrintCommandLineFlags", "capture", "--help")
+        .out());
+    assertEquals("-", f.get("AlwaysPreTouch"));
+    // Other commands are left alone.
+    f = flags(launch("-Xmx200m -XX:+PrintCommandLineFlags", "config", "example").out());
+    assertTrue(f.containsKey("MaxHeapSize"));
+    assertEquals(null, f.get("AlwaysPreTouch"));
+    assertTrue(!String.valueOf(200L << 20).equals(f.get("MinHeapSize")), f.toString());
+  }
+
   @Test
   void firstReadMakesTheArchiveTheNextUsesItAndBothPrintTheSameEvents() throws Exception {
     assertTrue(new File(System.getProperty("ja3sensor.jar")).isFile(), "the jar is built");
