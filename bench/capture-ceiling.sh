@@ -26,7 +26,7 @@
 #   -C  set-ups to measure, in this order (default: all of them):
 #       tcpdump        tcpdump -B 65536 -s 0 -w /dev/null (no filter)
 #       pcap4j         capture --reader pcap4j --no-db, events to /dev/null
-#       direct         capture --reader direct --no-db (the default reader), events to /dev/null
+#       direct         capture --reader direct --no-db (the default reader elsewhere than an Ethernet interface), events to /dev/null
 #       fanout2        capture --capture-threads 2 --no-db: each capture thread its own pipeline
 #       fanout2-workers capture --capture-threads 2 --fanout-pipelines workers --no-db: the
 #                      capture threads hand segments to the worker through its queue (called

@@ -106,16 +106,17 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
 
   @Option(
       names = "--reader",
-      paramLabel = "pcap4j|direct|ring",
-      defaultValue = "direct",
+      paramLabel = "auto|ring|direct|pcap4j",
+      defaultValue = "auto",
       description =
-          "How frames are read: direct (default: one direct JNA call of libpcap's"
-              + " pcap_next_ex per frame into a reused buffer; pcap4j still opens, filters, counts"
-              + " and stops the capture; falls back to pcap4j with a warning where it cannot),"
-              + " pcap4j (its raw packet loop: about twice the CPU per frame) or ring (Linux,"
-              + " Ethernet interfaces: the sensor's own AF_PACKET socket whose TPACKET_V3 ring of"
+          "How frames are read: auto (default: ring where it applies, on Linux for an Ethernet"
+              + " or loopback interface other than any and a filter without vlan; direct"
+              + " elsewhere), ring (the sensor's own AF_PACKET socket whose TPACKET_V3 ring of"
               + " --buffer-size is read in place, no native call per frame; libpcap only compiles"
-              + " the filter). See docs/performance.md.")
+              + " the filter), direct (one direct JNA call of libpcap's pcap_next_ex per frame"
+              + " into a reused buffer; falls back to pcap4j with a warning where it cannot) or"
+              + " pcap4j (its raw packet loop: about twice the CPU per frame)."
+              + " See docs/capture.md.")
   String reader;
 
   @Option(
@@ -289,7 +290,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       throws InterruptedException {
     LiveCaptureSource.Settings settings =
         new LiveCaptureSource.Settings(
-            snaplen, (int) bufferSize, promisc, bpf, 100, reader.equals("direct"));
+            snaplen, (int) bufferSize, promisc, bpf, 100, !reader.equals("pcap4j"));
     List<LiveSource> sources = new ArrayList<>();
     try {
       for (int i = 0; i < interfaces.size(); i++) {
@@ -382,7 +383,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
               + " timestamps, filter \""
               + bpf
               + "\", reader "
-              + reader
+              + readerFor(s.name())
+              + (reader.equals("auto") ? " (auto)" : "")
               + ")");
     }
     for (LiveSource s : sources.subList(0, interfaces.size())) {
@@ -514,9 +516,46 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
   /** A source of the chosen --reader for interface {@code name}, number {@code i}. */
   private LiveSource newSource(
       String name, int i, LiveCaptureSource.Settings settings, Consumer<String> warn) {
-    return reader.equals("ring")
+    return readerFor(name).equals("ring")
         ? new RingCaptureSource(name, i, settings, warn)
         : new LiveCaptureSource(name, i, settings, warn);
+  }
+
+  /** The reader for interface {@code name}: --reader, or for auto the one {@link #ringApplies}. */
+  private String readerFor(String name) {
+    if (!reader.equals("auto")) {
+      return reader;
+    }
+    return ringApplies(name, bpf, System.getProperty("os.name", ""),
+        java.nio.file.Path.of("/sys/class/net")) ? "ring" : "direct";
+  }
+
+  private static final java.util.regex.Pattern VLAN_WORD =
+      java.util.regex.Pattern.compile("(?i)\\bvlan\\b");
+  private static final java.util.regex.Pattern INTERFACE_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_.:@-]{1,64}");
+
+  /**
+   * Whether {@code --reader auto} reads interface {@code name} with the ring: on Linux, for an
+   * Ethernet (ARPHRD_ETHER, 1) or loopback (ARPHRD_LOOPBACK, 772) interface as sysfs gives its
+   * type, not {@code any} (no AF_PACKET ring for it), and with a filter that does not name {@code
+   * vlan} (the ring's filter sees the frame with its outer tag already taken out by the kernel,
+   * libpcap's does not). Anything else, or a type that cannot be read: the direct reader.
+   */
+  static boolean ringApplies(String name, String bpf, String os, java.nio.file.Path sysNet) {
+    if (!os.startsWith("Linux") || name.equals("any") || name.equals(".") || name.equals("..")
+        || !INTERFACE_NAME.matcher(name).matches()) {
+      return false;
+    }
+    if (bpf != null && VLAN_WORD.matcher(bpf).find()) {
+      return false;
+    }
+    try {
+      String type = java.nio.file.Files.readString(sysNet.resolve(name).resolve("type")).strip();
+      return type.equals("1") || type.equals("772");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   private static void closeAll(List<LiveSource> sources) {
@@ -644,9 +683,9 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    if (!reader.equals("pcap4j") && !reader.equals("direct") && !reader.equals("ring")) {
+    if (!List.of("auto", "ring", "direct", "pcap4j").contains(reader)) {
       throw new ParameterException(
-          spec.commandLine(), "--reader must be pcap4j, direct or ring, got " + reader);
+          spec.commandLine(), "--reader must be auto, ring, direct or pcap4j, got " + reader);
     }
     if (reader.equals("ring") && !System.getProperty("os.name", "").startsWith("Linux")) {
       throw new ParameterException(spec.commandLine(),

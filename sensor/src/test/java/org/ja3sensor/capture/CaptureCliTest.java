@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.ja3sensor.cli.CliRun;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class CaptureCliTest {
     assertTrue(r.err.contains("--buffer-size"), r.err);
     r = CliRun.run("capture", "-i", "lo", "--reader", "mmap");
     assertEquals(2, r.exitCode, r.toString());
-    assertTrue(r.err.contains("--reader must be pcap4j, direct or ring, got mmap"), r.err);
+    assertTrue(r.err.contains("--reader must be auto, ring, direct or pcap4j, got mmap"), r.err);
   }
 
   /** The ring reader reads one Ethernet interface: "any" (Linux cooked) is refused, one line. */
@@ -93,6 +94,32 @@ class CaptureCliTest {
     assertEquals(1, lines.lines().count(), lines);
     assertTrue(lines.startsWith("ja3sensor: interface \"lo\": permission denied"), lines);
     assertTrue(lines.contains("root, or the capabilities CAP_NET_RAW and CAP_NET_ADMIN"), lines);
+  }
+
+  /**
+   * The default reader, auto: the ring on an Ethernet interface (a veth), the direct reader on
+   * "any" and where the filter names vlan; the start line says which, and that auto chose it.
+   */
+  @Test
+  void theDefaultReaderIsTheRingWhereItApplies() throws Exception {
+    NetNs.assumeRootAnd("ip");
+    try (NetNs net = NetNs.hostToNamespace();
+        SensorProcess veth = SensorProcess.start(dir, null, "capture", "-i", net.hostIf,
+            "--duration", "1s");
+        SensorProcess vlan = SensorProcess.start(dir, null, "capture", "-i", net.hostIf,
+            "--bpf", "vlan and tcp", "--duration", "1s");
+        SensorProcess any = SensorProcess.start(dir, null, "capture", "-i", "any",
+            "--duration", "1s")) {
+      for (SensorProcess p : List.of(veth, vlan, any)) {
+        assertEquals(0, p.waitFor(30_000), p.stderr());
+      }
+      assertTrue(veth.stderr().contains("capturing on " + net.hostIf + " (link type ethernet"),
+          veth.stderr());
+      assertTrue(veth.stderr().contains(", reader ring (auto))"), veth.stderr());
+      assertTrue(vlan.stderr().contains(", reader direct (auto))"), vlan.stderr());
+      assertTrue(any.stderr().contains("capturing on any (link type"), any.stderr());
+      assertTrue(any.stderr().contains(", reader direct (auto))"), any.stderr());
+    }
   }
 
   @Test
