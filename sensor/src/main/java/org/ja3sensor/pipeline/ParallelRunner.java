@@ -24,7 +24,7 @@ import org.ja3sensor.source.PacketSource;
  * engine.
  *
  * <pre>
- *  capture thread per source ──decode, flow hash──► SegmentRing[source][worker] (bounded, drop when full)
+ *  capture thread per source ──decode, flow hash──► SegmentRing[source][worker] (bounded; wait, or drop, when full)
  *  worker thread per pipeline ◄── its rings, oldest record first; expire() on wall-clock ticks
  *  emitter thread ◄── bounded event queue ◄── every worker's events; calls the downstream listener
  *                     (the {@link EmitterThread} read uses too, in its tolerant form)
