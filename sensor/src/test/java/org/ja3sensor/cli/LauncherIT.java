@@ -83,6 +83,8 @@ class LauncherIT {
     assertEquals(String.valueOf(200L << 20), f.get("MaxHeapSize"), r.out());
     assertEquals(String.valueOf(200L << 20), f.get("MinHeapSize"), r.out());
     assertEquals("+", f.get("AlwaysPreTouch"), r.out());
+    // Arrays of 1 MiB or more (the queues) are allocated in the old generation.
+    assertEquals(String.valueOf(1L << 20), f.get("PretenureSizeThreshold"), r.out());
     // An -Xms of the user's own, before or after -Xmx, is kept.
     for (String opts : List.of("-Xms64m -Xmx200m", "-Xmx200m -Xms64m")) {
       f = flags(launch(opts + " -XX:+PrintCommandLineFlags", "capture", "--help").out());
