@@ -345,16 +345,12 @@ run_sensor() {  # run_sensor LABEL ARGS...
     } >"$OUT/$label.stuck" 2>&1
     kill -9 "$CAP_PID"; CAP_PID=""; return 0
   fi
-  if [ -n "$QUOTA" ]; then
-    # Under a quota the warm-up at WARM_PPS is more than the sensor's share takes (at 10 % it took
-    # a sixth of its frames), so the JIT would still be warming up at the first step: the same
-    # frames at a rate the share takes (25,000 asked at 10 %), for longer.
-    local warm=$((WARM_PPS * QUOTA / 40))
-    [ "$warm" -gt "$WARM_PPS" ] && warm=$WARM_PPS
-    gen $((WARM_PPS * WARM_SECONDS / FLOW_FRAMES)) "$warm" >/dev/null
-  else
-    gen $((WARM_PPS * WARM_SECONDS / FLOW_FRAMES)) "$WARM_PPS" >/dev/null
-  fi
+  # Under a quota the warm-up at WARM_PPS is more than the sensor's share takes (at 10 % it took
+  # a sixth of its frames), so the JIT would still be warming up at the first step: the same
+  # frames at a rate the share takes (25,000 asked at 10 %), for longer.
+  local warm=$WARM_PPS
+  [ -n "$QUOTA" ] && [ $((WARM_PPS * QUOTA / 40)) -lt "$WARM_PPS" ] && warm=$((WARM_PPS * QUOTA / 40))
+  gen $((WARM_PPS * WARM_SECONDS / FLOW_FRAMES)) "$warm" >/dev/null
   settle "$err" 3
   for rate in $RATES; do
     flows=$(flows_for "$rate")

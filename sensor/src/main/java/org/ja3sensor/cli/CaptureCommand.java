@@ -532,30 +532,23 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
 
   private static final java.util.regex.Pattern VLAN_WORD =
       java.util.regex.Pattern.compile("(?i)\\bvlan\\b");
-  private static final java.util.regex.Pattern INTERFACE_NAME =
-      java.util.regex.Pattern.compile("[A-Za-z0-9_.:@-]{1,64}");
 
   /**
    * Whether {@code --reader auto} reads interface {@code name} with the ring: on Linux, for an
-   * Ethernet (ARPHRD_ETHER, 1) or loopback (ARPHRD_LOOPBACK, 772) interface as sysfs gives its
-   * type, not {@code any} (no AF_PACKET ring for it), and with a filter that does not name {@code
-   * vlan} (the ring's filter sees the frame with its outer tag already taken out by the kernel,
-   * libpcap's does not). Anything else, or a type that cannot be read: the direct reader.
+   * interface the ring reads ({@link RingCaptureSource#readsInterface}: Ethernet or loopback, as
+   * the sysfs directory {@code sysNet} gives its type), not {@code any} (no AF_PACKET ring for
+   * it), and with a filter that does not name {@code vlan} (the ring's filter sees the frame with
+   * its outer tag already taken out by the kernel, libpcap's does not). Anything else, or a type
+   * that cannot be read: the direct reader.
    */
   static boolean ringApplies(String name, String bpf, String os, java.nio.file.Path sysNet) {
-    if (!os.startsWith("Linux") || name.equals("any") || name.equals(".") || name.equals("..")
-        || !INTERFACE_NAME.matcher(name).matches()) {
+    if (!os.startsWith("Linux") || name.equals("any")) {
       return false;
     }
     if (bpf != null && VLAN_WORD.matcher(bpf).find()) {
       return false;
     }
-    try {
-      String type = java.nio.file.Files.readString(sysNet.resolve(name).resolve("type")).strip();
-      return type.equals("1") || type.equals("772");
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
+    return RingCaptureSource.readsInterface(sysNet, name);
   }
 
   private static void closeAll(List<LiveSource> sources) {

@@ -210,7 +210,7 @@ final class AfPacketRing implements AutoCloseable {
       throw noSuchDevice(device);
     }
     int hatype = sysfsInt(device, "type", 10);
-    if (hatype >= 0 && hatype != ARPHRD_ETHER && hatype != ARPHRD_LOOPBACK) {
+    if (hatype >= 0 && !ethernetFramed(hatype)) {
       throw new LiveCaptureException(LiveCaptureException.Reason.DEVICE_UNUSABLE,
           "interface \"" + device + "\": --reader ring reads Ethernet interfaces only (ARPHRD type "
               + hatype + ", expected " + ARPHRD_ETHER + "); use --reader direct");
@@ -382,13 +382,26 @@ final class AfPacketRing implements AutoCloseable {
     return names.isEmpty() ? "none visible" : String.join(", ", names);
   }
 
+  /** Whether frames of interfaces of this ARPHRD type start with an Ethernet header. */
+  static boolean ethernetFramed(int hatype) {
+    return hatype == ARPHRD_ETHER || hatype == ARPHRD_LOOPBACK;
+  }
+
   /** An integer attribute of the interface from sysfs, or -1 when it cannot be read. */
   private static int sysfsInt(String device, String attr, int radix) {
+    return sysfsInt(Path.of("/sys/class/net"), device, attr, radix);
+  }
+
+  /**
+   * An integer attribute of the interface from the sysfs directory {@code sysNet} (normally
+   * /sys/class/net), or -1 when it cannot be read or the name would leave that directory.
+   */
+  static int sysfsInt(Path sysNet, String device, String attr, int radix) {
     if (device.contains("/") || device.startsWith(".")) {
       return -1;
     }
     try {
-      String s = Files.readString(Path.of("/sys/class/net", device, attr)).trim();
+      String s = Files.readString(sysNet.resolve(device).resolve(attr)).trim();
       if (radix == 16 && s.startsWith("0x")) {
         s = s.substring(2);
       }

@@ -92,6 +92,16 @@ public final class RingCaptureSource implements LiveSource {
   private long ifDropsBeforeReopen;
 
   /**
+   * Whether this reader reads interface {@code device}: its ARPHRD type, as the sysfs directory
+   * {@code sysNet} (normally /sys/class/net) gives it, is one whose frames start with an Ethernet
+   * header (Ethernet, loopback). False where the type cannot be read.
+   */
+  public static boolean readsInterface(java.nio.file.Path sysNet, String device) {
+    int hatype = AfPacketRing.sysfsInt(sysNet, device, "type", 10);
+    return hatype >= 0 && AfPacketRing.ethernetFramed(hatype);
+  }
+
+  /**
    * @param device interface name
    * @param ifIndex number of this interface in the capture (written with each frame)
    * @param settings as for {@link LiveCaptureSource} ({@code directRead} is not used); the ring
