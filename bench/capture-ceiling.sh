@@ -10,7 +10,7 @@
 #
 # Usage: bench/capture-ceiling.sh [-s] [-r "RATE ..."] [-d SECONDS] [-T FLOWS] [-C "CONFIG ..."]
 #                                 [-g CPU] [-c CPUS] [-q PERCENT] [-j JAR] [-x JAVA_OPTS] [-H SAMPLE]
-#                                 [-o DIR]
+#                                 [-w SECONDS] [-o DIR]
 #   -s  smoke mode: about a minute in all (one rate and top speed, 1 s each, four set-ups)
 #   -r  offered rates, packets/s, and "top" for trafgen's top speed
 #       (default "150000 300000 450000 600000 750000 top"). One trafgen process in its rate-limited
@@ -47,10 +47,12 @@
 #       is started as a user starts it, through bin/ja3sensor (which adds -XX:+AlwaysPreTouch and
 #       -Xms as -Xmx for capture; -x "-Xmx1g -Xms64m -XX:-AlwaysPreTouch" undoes that)
 #   -X  further `capture` options for every sensor set-up (e.g. "--queue-size 256m")
+#   -w  warm-up length: 100,000 x SECONDS frames before the first step (default 3); under -q
+#       sent at the share's rate (see below), so -w 3 lasts 12 s at 10 %, -w 15 a minute
 #   -o  output directory (default bench/out/capture-ceiling)
 #
 # Each ja3sensor set-up is one process for all rates: started, warmed up (100,000 packets/s for
-# 3 s, under -q the same frames at PERCENT/40 x 100,000 packets/s; then quiet until its counters
+# 3 s or -w, under -q the same frames at PERCENT/40 x 100,000 packets/s; then quiet until its counters
 # settle), then each rate step; the counters are read from its
 # stats line (--stats-interval 1s) once they have settled after the step (the flows are evicted
 # after --idle-timeout 1, so each step's handshakes are out before the next step). tcpdump is
@@ -77,7 +79,7 @@ WARM_SECONDS=3
 FLOW_FRAMES=10
 QUOTA=""
 SENSOR_EXTRA=""
-while getopts "sr:p:d:T:C:g:c:q:j:x:X:H:o:F:h" opt; do
+while getopts "sr:p:d:T:C:g:c:q:j:x:X:H:o:F:w:h" opt; do
   case "$opt" in
     s) RATES="200000 top"; STEP_SECONDS=1; TOP_FLOWS=50000
        CONFIGS="tcpdump direct ring ring-fanout2"; WARM_SECONDS=1 ;;
@@ -95,7 +97,8 @@ while getopts "sr:p:d:T:C:g:c:q:j:x:X:H:o:F:h" opt; do
     X) SENSOR_EXTRA="$OPTARG" ;;
     H) SAMPLE="$OPTARG" ;;
     o) OUT="$OPTARG" ;;
-    *) sed -n '2,59p' "$0"; exit 2 ;;
+    w) WARM_SECONDS="$OPTARG" ;;
+    *) sed -n '2,61p' "$0"; exit 2 ;;
   esac
 done
 [ "$(id -u)" = 0 ] || { echo "capture-ceiling: needs root (network namespaces)" >&2; exit 1; }

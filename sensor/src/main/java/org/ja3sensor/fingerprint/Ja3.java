@@ -36,18 +36,21 @@ public final class Ja3 {
 
   /** The JA3 string: version,ciphers,extensions,groups,point formats (GREASE removed). */
   public static String ja3String(ClientHello ch) {
+    int[] ciphers = ch.cipherSuites();
+    int[] exts = ch.extensions();
+    int[] groups = ch.supportedGroups();
+    int[] points = ch.ecPointFormats();
     StringBuilder sb =
         new StringBuilder(
-            16 + 6 * (ch.cipherSuites().length + ch.extensions().length
-                + ch.supportedGroups().length) + 4 * ch.ecPointFormats().length);
+            16 + 6 * (ciphers.length + exts.length + groups.length) + 4 * points.length);
     sb.append(ch.legacyVersion()).append(',');
-    appendList(sb, ch.cipherSuites(), true);
+    appendList(sb, ciphers, true);
     sb.append(',');
-    appendList(sb, ch.extensions(), true);
+    appendList(sb, exts, true);
     sb.append(',');
-    appendList(sb, ch.supportedGroups(), true);
+    appendList(sb, groups, true);
     sb.append(',');
-    appendList(sb, ch.ecPointFormats(), false);
+    appendList(sb, points, false);
     return sb.toString();
   }
 
@@ -66,18 +69,19 @@ public final class Ja3 {
     }
     exts = Arrays.copyOf(exts, n);
     Arrays.sort(exts);
+    int[] ciphers = ch.cipherSuites();
+    int[] groups = ch.supportedGroups();
+    int[] points = ch.ecPointFormats();
     StringBuilder sb =
-        new StringBuilder(
-            16 + 6 * (ch.cipherSuites().length + n + ch.supportedGroups().length)
-                + 4 * ch.ecPointFormats().length);
+        new StringBuilder(16 + 6 * (ciphers.length + n + groups.length) + 4 * points.length);
     sb.append(ch.legacyVersion()).append(',');
-    appendList(sb, ch.cipherSuites(), true);
+    appendList(sb, ciphers, true);
     sb.append(',');
     appendList(sb, exts, false);
     sb.append(',');
-    appendList(sb, ch.supportedGroups(), true);
+    appendList(sb, groups, true);
     sb.append(',');
-    appendList(sb, ch.ecPointFormats(), false);
+    appendList(sb, points, false);
     return sb.toString();
   }
 

@@ -85,9 +85,10 @@ public final class Ja4 {
     StringBuilder a = new StringBuilder(10);
     a.append(transport);
     a.append(versionCode(version(ch, transport)));
-    a.append(contains(ch.extensions(), SNI) ? 'd' : 'i');
+    int[] exts = ch.extensions();
+    a.append(contains(exts, SNI) ? 'd' : 'i');
     appendCount(a, countNonGrease(ch.cipherSuites()));
-    appendCount(a, countNonGrease(ch.extensions()));
+    appendCount(a, countNonGrease(exts));
     appendAlpn(a, ch.alpn());
     return a.toString();
   }

@@ -220,10 +220,11 @@ public final class Pipeline
     }
     counters.clientHellos++;
     h.clientHello = hello;
+    h.clientHelloSeen = true;
     h.clientSide = side;
     h.clientHelloNanos = tsNanos;
     h.inputName = filePath;
-    if (h.serverHello != null && !h.awaitingCertificate) {
+    if (h.serverHelloSeen && !h.awaitingCertificate) {
       emit(f, TlsEvent.Trigger.SERVER_HELLO);
     }
   }
@@ -247,7 +248,7 @@ public final class Pipeline
   void onServerHello(
       Flow<TlsSession> f, int side, ServerHello hello, long tsNanos, boolean certificateFollows) {
     TlsSession h = f.session;
-    if (h.serverHello != null) {
+    if (h.serverHelloSeen) {
       return;
     }
     if (h.clientSide == side) {
@@ -256,6 +257,7 @@ public final class Pipeline
     }
     counters.serverHellos++;
     h.serverHello = hello;
+    h.serverHelloSeen = true;
     h.serverHelloNanos = tsNanos;
     if (h.clientSide < 0) {
       h.clientSide = 1 - side;
@@ -342,7 +344,6 @@ public final class Pipeline
 
   private void emit(Flow<TlsSession> f, TlsEvent.Trigger trigger) {
     TlsSession h = f.session;
-    h.emitted = true;
     int client = h.clientSide >= 0 ? h.clientSide : Math.max(f.initiatorSide, 0);
     boolean aIsClient = client == 0;
     FlowKey k = f.key;
@@ -368,6 +369,7 @@ public final class Pipeline
     e.clientHello = h.clientHello;
     e.serverHello = h.serverHello;
     e.serverCertificates = h.serverCertificates;
+    h.emitted();
     if (!deferDerivedFields) {
       e.deriveFields();
     }

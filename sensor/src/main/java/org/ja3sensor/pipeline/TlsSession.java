@@ -13,10 +13,14 @@ final class TlsSession {
   /** 0 when A is the client, 1 when B is, -1 while unknown. */
   int clientSide = -1;
 
+  /** The ClientHello, until the event is emitted (then null: {@link #clientHelloSeen} stays). */
   ClientHello clientHello;
+  boolean clientHelloSeen;
   long clientHelloNanos;
   boolean sslv2ClientHello;
+  /** The ServerHello, until the event is emitted (then null: {@link #serverHelloSeen} stays). */
   ServerHello serverHello;
+  boolean serverHelloSeen;
   long serverHelloNanos;
   /**
    * The ServerHello (TLS 1.2 or older) was seen and its direction still reads the Certificate
@@ -32,10 +36,22 @@ final class TlsSession {
 
   /** True when something was seen that deserves an event not yet emitted. */
   boolean hasPendingEvent() {
-    return !emitted && (clientHello != null || serverHello != null || sslv2ClientHello);
+    return !emitted && (clientHelloSeen || serverHelloSeen || sslv2ClientHello);
   }
 
   boolean hasClientHello() {
-    return clientHello != null || sslv2ClientHello;
+    return clientHelloSeen || sslv2ClientHello;
+  }
+
+  /**
+   * The event was emitted: it holds the hellos and the chain now, and the session lets go of
+   * them, so that a connection that lasts (minutes, hours) after its handshake keeps only its
+   * flags, not its parsed hellos and certificates.
+   */
+  void emitted() {
+    emitted = true;
+    clientHello = null;
+    serverHello = null;
+    serverCertificates = null;
   }
 }

@@ -18,6 +18,7 @@ public final class QuicConnection {
   /** Retry packets seen on this connection. */
   public int retries;
 
+  /** The hellos, until the connection's event is emitted (then null, and {@link #emitted}). */
   public ClientHello clientHello;
   public long clientHelloNanos;
   public ServerHello serverHello;

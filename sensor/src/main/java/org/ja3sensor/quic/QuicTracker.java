@@ -319,6 +319,13 @@ public final class QuicTracker {
     c.release();
     forget(c);
     listener.onHandshake(f, why);
+    // The event holds the hellos now; the connection, which may go on for minutes, keeps only
+    // that it was reported (its later datagrams are skipped at the emitted check), not the hellos
+    // nor the CRYPTO streams' assemblers that parsed them.
+    c.clientHello = null;
+    c.serverHello = null;
+    c.fromClient = null;
+    c.fromServer = null;
   }
 
   /** Evicts flows idle since before {@code nowNanos - idleTimeout}; call now and then. */

@@ -484,10 +484,54 @@ public final class HelloParser {
       if (nl == 0) {
         irregular(r, "alpn protocol name of length 0, expected at least 1 (kept as \"\")");
       }
-      names.add(new String(b, p, nl, StandardCharsets.ISO_8859_1));
+      names.add(alpnName(b, p, nl));
       p += nl;
     }
+    for (List<String> common : COMMON_ALPN_LISTS) {
+      if (common.equals(names)) {
+        return common;
+      }
+    }
     return List.copyOf(names);
+  }
+
+  /**
+   * Protocol names most hellos offer (RFC 7301's IANA registry, the ones browsers and libraries
+   * send): one shared String each instead of a copy per hello, since a hello may wait in its flow
+   * for a long time (see {@link ClientHello}).
+   */
+  private static final String[] COMMON_ALPN_NAMES = {
+    "h2", "http/1.1", "h3", "http/1.0", "spdy/3.1", "h2c", "acme-tls/1", "dot", "doq", "stun.turn"
+  };
+
+  /** ALPN lists most hellos send, shared in the same way. */
+  private static final List<List<String>> COMMON_ALPN_LISTS =
+      List.of(
+          List.of("h2", "http/1.1"),
+          List.of("http/1.1"),
+          List.of("h2"),
+          List.of("h3"),
+          List.of("http/1.1", "h2"),
+          List.of("h2", "http/1.1", "http/1.0"),
+          List.of("http/1.0", "http/1.1"));
+
+  private static String alpnName(byte[] b, int p, int nl) {
+    for (String known : COMMON_ALPN_NAMES) {
+      if (known.length() == nl && sameLatin1(known, b, p)) {
+        return known;
+      }
+    }
+    return new String(b, p, nl, StandardCharsets.ISO_8859_1);
+  }
+
+  /** Whether the bytes at {@code p} are {@code s}'s characters (all below 0x80). */
+  private static boolean sameLatin1(String s, byte[] b, int p) {
+    for (int i = 0; i < s.length(); i++) {
+      if (b[p + i] != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int[] u16s(byte[] b, int p, int n) {

@@ -4,14 +4,18 @@ import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.ja3sensor.decode.DecodedPacket;
 import org.ja3sensor.event.TlsEvent;
+import org.ja3sensor.tls.ClientHello;
+import org.ja3sensor.tls.ServerHello;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -176,6 +180,33 @@ class PipelineTest {
   }
 
   @Test
+  void aConnectionThatGoesOnAfterItsEventNoLongerHoldsItsHellos() throws InterruptedException {
+    byte[] ch = Hellos.clientHelloRecord("lasting.example", 0);
+    handshake(40013, 10, 70, SEC, ch);
+    assertEquals(1, events.size());
+    WeakReference<ClientHello> client = new WeakReference<>(events.get(0).clientHello);
+    WeakReference<ServerHello> server = new WeakReference<>(events.get(0).serverHello);
+    assertNotNull(client.get());
+    assertNotNull(server.get());
+    events.clear(); // the event went out: only the flow could still hold the hellos
+    for (int i = 0; i < 20 && (client.get() != null || server.get() != null); i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    assertEquals(1, pipeline.activeFlows(), "the connection goes on");
+    assertNull(client.get(), "the flow let go of its ClientHello");
+    assertNull(server.get(), "the flow let go of its ServerHello");
+    // what the session still knows is enough: a ClientHello again is a retransmission, a close
+    // gives no second event
+    sendAll(true, 40013, 11, ch, SEC + 2);
+    sendAll(false, 40013, 71, Hellos.serverHelloRecord(), SEC + 3);
+    send(true, 40013, 11 + ch.length, DecodedPacket.FIN | DecodedPacket.ACK, null, 0, 0, SEC + 4);
+    send(false, 40013, 900, DecodedPacket.FIN | DecodedPacket.ACK, null, 0, 0, SEC + 5);
+    pipeline.finish();
+    assertTrue(events.isEmpty(), "one handshake, one event: " + events);
+  }
+
+  @Test
   void finFromBothSidesEndsAHandshakeWithoutServerHello() {
     byte[] ch = Hellos.clientHelloRecord("bothfin.example", 0);
     send(true, 40011, 10, DecodedPacket.SYN, null, 0, 0, SEC);
@@ -219,6 +250,39 @@ class PipelineTest {
     sendAll(false, 40007, 90_000, Hellos.serverHelloRecord(), 4 * SEC);
     assertEquals(2, events.size());
     assertEquals("two.example", events.get(1).clientHello.serverName());
+  }
+
+  @Test
+  void aSmallTableCyclingThroughManyConnectionsGivesEachItsOwnEvent() {
+    // Two flows in the table and 60 connections: each new one evicts the oldest. Every third
+    // connection has no ServerHello, every fifth no hello at all; each event must be its own
+    // connection's only.
+    pipeline = new Pipeline(new PipelineConfig(2, 60 * SEC, 64 * 1024, 1 << 20, 16 * 1024, 8),
+        counters, events::add);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      int port = 42000 + i;
+      long ts = SEC + i * 1000L;
+      send(true, port, 100, DecodedPacket.SYN, null, 0, 0, ts);
+      if (i % 5 == 4) {
+        continue; // a SYN only: no event
+      }
+      sendAll(true, port, 101, Hellos.clientHelloRecord("c" + i + ".example", 0), ts + 1);
+      if (i % 3 != 2) {
+        sendAll(false, port, 7000, Hellos.serverHelloRecord(), ts + 2);
+      }
+      expected.add(port + " c" + i + ".example " + (i % 3 != 2));
+    }
+    pipeline.finish();
+    List<String> got = new ArrayList<>();
+    for (TlsEvent e : events) {
+      got.add(e.clientPort + " " + e.clientHello.serverName() + " " + (e.serverHello != null));
+      assertEquals(e.serverHello != null ? Hellos.SERVER_JA3S : null, e.ja3sString);
+    }
+    got.sort(null);
+    expected.sort(null);
+    assertEquals(expected, got);
+    assertEquals(0, pipeline.activeFlows());
   }
 
   @Test

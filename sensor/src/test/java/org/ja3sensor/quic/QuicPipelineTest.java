@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,6 +17,8 @@ import org.ja3sensor.event.TlsEvent;
 import org.ja3sensor.fingerprint.Ja3;
 import org.ja3sensor.pipeline.Pipeline;
 import org.ja3sensor.pipeline.PipelineConfig;
+import org.ja3sensor.tls.ClientHello;
+import org.ja3sensor.tls.ServerHello;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +61,28 @@ class QuicPipelineTest {
    */
   private static String rfcJa3() {
     return "771,4865-4866,0-65281-10-16-5-51-43-13-45-28-57,29-23-24,";
+  }
+
+  @Test
+  void aConnectionThatGoesOnAfterItsEventNoLongerHoldsItsHellos() throws InterruptedException {
+    send(true, QuicVectors.packet("rfc9001-a2-client-initial"), SEC);
+    send(false, QuicVectors.packet("rfc9001-a3-server-initial"), 2 * SEC);
+    assertEquals(1, events.size());
+    WeakReference<ClientHello> client = new WeakReference<>(events.get(0).clientHello);
+    WeakReference<ServerHello> server = new WeakReference<>(events.get(0).serverHello);
+    assertNotNull(client.get());
+    assertNotNull(server.get());
+    events.clear(); // the event went out: only the connection could still hold the hellos
+    for (int i = 0; i < 20 && (client.get() != null || server.get() != null); i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    assertEquals(1, pipeline.activeFlows(), "the connection goes on");
+    assertNull(client.get(), "the connection let go of its ClientHello");
+    assertNull(server.get(), "the connection let go of its ServerHello");
+    send(true, QuicVectors.packet("rfc9001-a2-client-initial"), 3 * SEC); // a retransmission
+    pipeline.finish();
+    assertTrue(events.isEmpty(), "one connection, one event: " + events);
   }
 
   @Test
