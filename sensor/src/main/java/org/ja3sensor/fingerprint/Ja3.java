@@ -36,21 +36,18 @@ public final class Ja3 {
 
   /** The JA3 string: version,ciphers,extensions,groups,point formats (GREASE removed). */
   public static String ja3String(ClientHello ch) {
-    int[] ciphers = ch.cipherSuites();
-    int[] exts = ch.extensions();
-    int[] groups = ch.supportedGroups();
-    int[] points = ch.ecPointFormats();
     StringBuilder sb =
         new StringBuilder(
-            16 + 6 * (ciphers.length + exts.length + groups.length) + 4 * points.length);
+            16 + 6 * (ch.cipherSuites().length + ch.extensions().length
+                + ch.supportedGroups().length) + 4 * ch.ecPointFormats().length);
     sb.append(ch.legacyVersion()).append(',');
-    appendList(sb, ciphers, true);
+    appendList(sb, ch.cipherSuites(), true);
     sb.append(',');
-    appendList(sb, exts, true);
+    appendList(sb, ch.extensions(), true);
     sb.append(',');
-    appendList(sb, groups, true);
+    appendList(sb, ch.supportedGroups(), true);
     sb.append(',');
-    appendList(sb, points, false);
+    appendList(sb, ch.ecPointFormats(), false);
     return sb.toString();
   }
 
@@ -69,19 +66,18 @@ public final class Ja3 {
     }
     exts = Arrays.copyOf(exts, n);
     Arrays.sort(exts);
-    int[] ciphers = ch.cipherSuites();
-    int[] groups = ch.supportedGroups();
-    int[] points = ch.ecPointFormats();
     StringBuilder sb =
-        new StringBuilder(16 + 6 * (ciphers.length + n + groups.length) + 4 * points.length);
+        new StringBuilder(
+            16 + 6 * (ch.cipherSuites().length + n + ch.supportedGroups().length)
+                + 4 * ch.ecPointFormats().length);
     sb.append(ch.legacyVersion()).append(',');
-    appendList(sb, ciphers, true);
+    appendList(sb, ch.cipherSuites(), true);
     sb.append(',');
     appendList(sb, exts, false);
     sb.append(',');
-    appendList(sb, groups, true);
+    appendList(sb, ch.supportedGroups(), true);
     sb.append(',');
-    appendList(sb, points, false);
+    appendList(sb, ch.ecPointFormats(), false);
     return sb.toString();
   }
 

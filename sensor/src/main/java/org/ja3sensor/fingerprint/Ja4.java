@@ -85,10 +85,9 @@ public final class Ja4 {
     StringBuilder a = new StringBuilder(10);
     a.append(transport);
     a.append(versionCode(version(ch, transport)));
-    int[] exts = ch.extensions();
-    a.append(contains(exts, SNI) ? 'd' : 'i');
+    a.append(ch.hasExtension(SNI) ? 'd' : 'i');
     appendCount(a, countNonGrease(ch.cipherSuites()));
-    appendCount(a, countNonGrease(exts));
+    appendCount(a, countNonGrease(ch.extensions()));
     appendAlpn(a, ch.alpn());
     return a.toString();
   }
@@ -215,15 +214,6 @@ public final class Ja4 {
       }
     }
     return n;
-  }
-
-  private static boolean contains(int[] values, int x) {
-    for (int v : values) {
-      if (v == x) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static void appendCount(StringBuilder a, int n) {

@@ -206,7 +206,7 @@ public final class ClientHello {
     return hasExtensionsBlock;
   }
 
-  /** Whether the extension list holds {@code type}, without copying it. */
+  /** Whether the extension list holds {@code type} (read in the packed lists). */
   public boolean hasExtension(int type) {
     for (int i = endCompression; i < endExtensions; i++) {
       if (values[i] == type) {

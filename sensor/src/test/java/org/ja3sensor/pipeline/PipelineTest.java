@@ -1,5 +1,6 @@
 package org.ja3sensor.pipeline;
 
+import org.ja3sensor.Unreachable;
 import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
 
@@ -189,10 +190,7 @@ class PipelineTest {
     assertNotNull(client.get());
     assertNotNull(server.get());
     events.clear(); // the event went out: only the flow could still hold the hellos
-    for (int i = 0; i < 20 && (client.get() != null || server.get() != null); i++) {
-      System.gc();
-      Thread.sleep(10);
-    }
+    Unreachable.collect(client, server);
     assertEquals(1, pipeline.activeFlows(), "the connection goes on");
     assertNull(client.get(), "the flow let go of its ClientHello");
     assertNull(server.get(), "the flow let go of its ServerHello");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.ja3sensor.Unreachable;
 import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
 import org.ja3sensor.decode.DecodedPacket;
@@ -73,10 +74,7 @@ class QuicPipelineTest {
     assertNotNull(client.get());
     assertNotNull(server.get());
     events.clear(); // the event went out: only the connection could still hold the hellos
-    for (int i = 0; i < 20 && (client.get() != null || server.get() != null); i++) {
-      System.gc();
-      Thread.sleep(10);
-    }
+    Unreachable.collect(client, server);
     assertEquals(1, pipeline.activeFlows(), "the connection goes on");
     assertNull(client.get(), "the connection let go of its ClientHello");
     assertNull(server.get(), "the connection let go of its ServerHello");
