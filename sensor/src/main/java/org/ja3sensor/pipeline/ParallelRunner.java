@@ -390,7 +390,7 @@ public final class ParallelRunner {
           ring.countDropped(); // stopping: the worker may already be draining its last records
           return;
         }
-        idle = backOff(idle);
+        idle = backOff(idle, false);
       }
       ring.countOffered();
     }
@@ -430,7 +430,7 @@ public final class ParallelRunner {
         if (producersDone && allEmpty()) {
           break;
         }
-        idle = backOff(idle);
+        idle = backOff(idle, true);
       }
       guarded(pipeline::finish);
     }
@@ -488,14 +488,43 @@ public final class ParallelRunner {
     }
   }
 
-  /** Spins briefly, then parks with growing pauses up to 1 ms; returns the next idle count. */
-  private static int backOff(int idle) {
-    if (idle < 50) {
+  /** Idle rounds after which a worker parks {@link #WORKER_IDLE_PARK_NANOS} at a time. */
+  static final int WORKER_DEEP_IDLE_ROUNDS = 70;
+
+  /** A long-idle worker's pause. */
+  static final long WORKER_IDLE_PARK_NANOS = 10_000_000L;
+
+  /**
+   * Spins briefly, then parks ({@link #pauseNanos}); returns the next idle count, which stops
+   * growing once the pause does (it would otherwise wrap around after weeks of idleness and
+   * start spinning again).
+   */
+  static int backOff(int idle, boolean worker) {
+    long pause = pauseNanos(idle, worker);
+    if (pause == 0) {
       Thread.onSpinWait();
     } else {
-      LockSupport.parkNanos(Math.min(1_000_000L, 50_000L << Math.min(idle - 50, 5)));
+      LockSupport.parkNanos(pause);
     }
-    return idle + 1;
+    return Math.min(idle + 1, WORKER_DEEP_IDLE_ROUNDS);
+  }
+
+  /**
+   * The pause after {@code idle} rounds without work: none (a spin) for the first 50, then parks
+   * growing from 50 µs to 1 ms. A capture thread waiting for room in a full queue stays at 1 ms.
+   * A worker idle for {@link #WORKER_DEEP_IDLE_ROUNDS} rounds (about 16 ms) parks 10 ms at a time:
+   * 1,000 wake-ups a second cost an idle worker about 3 % of a core on the test machines
+   * (docs/performance.md, "An idle worker"), and a worker idle that long has nothing waiting for
+   * it; the first records after such a pause wait at most 10 ms in its queue.
+   */
+  static long pauseNanos(int idle, boolean worker) {
+    if (idle < 50) {
+      return 0;
+    }
+    if (worker && idle >= WORKER_DEEP_IDLE_ROUNDS) {
+      return WORKER_IDLE_PARK_NANOS;
+    }
+    return Math.min(1_000_000L, 50_000L << Math.min(idle - 50, 5));
   }
 
   private void workerError(RuntimeException e) {
