@@ -11,8 +11,8 @@ per second of each thread group (capture threads, workers, emitter, JIT compiler
 collector and the VM thread, everything else). Under a CPU quota of 10 % of a core a second holds
 at most 100 ms in all. -o also writes the raw samples (ms since start, TID, name, ns).
 
-Used for docs/performance.md, "Priorities under a CPU limit": run it beside
-bench/capture-ceiling.sh -q 10 (it samples from outside the quota, on any core).
+Used for docs/performance.md, "Priorities under a CPU limit, and the JIT" and "An idle worker":
+run it beside bench/capture-ceiling.sh -q 10 (it samples from outside the quota, on any core).
 """
 import argparse
 import os
