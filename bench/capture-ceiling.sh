@@ -28,10 +28,13 @@
 #       pcap4j         capture --reader pcap4j --no-db, events to /dev/null
 #       direct         capture --reader direct --no-db (the default reader elsewhere than an Ethernet interface), events to /dev/null
 #       fanout2        capture --capture-threads 2 --no-db: each capture thread its own pipeline
-#       fanout2-workers capture --capture-threads 2 --fanout-pipelines workers --no-db: the
+#       fanout2-workers capture --capture-threads 2 --pipelines workers --no-db: the
 #                      capture threads hand segments to the worker through its queue (called
 #                      fanout2-ring before the ring reader came; that name still works)
 #       ring           capture --reader ring --no-db: the AF_PACKET TPACKET_V3 ring read in place
+#                      (under -q the JVM has one processor, and the default --pipelines auto
+#                      then runs the pipeline on the capture thread, with no worker; -X
+#                      "--pipelines workers" for the worker)
 #       ring-fanout2   capture --reader ring --no-db --capture-threads 2: two ring sockets in one
 #                      flow-hash fanout group, each capture thread with its own pipeline
 #       db-kafka       capture --reader direct with the shipped database and --output kafka to
@@ -382,7 +385,7 @@ for setup in $CONFIGS; do
     direct) run_sensor direct --reader direct --no-db ;;
     fanout2) run_sensor fanout2 --reader direct --no-db --capture-threads 2 ;;
     fanout2-workers|fanout2-ring)
-      run_sensor "$setup" --reader direct --no-db --capture-threads 2 --fanout-pipelines workers ;;
+      run_sensor "$setup" --reader direct --no-db --capture-threads 2 --pipelines workers ;;
     ring) run_sensor ring --reader ring --no-db ;;
     ring-fanout2) run_sensor ring-fanout2 --reader ring --no-db --capture-threads 2 ;;
     db-kafka)

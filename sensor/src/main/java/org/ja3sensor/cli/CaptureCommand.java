@@ -143,20 +143,25 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
           "How the kernel spreads packets over the capture threads: hash (default: flow hash,"
               + " both directions alike), cpu (receiving CPU) or qm (NIC receive queue). With cpu"
               + " and qm each segment goes to the worker that owns its flow, whichever thread read"
-              + " it; with hash see --fanout-pipelines.")
+              + " it; with hash see --pipelines.")
   String fanoutMode;
 
   @Option(
-      names = "--fanout-pipelines",
-      paramLabel = "local|workers",
-      defaultValue = "local",
+      names = "--pipelines",
+      paramLabel = "auto|local|workers",
+      defaultValue = "auto",
       description =
-          "With --capture-threads above 1, one interface and --fanout-mode hash: local (default)"
-              + " lets each capture thread run its own pipeline (the kernel's flow hash already"
-              + " gives it both directions of its flows; tunnelled packets still go to the"
-              + " workers); workers hands every packet to the worker threads through their"
-              + " queues, as for cpu and qm modes and several interfaces.")
-  String fanoutPipelines;
+          "Which threads run the pipelines (flows, reassembly, hellos, fingerprints): local lets"
+              + " each capture thread run its own, where that is correct: several capture"
+              + " threads on one interface with --fanout-mode hash (the kernel's flow hash already"
+              + " gives each both directions of its flows; tunnelled packets still go to the"
+              + " workers), or one capture thread on one interface (everything, with no worker"
+              + " thread); workers hands every packet to the worker threads through their"
+              + " queues (as always with cpu and qm modes and several interfaces). auto"
+              + " (default): local with several capture threads; with one, local only when the"
+              + " JVM has one processor (a container's CPU limit, where a worker could not run"
+              + " beside the capture thread) and --workers is not given.")
+  String pipelines;
 
   @Option(
       names = "--queue-size",
@@ -307,15 +312,22 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       return exitCode(e.reason());
     }
 
-    int nWorkers = workers != null ? workers : defaultWorkers(sources.size());
     // Local pipelines need every frame of a flow on one handle: one interface whose handles all
-    // joined one flow-hash group (fanoutHandles added the others only if the first joined).
+    // joined one flow-hash group (fanoutHandles added the others only if the first joined), or
+    // one interface with one handle.
     boolean local = localPipelinesWanted() && sources.size() == captureThreads;
-    int nPipelines = nWorkers + (local ? sources.size() : 0);
+    boolean single = !local && singleLocalWanted(sources.size());
+    int nWorkers = single ? 0 : workers != null ? workers : defaultWorkers(sources.size());
+    int nPipelines = nWorkers + (local || single ? sources.size() : 0);
     EventSink opened;
     output.warnTo(warn);
     try {
-      opened = output.createSink(spec.commandLine().getOut());
+      // As the program, events go to file descriptor 1 as the UTF-8 bytes they are made in (not
+      // decoded into characters and encoded again on the way); inside tests, to the command's
+      // Writer. Flushed once a second and when the input goes idle (below).
+      opened = Main.standalone
+          ? output.createSink(new java.io.FileOutputStream(java.io.FileDescriptor.out), false)
+          : output.createSink(spec.commandLine().getOut());
     } catch (IllegalArgumentException e) {
       closeAll(sources);
       throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -361,6 +373,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
             sources, observer, perWorker(total, nPipelines), rs, publisher, flush, warn);
     if (local) {
       runner.useLocalPipelines(perWorker(total, nPipelines));
+    } else if (single) {
+      runner.useSingleLocalPipeline(perWorker(total, nPipelines));
     }
     liveSink = sink;
     livePublisher = publisher;
@@ -396,6 +410,11 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     if (local) {
       warn.accept(sources.size() + " capture threads, each with its own pipeline (tunnelled"
           + " packets go to the workers)");
+    } else if (single) {
+      warn.accept("one capture thread running the pipeline itself ("
+          + (pipelines.equals("local") ? "--pipelines local"
+              : "auto: the JVM has one processor")
+          + ")");
     }
     warn.accept(nWorkers + " worker(s), sensor name \"" + observer + "\"");
 
@@ -509,8 +528,24 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
   private boolean localPipelinesWanted() {
     return captureThreads > 1
         && interfaces.size() == 1
-        && fanoutPipelines.equals("local")
+        && !pipelines.equals("workers")
         && PacketFanout.Mode.parse(fanoutMode) == PacketFanout.Mode.HASH;
+  }
+
+  /**
+   * True when the one capture thread of one interface should run the only pipeline: asked for
+   * ({@code --pipelines local}), or by default where a worker thread could not run beside it (the
+   * JVM has one processor: a one-core machine or a container's CPU limit), unless {@code
+   * --workers} asks for workers. A worker on the same processor only adds the copy into its queue
+   * and its wake-ups (docs/performance.md, "One processor: no worker").
+   */
+  private boolean singleLocalWanted(int handles) {
+    if (handles != 1 || interfaces.size() != 1) {
+      return false;
+    }
+    return pipelines.equals("local")
+        || (pipelines.equals("auto") && workers == null
+            && Runtime.getRuntime().availableProcessors() == 1);
   }
 
   /** A source of the chosen --reader for interface {@code name}, number {@code i}. */
@@ -704,9 +739,15 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       throw new ParameterException(spec.commandLine(),
           "--queue-full must be wait or drop, got " + queueFull);
     }
-    if (!fanoutPipelines.equals("local") && !fanoutPipelines.equals("workers")) {
+    if (!pipelines.equals("auto") && !pipelines.equals("local")
+        && !pipelines.equals("workers")) {
       throw new ParameterException(spec.commandLine(),
-          "--fanout-pipelines must be local or workers, got " + fanoutPipelines);
+          "--pipelines must be auto, local or workers, got " + pipelines);
+    }
+    if (pipelines.equals("local") && captureThreads == 1 && interfaces.size() == 1
+        && workers != null) {
+      throw new ParameterException(spec.commandLine(), "--workers does not apply with"
+          + " --pipelines local and one capture thread: the capture thread runs the pipeline");
     }
     try {
       PacketFanout.Mode.parse(fanoutMode);

@@ -193,9 +193,17 @@ public final class OutputOptions {
    * @throws IOException when the spool directory cannot be opened
    */
   public EventSink createSink(OutputStream stdout) throws IOException {
+    return createSink(stdout, stdout instanceof java.io.FileOutputStream
+        && StdoutSink.readerWaits());
+  }
+
+  /**
+   * Same, saying whether stdout is flushed after each event ({@code capture} flushes it on a timer
+   * and when the input goes idle instead: a write per event would cost a system call each).
+   */
+  public EventSink createSink(OutputStream stdout, boolean flushEachEvent) throws IOException {
     return switch (output) {
-      case STDOUT -> new StdoutSink(stdout, stdout instanceof java.io.FileOutputStream
-          && StdoutSink.readerWaits());
+      case STDOUT -> new StdoutSink(stdout, flushEachEvent);
       case KAFKA -> createKafkaSink();
       case FILE -> createFileSink();
     };

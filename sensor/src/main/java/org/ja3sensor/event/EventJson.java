@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -300,22 +301,61 @@ public final class EventJson {
     g.writeEndObject();
   }
 
+  /**
+   * The fields of {@code event} after {@code kind} that are the same in every TLS event, as the
+   * UTF-8 bytes the generator would write (a leading comma: they follow {@code kind}), written raw.
+   */
+  private static final SerializedString EVENT_CONSTANTS = new SerializedString(
+      ",\"category\":[\"network\"],\"type\":[\"protocol\"],\"dataset\":\"" + DATASET
+          + "\",\"module\":\"ja3sensor\"");
+
+  /** {@link #SENSOR_SLOTS} recent (observer name, interface) pairs and their raw fields. */
+  private static final int SENSOR_SLOTS = 8;
+
+  private final String[] sensorNames = new String[SENSOR_SLOTS];
+  private final String[] sensorInterfaces = new String[SENSOR_SLOTS];
+  private final SerializedString[] sensorFields = new SerializedString[SENSOR_SLOTS];
+  private int sensorNext;
+
+  /**
+   * What {@link #writeSensor} writes for this pair, after a leading comma, as raw UTF-8: the same
+   * for every event of a sensor and interface, so it is generated once per pair (one of the few
+   * recent pairs kept), not field by field for each event.
+   */
+  private SerializedString sensorFields(String observerName, String ingressInterface)
+      throws IOException {
+    for (int i = 0; i < SENSOR_SLOTS; i++) {
+      if (sensorFields[i] != null && java.util.Objects.equals(sensorNames[i], observerName)
+          && java.util.Objects.equals(sensorInterfaces[i], ingressInterface)) {
+        return sensorFields[i];
+      }
+    }
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(256);
+    try (JsonGenerator s = FACTORY.createGenerator(b, JsonEncoding.UTF8)) {
+      s.writeStartObject();
+      writeSensor(s, observerName, ingressInterface);
+      s.writeEndObject();
+    }
+    String object = b.toString(StandardCharsets.UTF_8); // {"ecs":...,"observer":...}
+    SerializedString f = new SerializedString("," + object.substring(1, object.length() - 1));
+    int i = sensorNext;
+    sensorNext = (i + 1) % SENSOR_SLOTS;
+    sensorNames[i] = observerName;
+    sensorInterfaces[i] = ingressInterface;
+    sensorFields[i] = f;
+    return f;
+  }
+
   public void write(TlsEvent e, Extension x, JsonGenerator g) throws IOException {
     stamp(e);
     g.writeStartObject();
     g.writeStringField("@timestamp", timestamp(e.timestampNanos));
-    writeSensor(g, e.observerName, e.ingressInterface);
+    // Raw: @timestamp came first, so the generator puts the comma before the next field itself.
+    g.writeRaw(sensorFields(e.observerName, e.ingressInterface));
 
     g.writeObjectFieldStart("event");
     g.writeStringField("kind", x != null && x.alert() ? "alert" : "event");
-    g.writeArrayFieldStart("category");
-    g.writeString("network");
-    g.writeEndArray();
-    g.writeArrayFieldStart("type");
-    g.writeString("protocol");
-    g.writeEndArray();
-    g.writeStringField("dataset", DATASET);
-    g.writeStringField("module", "ja3sensor");
+    g.writeRaw(EVENT_CONSTANTS);
     g.writeStringField("id", e.eventId);
     g.writeStringField("created", timestamp(e.createdNanos));
     if (x != null) {

@@ -2,6 +2,7 @@ package org.ja3sensor.event;
 
 import org.ja3sensor.cert.ServerCertificates;
 import org.ja3sensor.decode.IpAddresses;
+import org.ja3sensor.fingerprint.ClientFingerprints;
 import org.ja3sensor.fingerprint.Ja3;
 import org.ja3sensor.fingerprint.Ja4;
 import org.ja3sensor.tls.ClientHello;
@@ -113,8 +114,10 @@ public final class TlsEvent {
   /**
    * Fills the fields that are pure functions of the raw ones: the address strings and Community ID
    * (from {@link #clientHi} ... {@link #serverLo} and the ports), the JA3/JA3S strings and hashes,
-   * JA3N and JA4/JA4_r (from the hellos). Idempotent. The pipeline may leave this to the thread that publishes the
-   * event, so that its own thread only handles packets.
+   * JA3N and JA4/JA4_r (from the hellos; those of the ClientHello through the per-thread memo of
+   * {@link ClientFingerprints}, since most hellos repeat one seen moments before). Idempotent. The
+   * pipeline may leave this to the thread that publishes the event, so that its own thread only
+   * handles packets.
    */
   public void deriveFields() {
     if (derived) {
@@ -139,13 +142,13 @@ public final class TlsEvent {
             serverPort,
             quic ? CommunityId.UDP : CommunityId.TCP);
     if (clientHello != null) {
-      ja3String = Ja3.ja3String(clientHello);
-      ja3Hash = Ja3.md5Hex(ja3String);
-      ja3nString = Ja3.ja3nString(clientHello);
-      ja3nHash = Ja3.md5Hex(ja3nString);
-      Ja4.Result r = Ja4.sorted(clientHello, ja4Transport);
-      ja4 = r.fingerprint();
-      ja4Raw = r.raw();
+      ClientFingerprints f = ClientFingerprints.of(clientHello, ja4Transport);
+      ja3String = f.ja3String();
+      ja3Hash = f.ja3Hash();
+      ja3nString = f.ja3nString();
+      ja3nHash = f.ja3nHash();
+      ja4 = f.ja4();
+      ja4Raw = f.ja4Raw();
     }
     if (serverHello != null) {
       ja3sString = Ja3.ja3sString(serverHello);

@@ -42,7 +42,9 @@ import org.ja3sensor.source.PacketSource;
  * directions of a flow to the same handle, so each capture thread runs a pipeline of its own and
  * hands it the segment directly, without the ring and the hop to a worker thread. Only tunnelled
  * segments still go through the rings to the workers, routed by the inner flow's hash: the kernel
- * hashes a tunnel by its outer headers, which can differ between the two directions.
+ * hashes a tunnel by its outer headers, which can differ between the two directions. One source
+ * alone can run every segment, tunnelled ones too, on its capture thread, with no worker at all
+ * ({@link #useSingleLocalPipeline}): the set-up for a sensor allowed one processor.
  *
  * <p>Counters: each capture thread and each worker owns a {@link Counters}; {@link #totals()}
  * adds them up (approximate while running, exact after {@link #run} returned).
@@ -128,9 +130,10 @@ public final class ParallelRunner {
     if (sources.isEmpty()) {
       throw new IllegalArgumentException("sources: expected at least one, got none");
     }
-    if (settings.workers() < 1) {
+    if (settings.workers() < 0 || (settings.workers() == 0 && sources.size() != 1)) {
       throw new IllegalArgumentException(
-          "workers: expected at least 1, got " + settings.workers());
+          "workers: expected at least 1 (or 0 for one source with its own pipeline), got "
+              + settings.workers());
     }
     this.sources = sources;
     this.settings = settings;
@@ -175,7 +178,27 @@ public final class ParallelRunner {
    * by symmetric flow hash (with IPv4 defragmentation). Call before {@link #run}.
    */
   public void useLocalPipelines(PipelineConfig config) {
+    useLocalPipelines(config, false);
+  }
+
+  /**
+   * Gives the only source's capture thread a pipeline of its own that takes every segment it
+   * decodes, tunnelled ones too, so that no segment crosses to a worker: one handle sees every
+   * frame of every flow. Where a worker thread could not run beside the capture thread (one
+   * processor, a container's CPU limit) this saves the copy into the queue and the worker's
+   * wake-ups. With {@link Settings#workers()} 0 it is required. Call before {@link #run}.
+   */
+  public void useSingleLocalPipeline(PipelineConfig config) {
+    if (captures.length != 1) {
+      throw new IllegalStateException(
+          "a single local pipeline needs one source, got " + captures.length);
+    }
+    useLocalPipelines(config, true);
+  }
+
+  private void useLocalPipelines(PipelineConfig config, boolean tunnelled) {
     for (Capture c : captures) {
+      c.localTunnelled = tunnelled;
       Counters counters = new Counters();
       Pipeline p = new Pipeline(config, counters, this::enqueueEvent);
       p.setContext(null, observerName, interfaceNames);
@@ -191,6 +214,9 @@ public final class ParallelRunner {
    * flush action run. Sources are closed before it returns.
    */
   public Totals run() throws InterruptedException {
+    if (workers.length == 0 && !captures[0].localTunnelled) {
+      throw new IllegalStateException("no worker: call useSingleLocalPipeline first");
+    }
     List<Thread> captureThreads = new ArrayList<>();
     List<Thread> workerThreads = new ArrayList<>();
     emitter =
@@ -297,6 +323,8 @@ public final class ParallelRunner {
     Pipeline local;
 
     Counters localCounters;
+    /** The local pipeline takes tunnelled segments too ({@link #useSingleLocalPipeline}). */
+    boolean localTunnelled;
     /** When the local pipeline's next expiry is due (read by the waker thread). */
     volatile long nextExpire;
     private int sinceExpireCheck;
@@ -367,7 +395,7 @@ public final class ParallelRunner {
       if (!packet.udp) {
         segments++; // QUIC datagrams are counted by the decoder (quicPackets)
       }
-      if (local != null && packet.tunnelDepth == 0) {
+      if (local != null && (packet.tunnelDepth == 0 || localTunnelled)) {
         try {
           local.onSegment(packet, tsNanos, ifIndex);
         } catch (RuntimeException e) {

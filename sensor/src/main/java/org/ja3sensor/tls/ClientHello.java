@@ -14,6 +14,10 @@ import java.util.List;
  * for the ClientHello-only flows of a flood, minutes for a long connection), and the young
  * collections copy whatever waits. One array instead of seven, of 2-byte values instead of 4,
  * makes that copy about half as large (docs/performance.md, "Less for a collection to copy").
+ *
+ * <p>{@link #contentHash()}, {@link #sameContent} and {@link #contentKey()} let a memo of the
+ * fingerprints (ClientFingerprints, in the fingerprint package) key on everything the fingerprints
+ * read, the server name left out, without unpacking the lists.
  */
 public final class ClientHello {
   private static final int[] NONE = new int[0];
@@ -88,6 +92,22 @@ public final class ClientHello {
     this.serverName = serverName;
     this.alpn = List.copyOf(alpn);
     this.hasExtensionsBlock = hasExtensionsBlock;
+  }
+
+  /** A copy of {@code h} for {@link #contentKey()}: its content, no server name, no lists. */
+  private ClientHello(ClientHello h) {
+    legacyVersion = h.legacyVersion;
+    values = h.values;
+    endCiphers = h.endCiphers;
+    endCompression = h.endCompression;
+    endExtensions = h.endExtensions;
+    endGroups = h.endGroups;
+    endPointFormats = h.endPointFormats;
+    endVersions = h.endVersions;
+    serverName = null;
+    alpn = h.alpn;
+    hasExtensionsBlock = h.hasExtensionsBlock;
+    contentHash = h.contentHash();
   }
 
   private static int put(char[] dst, int at, int[] src) {
@@ -214,6 +234,73 @@ public final class ClientHello {
       }
     }
     return false;
+  }
+
+  /** The number of values in the seven lists together (the length of the packed array). */
+  public int valueCount() {
+    return values.length;
+  }
+
+  /** {@link #contentHash()}, made on first use; 0 until then (a hash of 0 is stored as 1). */
+  private int contentHash;
+
+  /**
+   * A hash of what {@link #sameContent} compares: the legacy version, the seven lists (in the
+   * packed array, without unpacking it; compression methods included, though no fingerprint reads
+   * them), where each list ends, {@link #hasExtensionsBlock()} and the ALPN names; not the server
+   * name. Made once, on first use; two threads that race here compute the same value.
+   */
+  public int contentHash() {
+    int h = contentHash;
+    if (h == 0) {
+      h = legacyVersion;
+      for (char c : values) {
+        h = 31 * h + c;
+      }
+      h = 31 * h + endCiphers;
+      h = 31 * h + endCompression;
+      h = 31 * h + endExtensions;
+      h = 31 * h + endGroups;
+      h = 31 * h + endPointFormats;
+      h = 31 * h + endVersions;
+      h = 31 * h + (hasExtensionsBlock ? 1 : 0);
+      h = 31 * h + alpn.hashCode();
+      if (h == 0) {
+        h = 1;
+      }
+      contentHash = h;
+    }
+    return h;
+  }
+
+  /**
+   * Whether {@code other} has the same legacy version, lists (the same values in the same lists,
+   * in the same order), extensions-block presence and ALPN names: then every fingerprint of the
+   * two (JA3, JA3N, JA4 in all forms) is the same. The server name is not compared: JA4 reads only
+   * whether extension 0 is in the extension list, and JA3 and JA3N not even that.
+   */
+  public boolean sameContent(ClientHello other) {
+    return this == other
+        || (contentHash() == other.contentHash()
+            && legacyVersion == other.legacyVersion
+            && endCiphers == other.endCiphers
+            && endCompression == other.endCompression
+            && endExtensions == other.endExtensions
+            && endGroups == other.endGroups
+            && endPointFormats == other.endPointFormats
+            && endVersions == other.endVersions
+            && hasExtensionsBlock == other.hasExtensionsBlock
+            && Arrays.equals(values, other.values)
+            && alpn.equals(other.alpn));
+  }
+
+  /**
+   * A hello with this one's content (it shares the packed array and the ALPN list) and no server
+   * name, for a memo to keep as the key of this content: it holds on to neither the server name
+   * nor the unpacked lists of this hello. Not a hello as seen on the wire: use it only as a key.
+   */
+  public ClientHello contentKey() {
+    return new ClientHello(this);
   }
 
   @Override

@@ -35,6 +35,12 @@ final class SensorProcess implements AutoCloseable {
    * ({@code ip netns exec} replaces itself with java, so the process is the JVM).
    */
   static SensorProcess start(Path dir, String netns, String... args) throws IOException {
+    return start(dir, netns, List.of(), args);
+  }
+
+  /** Same, with further JVM options (after the defaults, so they win). */
+  static SensorProcess start(Path dir, String netns, List<String> jvmOptions, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     if (netns != null) {
       cmd.addAll(List.of("ip", "netns", "exec", netns));
@@ -42,6 +48,7 @@ final class SensorProcess implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
     cmd.add("-XX:+UseSerialGC");
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("org.ja3sensor.cli.Main");

@@ -38,6 +38,34 @@ class EventJsonReuseTest {
     }
   }
 
+  /**
+   * The observer fields are generated once per (sensor name, interface) and kept for a few recent
+   * pairs: more pairs than are kept, in turn, and a name that needs escaping, still give what a
+   * fresh writer gives, with the names of their own event.
+   */
+  @Test
+  void theObserverFieldsAreThoseOfEachEventWhateverThePairs() throws Exception {
+    EventJson reused = new EventJson();
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 20; i++) {
+        TlsEvent e = event(6000 + i, null);
+        e.observerName = i % 5 == 0 ? null : "sensor-" + (i % 7) + (i == 3 ? " \"q\"\u00e9" : "");
+        e.ingressInterface = i % 4 == 0 ? null : "eth" + (i % 11);
+        String line = reused.toJson(e);
+        assertEquals(new EventJson().toJson(e), line);
+        com.fasterxml.jackson.databind.JsonNode n = new ObjectMapper().readTree(line);
+        assertEquals(e.observerName != null ? e.observerName : n.at("/observer/hostname").asText(),
+            n.at("/observer/name").asText(), line);
+        assertEquals(e.ingressInterface == null, n.at("/observer/ingress").isMissingNode(), line);
+        if (e.ingressInterface != null) {
+          assertEquals(e.ingressInterface, n.at("/observer/ingress/interface/name").asText());
+        }
+        assertEquals("ja3sensor.tls", n.at("/event/dataset").asText(), line);
+        assertEquals("network", n.at("/event/category/0").asText(), line);
+      }
+    }
+  }
+
   @Test
   void utf8BytesAreTheUtf8OfTheCharacterForm() throws Exception {
     // The bytes a character generator and a UTF-8 encoder give (what events were before they

@@ -18,8 +18,13 @@ import java.util.regex.Pattern;
  * header. A vector holds one direction of a TCP stream from its first byte to the end of the TLS
  * record that completes the first hello (plaintext prefix included, for STARTTLS and proxies).
  */
-final class TlsVectors {
+public final class TlsVectors {
   private TlsVectors() {}
+
+  /** The body of the first hello of vector {@code name} (for tests of other packages). */
+  public static byte[] firstHelloBody(String name) {
+    return load(name).helloBody();
+  }
 
   private static final Pattern PREFIX =
       Pattern.compile("# The first (\\d+) bytes are the plaintext");
