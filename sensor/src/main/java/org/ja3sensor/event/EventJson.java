@@ -346,6 +346,33 @@ public final class EventJson {
     return f;
   }
 
+  /** {@link #ENCODED_SLOTS} fingerprint strings lately written, with their JSON form. */
+  private static final int ENCODED_SLOTS = 64;
+
+  private final SerializedString[] encoded = new SerializedString[ENCODED_SLOTS];
+
+  /**
+   * Writes a ClientHello fingerprint field. The strings of a repeated hello are the same String
+   * objects from event to event (the memo of {@code fingerprint.ClientFingerprints}), so the
+   * quoted UTF-8 form of the last few is kept, by identity, and copied out instead of being
+   * escaped and encoded character by character again (the long JA3, JA3N and JA4_r strings were
+   * most of the generator's string work).
+   */
+  private void writeFingerprint(JsonGenerator g, String name, String value) throws IOException {
+    if (value == null) {
+      g.writeNullField(name);
+      return;
+    }
+    int i = System.identityHashCode(value) & (ENCODED_SLOTS - 1);
+    SerializedString s = encoded[i];
+    if (s == null || s.getValue() != value) {
+      s = new SerializedString(value);
+      encoded[i] = s;
+    }
+    g.writeFieldName(name);
+    g.writeString(s);
+  }
+
   public void write(TlsEvent e, Extension x, JsonGenerator g) throws IOException {
     stamp(e);
     g.writeStartObject();
@@ -440,13 +467,13 @@ public final class EventJson {
     }
     if (ch != null) {
       g.writeObjectFieldStart("client");
-      g.writeStringField("ja3", e.ja3Hash);
-      g.writeStringField("ja3_string", e.ja3String);
+      writeFingerprint(g, "ja3", e.ja3Hash);
+      writeFingerprint(g, "ja3_string", e.ja3String);
       // JA3N and JA4 (docs/ja4.md), named after ECS's tls.client.ja3.
-      g.writeStringField("ja3n", e.ja3nHash);
-      g.writeStringField("ja3n_string", e.ja3nString);
-      g.writeStringField("ja4", e.ja4);
-      g.writeStringField("ja4_r", e.ja4Raw);
+      writeFingerprint(g, "ja3n", e.ja3nHash);
+      writeFingerprint(g, "ja3n_string", e.ja3nString);
+      writeFingerprint(g, "ja4", e.ja4);
+      writeFingerprint(g, "ja4_r", e.ja4Raw);
       if (e.ja4Original != null) {
         g.writeStringField("ja4_o", e.ja4Original);
         g.writeStringField("ja4_ro", e.ja4OriginalRaw);

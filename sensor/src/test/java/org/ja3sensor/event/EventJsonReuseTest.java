@@ -11,7 +11,12 @@ import org.junit.jupiter.api.Test;
 /** One EventJson writes event after event with one generator: each line stands alone. */
 class EventJsonReuseTest {
   private static TlsEvent event(int port, String serverIp6) {
+    return event(port, serverIp6, null);
+  }
+
+  private static TlsEvent event(int port, String serverIp6, org.ja3sensor.tls.ClientHello ch) {
     TlsEvent e = new TlsEvent();
+    e.clientHello = ch;
     e.timestampNanos = 1_700_000_000_123_456_789L + port;
     e.clientLo = 0x0000_ffff_0a00_0001L;
     e.clientPort = port;
@@ -62,6 +67,35 @@ class EventJsonReuseTest {
         }
         assertEquals("ja3sensor.tls", n.at("/event/dataset").asText(), line);
         assertEquals("network", n.at("/event/category/0").asText(), line);
+      }
+    }
+  }
+
+  /**
+   * The fingerprint strings' JSON form is kept for the last few strings written, by identity:
+   * more distinct hellos than it keeps, each seen again in turn (the memo hands out the same
+   * strings for a repeated hello), still give what a fresh writer gives.
+   */
+  @Test
+  void fingerprintFieldsAreThoseOfEachEventWhateverTheHellos() throws Exception {
+    EventJson reused = new EventJson();
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 100; i++) {
+        TlsEvent e = event(7000 + i, null, new org.ja3sensor.tls.ClientHello(0x0303,
+            new int[] {0x1301, 0xc02b, i}, new int[] {0}, new int[] {0, 10, 16, 43},
+            new int[] {29, 23}, new int[0], "h" + i + ".example", java.util.List.of("h2"),
+            new int[] {0x0304}, new int[] {0x0403}, true));
+        String line = reused.toJson(e);
+        assertEquals(new EventJson().toJson(e), line);
+        com.fasterxml.jackson.databind.JsonNode c = new ObjectMapper().readTree(line)
+            .at("/tls/client");
+        assertEquals(e.ja3String, c.path("ja3_string").asText(), line);
+        assertEquals(e.ja3Hash, c.path("ja3").asText(), line);
+        assertEquals(e.ja3nString, c.path("ja3n_string").asText(), line);
+        assertEquals(e.ja3nHash, c.path("ja3n").asText(), line);
+        assertEquals(e.ja4, c.path("ja4").asText(), line);
+        assertEquals(e.ja4Raw, c.path("ja4_r").asText(), line);
+        assertTrue(e.ja3String.contains("-" + i + ","), e.ja3String);
       }
     }
   }
