@@ -322,12 +322,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     EventSink opened;
     output.warnTo(warn);
     try {
-      // As the program, events go to file descriptor 1 as the UTF-8 bytes they are made in (not
-      // decoded into characters and encoded again on the way); inside tests, to the command's
-      // Writer. Flushed once a second and when the input goes idle (below).
-      opened = Main.standalone
-          ? output.createSink(new java.io.FileOutputStream(java.io.FileDescriptor.out), false)
-          : output.createSink(spec.commandLine().getOut());
+      // flushed once a second and when the input goes idle (below)
+      opened = output.createCommandSink(spec.commandLine().getOut(), true);
     } catch (IllegalArgumentException e) {
       closeAll(sources);
       throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -209,6 +209,24 @@ public final class OutputOptions {
     };
   }
 
+  /**
+   * The sink of a command: as the program ({@link Main}), events go to file descriptor 1 as the
+   * UTF-8 bytes they are made in, not decoded into characters and encoded again on the way;
+   * inside tests, to the command's writer.
+   *
+   * @param commandOut the command's writer (picocli's {@code getOut()})
+   * @param flushedOnTimer the command flushes stdout itself ({@code capture}: once a second and on
+   *     idle), so it is not flushed after each event even for a reader that waits on each line
+   */
+  public EventSink createCommandSink(Writer commandOut, boolean flushedOnTimer)
+      throws IOException {
+    if (!Main.standalone) {
+      return createSink(commandOut);
+    }
+    OutputStream fd1 = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+    return flushedOnTimer ? createSink(fd1, false) : createSink(fd1);
+  }
+
   /** Same, for a command whose stdout is a writer (picocli's {@code getOut()}). */
   public EventSink createSink(Writer stdout) throws IOException {
     return switch (output) {

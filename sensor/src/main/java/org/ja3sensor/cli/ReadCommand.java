@@ -1,8 +1,6 @@
 package org.ja3sensor.cli;
 
-import java.io.FileDescriptor;
 import java.io.FileNotFoundException;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -222,11 +220,7 @@ public final class ReadCommand implements Callable<Integer> {
       }
     });
     try {
-      // As the program, events go to file descriptor 1 as the UTF-8 bytes they are made in;
-      // inside tests, to the command's Writer.
-      opened = Main.standalone
-          ? output.createSink(new FileOutputStream(FileDescriptor.out))
-          : output.createSink(spec.commandLine().getOut());
+      opened = output.createCommandSink(spec.commandLine().getOut(), false);
     } catch (IllegalArgumentException e) {
       closeQuietly(endpoint);
       throw new ParameterException(spec.commandLine(), e.getMessage());

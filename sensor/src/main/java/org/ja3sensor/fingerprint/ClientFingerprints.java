@@ -98,22 +98,26 @@ public record ClientFingerprints(
     }
 
     ClientFingerprints get(ClientHello ch, char transport) {
-      int i = slot(ch, transport);
-      Entry e = slots[i];
-      if (e != null && e.transport == transport && e.key.sameContent(ch)) {
+      Entry e = kept(ch, transport);
+      if (e != null) {
         return e.fingerprints;
       }
       ClientFingerprints f = compute(ch, transport);
       if (keepable(ch)) {
-        slots[i] = new Entry(ch.contentKey(), transport, f);
+        slots[slot(ch, transport)] = new Entry(ch.contentKey(), transport, f);
       }
       return f;
     }
 
+    /** The entry kept for this content and transport, or null. */
+    private Entry kept(ClientHello ch, char transport) {
+      Entry e = slots[slot(ch, transport)];
+      return e != null && e.transport == transport && e.key.sameContent(ch) ? e : null;
+    }
+
     /** Whether an entry for this content and transport is kept (for tests). */
     boolean holds(ClientHello ch, char transport) {
-      Entry e = slots[slot(ch, transport)];
-      return e != null && e.transport == transport && e.key.sameContent(ch);
+      return kept(ch, transport) != null;
     }
   }
 }

@@ -253,10 +253,7 @@ public final class ClientHello {
   public int contentHash() {
     int h = contentHash;
     if (h == 0) {
-      h = legacyVersion;
-      for (char c : values) {
-        h = 31 * h + c;
-      }
+      h = 31 * legacyVersion + Arrays.hashCode(values);
       h = 31 * h + endCiphers;
       h = 31 * h + endCompression;
       h = 31 * h + endExtensions;
