@@ -1,5 +1,7 @@
 package org.ja3sensor.decode;
 
+import org.ja3sensor.source.FrameRest;
+
 /**
  * The fields of one TCP segment that the flow table needs, filled in place by {@link
  * PacketDecoder#decode}. One instance is reused for every packet of a pipeline: no allocation per
@@ -37,6 +39,14 @@ public final class DecodedPacket {
   public int payloadWireLen;
 
   /**
+   * For a segment of a partly copied frame ({@link
+   * org.ja3sensor.source.PacketHandler#onPartialPacket}), what puts the rest of its payload in
+   * place; null when {@link #payload} holds the whole segment. Until {@link #completePayload} the
+   * payload's first {@code min(payloadLen, PacketHandler.PARTIAL_PEEK)} bytes are there.
+   */
+  public FrameRest rest;
+
+  /**
    * True for a UDP datagram carrying QUIC (a long header of a known version); then the ports and
    * payload are UDP's and the TCP fields are zero. False for a TCP segment.
    */
@@ -50,6 +60,15 @@ public final class DecodedPacket {
   public static final int RST = 0x04;
   public static final int PSH = 0x08;
   public static final int ACK = 0x10;
+
+  /** Makes the whole payload readable (a partly copied frame's rest); once, then nothing. */
+  public void completePayload() {
+    FrameRest r = rest;
+    if (r != null) {
+      rest = null;
+      r.copyRest();
+    }
+  }
 
   public boolean syn() {
     return (tcpFlags & SYN) != 0;

@@ -3,6 +3,7 @@ package org.ja3sensor.flow;
 import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
 import org.ja3sensor.decode.DecodedPacket;
+import org.ja3sensor.source.PacketHandler;
 
 /**
  * The TCP layer of one pipeline: the flow table and the rules of a TCP connection's life. Per
@@ -62,7 +63,10 @@ public final class TcpTracker<S> {
 
     /**
      * True when this payload, sent by {@code side} on a direction that wants no more bytes, starts
-     * a new connection (the 4-tuple reused without a SYN in the capture).
+     * a new connection (the 4-tuple reused without a SYN in the capture). {@code b[off, off +
+     * len)} is the payload's start only, at most {@link
+     * org.ja3sensor.source.PacketHandler#PARTIAL_PEEK} bytes: the rest of a partly copied frame
+     * is not copied for a direction that wants no more.
      */
     boolean startsConnection(Flow<S> flow, int side, byte[] b, int off, int len);
 
@@ -189,7 +193,8 @@ public final class TcpTracker<S> {
 
   private void payload(Flow<S> f, int side, TcpStream s, DecodedPacket p, long tsNanos) {
     if (s.state == TcpStream.DONE) {
-      if (app.startsConnection(f, side, p.payload, p.payloadOff, p.payloadLen)
+      if (app.startsConnection(f, side, p.payload, p.payloadOff,
+              Math.min(p.payloadLen, PacketHandler.PARTIAL_PEEK))
           && s.isOutsideSentRange(p.seq)) {
         // A new connection start outside what this side already sent: the 4-tuple was reused
         // without a SYN in the capture (busy clients reuse ports within seconds).
@@ -202,6 +207,7 @@ public final class TcpTracker<S> {
     if (s.consumer == null) {
       s.consumer = app.openStream(f, side);
     }
+    p.completePayload(); // only a direction still reading needs more than a segment's start
     boolean more =
         s.accept(
             p.seq,

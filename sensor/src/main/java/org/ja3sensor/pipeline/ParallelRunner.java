@@ -15,6 +15,7 @@ import org.ja3sensor.decode.PacketDecoder;
 import org.ja3sensor.event.EmitterThread;
 import org.ja3sensor.event.EventListener;
 import org.ja3sensor.event.TlsEvent;
+import org.ja3sensor.source.FrameRest;
 import org.ja3sensor.source.LiveSource;
 import org.ja3sensor.source.PacketHandler;
 import org.ja3sensor.source.PacketSource;
@@ -313,6 +314,8 @@ public final class ParallelRunner {
     final Counters counters = new Counters();
     final PacketDecoder decoder = new PacketDecoder(counters);
     final DecodedPacket packet = new DecodedPacket();
+    /** The rest of the frame being handled, when the source copied only its start. */
+    private FrameRest partial;
     final long limit = settings.countLimit();
     /**
      * Frames decoded as TCP segments, QUIC datagrams left out (counted here: the decoder's own
@@ -374,6 +377,22 @@ public final class ParallelRunner {
       }
     }
 
+    /**
+     * A frame whose payload is copied only when the pipeline reads it: a direction whose hello
+     * was found reads a segment's start at most, and most frames of a busy link are such.
+     */
+    @Override
+    public void onPartialPacket(int linkType, long tsNanos, byte[] buf, int off, int capLen,
+        int origLen, int ifIndex, FrameRest rest) {
+      partial = rest;
+      try {
+        onPacket(linkType, tsNanos, buf, off, capLen, origLen, ifIndex);
+      } finally {
+        partial = null;
+        packet.rest = null;
+      }
+    }
+
     @Override
     public void onPacket(
         int linkType, long tsNanos, byte[] buf, int off, int capLen, int origLen, int ifIndex) {
@@ -395,6 +414,7 @@ public final class ParallelRunner {
       if (!packet.udp) {
         segments++; // QUIC datagrams are counted by the decoder (quicPackets)
       }
+      packet.rest = partial; // the decoder read only the headers the source copied
       if (local != null && (packet.tunnelDepth == 0 || localTunnelled)) {
         try {
           local.onSegment(packet, tsNanos, ifIndex);
@@ -406,6 +426,7 @@ public final class ParallelRunner {
         }
         return;
       }
+      packet.completePayload(); // the worker gets a copy of the whole segment
       int w = rings.length == 1 ? 0 : Math.floorMod(Pipeline.flowHash(packet), rings.length);
       SegmentRing ring = rings[w];
       if (!settings.waitWhenFull()) {

@@ -72,6 +72,7 @@ public final class RingCaptureSource implements LiveSource {
   private final SourceStats stats = new SourceStats();
   /** The frame handed to the handler: the largest frame plus a re-inserted VLAN tag. */
   private final byte[] buf;
+  private final Rest rest = new Rest();
 
   private volatile AfPacketRing ring;
   private volatile boolean stopRequested;
@@ -267,7 +268,20 @@ public final class RingCaptureSource implements LiveSource {
       cap = 16 + rest;
       len += 4;
     } else {
-      cap = Math.min(snap, b.length);
+      cap = Math.min(Math.min(snap, b.length), settings.snaplen());
+      int head = plainTcpHeaders(mem, start, cap);
+      if (head >= 0 && cap - head > PacketHandler.PARTIAL_PEEK) {
+        // Only the headers and the payload's start now; the rest if the handler asks for it.
+        int first = head + PacketHandler.PARTIAL_PEEK;
+        mem.get(start, b, 0, first);
+        rest.set(mem, start + first, first, cap - first);
+        try {
+          handler.onPartialPacket(LINKTYPE_ETHERNET, tsNanos, b, 0, cap, len, ifIndex, rest);
+        } finally {
+          rest.len = 0; // the frame's block goes back to the kernel: no copy after the call
+        }
+        return cap;
+      }
       mem.get(start, b, 0, cap);
     }
     if (cap > settings.snaplen()) {
@@ -275,6 +289,67 @@ public final class RingCaptureSource implements LiveSource {
     }
     handler.onPacket(LINKTYPE_ETHERNET, tsNanos, b, 0, cap, len, ifIndex);
     return cap;
+  }
+
+  /**
+   * Length of the headers of a frame in the ring at {@code s}, {@code cap} bytes captured, when
+   * it is a plain TCP segment as {@link PacketHandler#onPartialPacket} describes it: Ethernet II
+   * (the kernel took any VLAN tag out), then IPv4 that is not a fragment or IPv6 with TCP as its
+   * next header, then a TCP header; -1 for any other frame, which is then copied whole. The
+   * decoder reads nothing of such a frame beyond these headers, and checks them again itself.
+   */
+  public static int plainTcpHeaders(ByteBuffer mem, int s, int cap) {
+    if (cap < 14 + 20 + 20) {
+      return -1;
+    }
+    int type = ((mem.get(s + 12) & 0xff) << 8) | (mem.get(s + 13) & 0xff);
+    int ip = s + 14;
+    int tcp;
+    if (type == 0x0800) {
+      int versionIhl = mem.get(ip) & 0xff;
+      int ihl = (versionIhl & 0x0f) << 2;
+      if ((versionIhl >>> 4) != 4 || ihl < 20 || mem.get(ip + 9) != 6
+          || (((mem.get(ip + 6) & 0x3f) << 8) | (mem.get(ip + 7) & 0xff)) != 0) {
+        return -1; // not IPv4, not TCP, or a fragment (MF or an offset)
+      }
+      tcp = ip + ihl;
+    } else if (type == 0x86dd) {
+      if ((mem.get(ip) & 0xf0) != 0x60 || mem.get(ip + 6) != 6) {
+        return -1;
+      }
+      tcp = ip + 40;
+    } else {
+      return -1;
+    }
+    if (tcp + 20 > s + cap) {
+      return -1;
+    }
+    int dataOffset = (mem.get(tcp + 12) & 0xf0) >>> 2;
+    int head = tcp + dataOffset - s;
+    return dataOffset < 20 || head > cap ? -1 : head;
+  }
+
+  /** The part of the current frame not yet copied into {@link #buf}. */
+  private final class Rest implements FrameRest {
+    private ByteBuffer mem;
+    private int from;
+    private int to;
+    private int len;
+
+    void set(ByteBuffer mem, int from, int to, int len) {
+      this.mem = mem;
+      this.from = from;
+      this.to = to;
+      this.len = len;
+    }
+
+    @Override
+    public void copyRest() {
+      if (len > 0) {
+        mem.get(from, buf, to, len);
+        len = 0;
+      }
+    }
   }
 
   /**
