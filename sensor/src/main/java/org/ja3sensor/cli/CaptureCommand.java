@@ -410,7 +410,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
       warn.accept("one capture thread running the pipeline itself ("
           + (pipelines.equals("local") ? "--pipelines local"
               : "auto: the JVM has one processor")
-          + ")");
+          + "; no worker queue, so --queue-size and --queue-full do not apply)");
     }
     warn.accept(nWorkers + " worker(s), sensor name \"" + observer + "\"");
 

@@ -223,6 +223,15 @@ public final class EmitterThread implements EventListener, AutoCloseable {
     dropped.incrementAndGet();
   }
 
+  /**
+   * Events the queue takes now without waiting. Not {@link EventListener#room}: a caller that
+   * wants its idle flows paced by it says so ({@code capture} does; {@code read} waits instead,
+   * so that its output does not depend on how fast the output goes).
+   */
+  public int freePlaces() {
+    return queue.remainingCapacity();
+  }
+
   /** The failure that stopped the emitter, or null. */
   public Throwable failure() {
     return failure;

@@ -75,14 +75,19 @@ public final class TcpTracker<S> {
      * a new session replaces the flow's session after the call.
      */
     void onEnd(Flow<S> flow, End why);
-  }
 
-  private static final long EXPIRE_CHECK_INTERVAL_NANOS = 1_000_000_000L;
+    /**
+     * Idle flows that may end now without making the caller wait for the layer above (see {@link
+     * IdleExpiry}); the default: any number.
+     */
+    default int evictionRoom() {
+      return Integer.MAX_VALUE;
+    }
+  }
 
   private final Counters counters;
   private final Application<S> app;
   private final FlowTable<S> table;
-  private final long idleTimeoutNanos;
   private final int maxBytesPerDirection;
   private final long memcap;
   private final int maxOutOfOrderSegments;
@@ -90,7 +95,7 @@ public final class TcpTracker<S> {
   /** Bytes buffered by all streams (out-of-order queues and consumers). */
   private long buffered;
 
-  private long lastExpireCheck = Long.MIN_VALUE;
+  private final IdleExpiry expiry;
 
   /**
    * @param maxFlows flows kept in the table
@@ -111,7 +116,7 @@ public final class TcpTracker<S> {
     this.counters = counters;
     this.app = app;
     this.table = new FlowTable<>(maxFlows);
-    this.idleTimeoutNanos = idleTimeoutNanos;
+    this.expiry = new IdleExpiry(idleTimeoutNanos);
     this.maxBytesPerDirection = maxBytesPerDirection;
     this.memcap = memcap;
     this.maxOutOfOrderSegments = maxOutOfOrderSegments;
@@ -129,13 +134,15 @@ public final class TcpTracker<S> {
 
   /** Processes one decoded TCP segment. */
   public void onSegment(DecodedPacket p, long tsNanos, int ifIndex) {
-    if (tsNanos - lastExpireCheck >= EXPIRE_CHECK_INTERVAL_NANOS
-        || lastExpireCheck == Long.MIN_VALUE) {
-      lastExpireCheck = tsNanos;
+    if (expiry.passDue(tsNanos)) {
       expire(tsNanos);
     }
     int hash = FlowKey.hash(p);
     Flow<S> f = table.find(p, hash);
+    if (f != null && expiry.overdue(f)) {
+      evictIdle(f); // due at a pass that had no room for it: gone as of that pass
+      f = null;
+    }
     if (f == null) {
       if ((p.payloadLen == 0 && !p.syn()) || p.rst()) {
         return; // a pure ACK, FIN or RST of a flow we do not know teaches nothing
@@ -252,20 +259,28 @@ public final class TcpTracker<S> {
     s.setAccountedBytes(s.bufferedBytes());
   }
 
-  /** Evicts flows idle since before {@code nowNanos - idleTimeout}; call now and then. */
+  /**
+   * Evicts flows idle since before {@code nowNanos - idleTimeout}, as many as {@link
+   * Application#evictionRoom} allows (see {@link IdleExpiry}); call now and then.
+   */
   public void expire(long nowNanos) {
-    Flow<S> f;
-    while ((f = table.oldest()) != null && nowNanos - f.lastSeenNanos > idleTimeoutNanos) {
-      counters.flowsIdleEvicted++;
-      evict(f, End.EVICTED);
-    }
+    expiry.pass(table, nowNanos, app.evictionRoom(), this::evictIdle);
+  }
+
+  private void evictIdle(Flow<S> f) {
+    counters.flowsIdleEvicted++;
+    evict(f, End.EVICTED);
   }
 
   /** The input ended: ends every connection and empties the table. */
   public void finish() {
     Flow<S> f;
     while ((f = table.oldest()) != null) {
-      evict(f, End.INPUT_END);
+      if (expiry.overdue(f)) {
+        evictIdle(f); // due at a pass that had no room for it: idle, not cut by the input's end
+      } else {
+        evict(f, End.INPUT_END);
+      }
     }
   }
 

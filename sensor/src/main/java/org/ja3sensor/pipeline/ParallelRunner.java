@@ -165,7 +165,7 @@ public final class ParallelRunner {
         mine[s] = rings[s][w];
       }
       Counters c = new Counters();
-      Pipeline p = new Pipeline(config, c, this::enqueueEvent);
+      Pipeline p = new Pipeline(config, c, toEmitter);
       p.setContext(null, observerName, interfaceNames);
       workers[w] = new Worker(p, c, mine);
     }
@@ -201,7 +201,7 @@ public final class ParallelRunner {
     for (Capture c : captures) {
       c.localTunnelled = tunnelled;
       Counters counters = new Counters();
-      Pipeline p = new Pipeline(config, counters, this::enqueueEvent);
+      Pipeline p = new Pipeline(config, counters, toEmitter);
       p.setContext(null, observerName, interfaceNames);
       c.local = p;
       c.localCounters = counters;
@@ -585,9 +585,22 @@ public final class ParallelRunner {
   // ------------------------------------------------------------------ emitter
 
   /** The pipelines' listener (worker threads): hands the event to the emitter. */
-  private void enqueueEvent(TlsEvent e) {
-    emitter.onEvent(e);
-  }
+  /**
+   * The pipelines' listener: the emitter's queue, whose free places pace the eviction of idle
+   * flows, so that a burst of them (a second's new flows going idle together) does not hold a
+   * capture thread or worker while the output catches up (flow.IdleExpiry).
+   */
+  private final EventListener toEmitter = new EventListener() {
+    @Override
+    public void onEvent(TlsEvent e) {
+      emitter.onEvent(e);
+    }
+
+    @Override
+    public int room() {
+      return emitter.freePlaces();
+    }
+  };
 
   // ------------------------------------------------------------------ counters
 

@@ -179,6 +179,12 @@ public final class Pipeline
     return (clientSide < 0 || clientSide == side) && looksLikeClientHello(b, off, len);
   }
 
+  /** Idle flows, TCP and QUIC, end as fast as the listener takes their events without waiting. */
+  @Override
+  public int evictionRoom() {
+    return listener.room();
+  }
+
   @Override
   public void onEnd(Flow<TlsSession> f, TcpTracker.End why) {
     if (f.session.hasPendingEvent()) {

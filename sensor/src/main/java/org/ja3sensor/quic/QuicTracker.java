@@ -7,6 +7,7 @@ import org.ja3sensor.decode.DecodedPacket;
 import org.ja3sensor.flow.Flow;
 import org.ja3sensor.flow.FlowKey;
 import org.ja3sensor.flow.FlowTable;
+import org.ja3sensor.flow.IdleExpiry;
 import org.ja3sensor.tls.HandshakeAssembler;
 
 /**
@@ -46,14 +47,16 @@ public final class QuicTracker {
   /** The layer above: makes the event of a connection. */
   public interface Listener {
     void onHandshake(Flow<QuicConnection> flow, Reason why);
-  }
 
-  private static final long EXPIRE_CHECK_INTERVAL_NANOS = 1_000_000_000L;
+    /** As {@link org.ja3sensor.flow.TcpTracker.Application#evictionRoom}. */
+    default int evictionRoom() {
+      return Integer.MAX_VALUE;
+    }
+  }
 
   private final Counters counters;
   private final Listener listener;
   private final FlowTable<QuicConnection> table;
-  private final long idleTimeoutNanos;
   private final int maxHandshakeBytes;
   private final LongHeader hdr = new LongHeader();
   /** Made at the first Initial to decrypt (looking up the JDK's ciphers costs ~0.1 s CPU). */
@@ -62,7 +65,7 @@ public final class QuicTracker {
   /** Bytes the connections' CRYPTO streams hold, as last counted (at most {@link #memcap}). */
   private long buffered;
   private String inputName;
-  private long lastExpireCheck = Long.MIN_VALUE;
+  private final IdleExpiry expiry;
 
   /**
    * @param maxFlows UDP flows kept in the table
@@ -94,7 +97,7 @@ public final class QuicTracker {
     this.counters = counters;
     this.listener = listener;
     this.table = new FlowTable<>(maxFlows);
-    this.idleTimeoutNanos = idleTimeoutNanos;
+    this.expiry = new IdleExpiry(idleTimeoutNanos);
     this.maxHandshakeBytes = maxHandshakeBytes;
   }
 
@@ -140,9 +143,7 @@ public final class QuicTracker {
 
   /** Processes one UDP datagram whose payload starts with a QUIC long header. */
   public void onDatagram(DecodedPacket p, long tsNanos, int ifIndex) {
-    if (tsNanos - lastExpireCheck >= EXPIRE_CHECK_INTERVAL_NANOS
-        || lastExpireCheck == Long.MIN_VALUE) {
-      lastExpireCheck = tsNanos;
+    if (expiry.passDue(tsNanos)) {
       expire(tsNanos);
     }
     byte[] b = p.payload;
@@ -150,6 +151,10 @@ public final class QuicTracker {
     int end = pos + p.payloadLen;
     int hash = FlowKey.hash(p);
     Flow<QuicConnection> f = table.find(p, hash);
+    if (f != null && expiry.overdue(f)) {
+      evictIdle(f); // due at a pass that had no room for it: gone as of that pass
+      f = null;
+    }
     if (f == null) {
       int r = hdr.parse(b, pos, end);
       if (r == LongHeader.VERSION_NEGOTIATION) {
@@ -330,18 +335,23 @@ public final class QuicTracker {
 
   /** Evicts flows idle since before {@code nowNanos - idleTimeout}; call now and then. */
   public void expire(long nowNanos) {
-    Flow<QuicConnection> f;
-    while ((f = table.oldest()) != null && nowNanos - f.lastSeenNanos > idleTimeoutNanos) {
-      counters.flowsIdleEvicted++;
-      evict(f, Reason.EVICTED);
-    }
+    expiry.pass(table, nowNanos, listener.evictionRoom(), this::evictIdle);
+  }
+
+  private void evictIdle(Flow<QuicConnection> f) {
+    counters.flowsIdleEvicted++;
+    evict(f, Reason.EVICTED);
   }
 
   /** The input ended: reports every connection with a hello and empties the table. */
   public void finish() {
     Flow<QuicConnection> f;
     while ((f = table.oldest()) != null) {
-      evict(f, Reason.INPUT_END);
+      if (expiry.overdue(f)) {
+        evictIdle(f); // due at a pass that had no room for it: idle, not cut by the input's end
+      } else {
+        evict(f, Reason.INPUT_END);
+      }
     }
   }
 

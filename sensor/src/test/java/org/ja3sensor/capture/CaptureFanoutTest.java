@@ -111,8 +111,10 @@ class CaptureFanoutTest {
           "2 capture threads, each with its own pipeline"), sensor.stderr());
       assertEquals(single, sensor.stderr().contains(
           "one capture thread running the pipeline itself ("
-              + (pipelines.equals("auto") ? "auto: the JVM has one processor)"
-                  : "--pipelines local)")), sensor.stderr());
+              + (pipelines.equals("auto") ? "auto: the JVM has one processor"
+                  : "--pipelines local")
+              + "; no worker queue, so --queue-size and --queue-full do not apply)"),
+          sensor.stderr());
       assertEquals(single, sensor.stderr().contains("0 worker(s)"), sensor.stderr());
       String out = NetNs.runOut(NetNs.inNs(net.ns2, "tcpreplay", "-i", net.nsIf,
           "--pps=" + CaptureReplayTest.PPS, replay.toString()));
