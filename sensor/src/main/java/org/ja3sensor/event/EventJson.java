@@ -197,6 +197,34 @@ public final class EventJson {
     }
   }
 
+  /** Takes the UTF-8 bytes of an event, valid during the call only. */
+  @FunctionalInterface
+  public interface Utf8Out {
+    void accept(byte[] buf, int off, int len) throws IOException;
+  }
+
+  /**
+   * As {@link #toJsonUtf8(TlsEvent, Extension)}, handing the bytes to {@code out} from this
+   * instance's buffer instead of a new array per event: for an output that copies them at once.
+   */
+  public synchronized void writeUtf8(TlsEvent e, Extension x, Utf8Out out) throws IOException {
+    try {
+      if (generator == null) {
+        generator = FACTORY.createGenerator(utf8, JsonEncoding.UTF8);
+      }
+      utf8.reset();
+      write(e, x, generator);
+      generator.flush();
+    } catch (IOException ex) {
+      generator = null; // its state is unknown: the next event gets a new one
+      throw new UncheckedIOException(ex);
+    } catch (RuntimeException ex) {
+      generator = null;
+      throw ex;
+    }
+    out.accept(utf8.buf, 0, utf8.len); // an output's failure leaves the generator as it is
+  }
+
   /** The event as one line of JSON: {@link #toJsonUtf8} as a String. */
   public String toJson(TlsEvent e) {
     return toJson(e, null);

@@ -64,7 +64,11 @@ public final class EventPublisher implements EventListener {
       alerts.incrementAndGet(sev >= 73 ? 2 : sev >= 47 ? 1 : 0);
     }
     try {
-      sink.publish(json.toJsonUtf8(event, match), key, alert);
+      if (sink.copiesRanges()) {
+        json.writeUtf8(event, match, (b, off, len) -> sink.publish(b, off, len, key, alert));
+      } else {
+        sink.publish(json.toJsonUtf8(event, match), key, alert);
+      }
     } catch (OutputClosedException e) {
       throw new java.io.UncheckedIOException(e); // the reader left: stop, not a failure
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package org.ja3sensor.sink;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -27,6 +28,21 @@ public interface EventSink extends AutoCloseable {
    */
   default void publish(byte[] utf8Json, String key, boolean alert) throws IOException {
     publish(new String(utf8Json, StandardCharsets.UTF_8), key, alert);
+  }
+
+  /**
+   * Publishes one event given as {@code len} UTF-8 bytes of a buffer that is the caller's again
+   * after the call ({@link org.ja3sensor.event.EventJson#writeUtf8}): a sink that copies them at
+   * once into its own buffer (stdout, a file) spares the array per event that the default makes.
+   */
+  default void publish(byte[] buf, int off, int len, String key, boolean alert)
+      throws IOException {
+    publish(Arrays.copyOfRange(buf, off, off + len), key, alert);
+  }
+
+  /** Whether {@link #publish(byte[], int, int, String, boolean)} copies without the default's array. */
+  default boolean copiesRanges() {
+    return false;
   }
 
   /** Pushes everything pending to its destination (or to the spool); blocks until done. */

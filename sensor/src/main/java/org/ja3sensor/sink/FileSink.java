@@ -228,22 +228,33 @@ public final class FileSink implements EventSink {
   }
 
   @Override
-  public synchronized void publish(byte[] line, String key, boolean alert) throws IOException {
+  public void publish(byte[] line, String key, boolean alert) throws IOException {
+    publish(line, 0, line.length, key, alert);
+  }
+
+  @Override
+  public synchronized void publish(byte[] line, int off, int len, String key, boolean alert)
+      throws IOException {
     if (reopenRequested) {
       reopenNow();
     }
     rotateIfDue();
-    if (buf.remaining() < line.length + 1) {
+    if (buf.remaining() < len + 1) {
       writeBuffer();
     }
-    if (line.length + 1 > buf.capacity()) {
-      ByteBuffer one = ByteBuffer.allocate(line.length + 1);
-      one.put(line).put((byte) '\n').flip();
+    if (len + 1 > buf.capacity()) {
+      ByteBuffer one = ByteBuffer.allocate(len + 1);
+      one.put(line, off, len).put((byte) '\n').flip();
       writeBatch(one, 1);
       return;
     }
-    buf.put(line).put((byte) '\n');
+    buf.put(line, off, len).put((byte) '\n');
     bufferedLines++;
+  }
+
+  @Override
+  public boolean copiesRanges() {
+    return true;
   }
 
   /** Writes the buffered lines. */

@@ -153,12 +153,18 @@ public final class StdoutSink implements EventSink {
 
   @Override
   public void publish(byte[] utf8Json, String key, boolean alert) throws IOException {
+    publish(utf8Json, 0, utf8Json.length, key, alert);
+  }
+
+  @Override
+  public void publish(byte[] buf, int off, int len, String key, boolean alert)
+      throws IOException {
     if (bytes == null) {
-      publish(new String(utf8Json, StandardCharsets.UTF_8), key, alert);
+      publish(new String(buf, off, len, StandardCharsets.UTF_8), key, alert);
       return;
     }
     try {
-      bytes.write(utf8Json);
+      bytes.write(buf, off, len);
       bytes.write('\n');
       if (flushEachEvent) {
         bytes.flush();
@@ -166,6 +172,11 @@ public final class StdoutSink implements EventSink {
     } catch (IOException e) {
       throw OutputClosedException.ifClosed(e);
     }
+  }
+
+  @Override
+  public boolean copiesRanges() {
+    return bytes != null;
   }
 
   @Override

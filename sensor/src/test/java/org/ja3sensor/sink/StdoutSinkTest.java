@@ -89,6 +89,38 @@ class StdoutSinkTest {
     assertArrayEquals(expected(lines), out.toByteArray());
   }
 
+  /**
+   * Events through the publisher into a file descriptor: the JSON goes from the generator's
+   * buffer, not an array per event, and the lines are exactly those {@code toJsonUtf8} makes.
+   */
+  @Test
+  void publishedEventsAreTheGeneratorsBytes() throws IOException {
+    org.ja3sensor.event.EventJson json = new org.ja3sensor.event.EventJson();
+    ByteArrayOutputStream want = new ByteArrayOutputStream();
+    Path out = tmp.resolve("published.json");
+    try (FileOutputStream fd = new FileOutputStream(out.toFile());
+        StdoutSink sink = new StdoutSink(fd, false)) {
+      assertTrue(sink.copiesRanges());
+      EventPublisher publisher = new EventPublisher(sink, null);
+      for (int i = 0; i < 300; i++) {
+        org.ja3sensor.event.TlsEvent e = new org.ja3sensor.event.TlsEvent();
+        e.timestampNanos = 1_700_000_000_000_000_000L + i;
+        e.clientIp = "192.0.2." + (i % 250);
+        e.clientPort = 40_000 + i;
+        e.serverIp = "198.51.100.7";
+        e.serverPort = 443;
+        e.ja3Hash = String.format("%032x", i);
+        e.ja3String = "771," + "4865-".repeat(i % 40) + "4866,0,29,0";
+        e.trigger = org.ja3sensor.event.TlsEvent.Trigger.FLOW_EVICTED;
+        publisher.onEvent(e);
+        want.writeBytes(json.toJsonUtf8(e));
+        want.write('\n');
+      }
+    }
+    assertArrayEquals(want.toByteArray(), Files.readAllBytes(out));
+    assertTrue(Files.size(out) > 300 * 200);
+  }
+
   /** A pipe whose reader went away: the write says so as OutputClosedException. */
   @Test
   void aClosedPipeIsOutputClosed() throws Exception {
