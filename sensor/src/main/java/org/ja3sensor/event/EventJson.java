@@ -79,6 +79,15 @@ public final class EventJson {
    * event's cost before the JIT has compiled it (a file read is over by then).
    */
   public static String timestamp(long epochNanos) {
+    char[] c = new char[TIMESTAMP_CHARS];
+    timestamp(epochNanos, c);
+    return new String(c);
+  }
+
+  private static final int TIMESTAMP_CHARS = 27;
+
+  /** As {@link #timestamp(long)}, into {@code c[0, 27)}. */
+  static void timestamp(long epochNanos, char[] c) {
     long secs = Math.floorDiv(epochNanos, 1_000_000_000L);
     int micros = (int) (Math.floorMod(epochNanos, 1_000_000_000L) / 1000);
     long days = Math.floorDiv(secs, 86_400L);
@@ -94,7 +103,6 @@ public final class EventJson {
     int day = dayOfYear - (153 * mp + 2) / 5 + 1;
     int month = mp < 10 ? mp + 3 : mp - 9;
     int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
-    char[] c = new char[27];
     digits(c, 0, year, 4);
     c[4] = '-';
     digits(c, 5, month, 2);
@@ -109,7 +117,15 @@ public final class EventJson {
     c[19] = '.';
     digits(c, 20, micros, 6);
     c[26] = 'Z';
-    return new String(c);
+  }
+
+  /** The event's two timestamps are written from here: no String per timestamp. */
+  private final char[] stampChars = new char[TIMESTAMP_CHARS];
+
+  private void writeTimestamp(JsonGenerator g, String name, long epochNanos) throws IOException {
+    timestamp(epochNanos, stampChars);
+    g.writeFieldName(name);
+    g.writeString(stampChars, 0, TIMESTAMP_CHARS);
   }
 
   /** Writes {@code v} (not negative) as exactly {@code n} decimal digits at {@code c[at]}. */
@@ -374,10 +390,8 @@ public final class EventJson {
     return f;
   }
 
-  /** {@link #ENCODED_SLOTS} fingerprint strings lately written, with their JSON form. */
-  private static final int ENCODED_SLOTS = 64;
-
-  private final SerializedString[] encoded = new SerializedString[ENCODED_SLOTS];
+  /** Fingerprint strings lately written, with their JSON form. */
+  private final EncodedStrings encoded = new EncodedStrings();
 
   /**
    * Writes a ClientHello fingerprint field. The strings of a repeated hello are the same String
@@ -391,20 +405,43 @@ public final class EventJson {
       g.writeNullField(name);
       return;
     }
-    int i = System.identityHashCode(value) & (ENCODED_SLOTS - 1);
-    SerializedString s = encoded[i];
-    if (s == null || s.getValue() != value) {
-      s = new SerializedString(value);
-      encoded[i] = s;
-    }
     g.writeFieldName(name);
-    g.writeString(s);
+    g.writeString(encoded.get(value, System.identityHashCode(value)));
+  }
+
+  /**
+   * The JSON form of strings lately written, found by identity: 128 sets of two, the most recent
+   * first in its set. Two ways, not one: with one slot per hash, two of an event's six strings
+   * whose identity hashes fell on one slot took it from each other at every event, and each was
+   * encoded again every time (about a sixth of what capture's emitter allocated in one run).
+   */
+  static final class EncodedStrings {
+    private static final int SETS = 128;
+    private final SerializedString[] slots = new SerializedString[2 * SETS];
+
+    SerializedString get(String value, int hash) {
+      int i = 2 * ((hash ^ (hash >>> 7)) & (SETS - 1));
+      SerializedString s = slots[i];
+      if (s != null && s.getValue() == value) {
+        return s;
+      }
+      SerializedString other = slots[i + 1];
+      if (other != null && other.getValue() == value) {
+        slots[i + 1] = s; // the most recent first
+        slots[i] = other;
+        return other;
+      }
+      SerializedString made = new SerializedString(value);
+      slots[i + 1] = s;
+      slots[i] = made;
+      return made;
+    }
   }
 
   public void write(TlsEvent e, Extension x, JsonGenerator g) throws IOException {
     stamp(e);
     g.writeStartObject();
-    g.writeStringField("@timestamp", timestamp(e.timestampNanos));
+    writeTimestamp(g, "@timestamp", e.timestampNanos);
     // Raw: @timestamp came first, so the generator puts the comma before the next field itself.
     g.writeRaw(sensorFields(e.observerName, e.ingressInterface));
 
@@ -412,7 +449,7 @@ public final class EventJson {
     g.writeStringField("kind", x != null && x.alert() ? "alert" : "event");
     g.writeRaw(EVENT_CONSTANTS);
     g.writeStringField("id", e.eventId);
-    g.writeStringField("created", timestamp(e.createdNanos));
+    writeTimestamp(g, "created", e.createdNanos);
     if (x != null) {
       x.writeInto("event", g);
     }

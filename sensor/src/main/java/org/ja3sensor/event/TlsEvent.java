@@ -134,12 +134,7 @@ public final class TlsEvent {
     clientIp = IpAddresses.format(clientHi, clientLo, ipv6);
     serverIp = IpAddresses.format(serverHi, serverLo, ipv6);
     communityId =
-        CommunityId.v1(
-            0,
-            IpAddresses.toBytes(clientHi, clientLo, v4),
-            clientPort,
-            IpAddresses.toBytes(serverHi, serverLo, v4),
-            serverPort,
+        CommunityId.v1(0, clientHi, clientLo, clientPort, serverHi, serverLo, serverPort, v4,
             quic ? CommunityId.UDP : CommunityId.TCP);
     if (clientHello != null) {
       ClientFingerprints f = ClientFingerprints.of(clientHello, ja4Transport);

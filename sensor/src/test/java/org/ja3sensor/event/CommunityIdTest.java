@@ -63,4 +63,28 @@ class CommunityIdTest {
     assertEquals(0, pr.waitFor());
     return out.lines().filter(l -> !l.isBlank()).toList();
   }
+
+  /** The overload for addresses held as longs hashes what the byte form does. */
+  @org.junit.jupiter.api.Test
+  void addressesAsLongsHashAsBytes() {
+    java.util.Random r = new java.util.Random(5);
+    for (int k = 0; k < 2000; k++) {
+      boolean v4 = r.nextBoolean();
+      long aHi = v4 ? 0 : r.nextLong();
+      long aLo = v4 ? 0x0000ffff00000000L | (r.nextInt() & 0xffffffffL) : r.nextLong();
+      long bHi = v4 ? 0 : r.nextLong();
+      long bLo = v4 ? 0x0000ffff00000000L | (r.nextInt() & 0xffffffffL) : r.nextLong();
+      if (k % 10 == 0) { // the same address both ways: the ports decide the order
+        bHi = aHi;
+        bLo = aLo;
+      }
+      int pa = r.nextInt(65536);
+      int pb = r.nextInt(65536);
+      int proto = r.nextBoolean() ? CommunityId.TCP : CommunityId.UDP;
+      org.junit.jupiter.api.Assertions.assertEquals(
+          CommunityId.v1(0, org.ja3sensor.decode.IpAddresses.toBytes(aHi, aLo, v4), pa,
+              org.ja3sensor.decode.IpAddresses.toBytes(bHi, bLo, v4), pb, proto),
+          CommunityId.v1(0, aHi, aLo, pa, bHi, bLo, pb, v4, proto));
+    }
+  }
 }
