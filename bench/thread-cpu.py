@@ -69,7 +69,10 @@ def main():
     if a.r:
         with open(a.r) as f:
             for line in f:
-                ms, tid, name, ns = line.rstrip("\n").split("\t")
+                f = line.rstrip("\n").split("\t")
+                if len(f) < 4 or not f[-1].isdigit():
+                    continue  # a line cut short when the sampler was stopped
+                ms, tid, name, ns = f[0], f[1], "\t".join(f[2:-1]), f[-1]
                 d = int(ns) - last.get(tid, 0)
                 last[tid] = int(ns)
                 w = windows.setdefault(int(int(ms) / 1000 // a.w), {})

@@ -196,21 +196,8 @@ public final class EventJson {
 
   /** As {@link #toJsonUtf8(TlsEvent)}, with what travels beside the event (may be null). */
   public synchronized byte[] toJsonUtf8(TlsEvent e, Extension x) {
-    try {
-      if (generator == null) {
-        generator = FACTORY.createGenerator(utf8, JsonEncoding.UTF8);
-      }
-      utf8.reset();
-      write(e, x, generator);
-      generator.flush();
-      return utf8.toByteArray();
-    } catch (IOException ex) {
-      generator = null; // its state is unknown: the next event gets a new one
-      throw new UncheckedIOException(ex);
-    } catch (RuntimeException ex) {
-      generator = null;
-      throw ex;
-    }
+    generate(e, x);
+    return utf8.toByteArray();
   }
 
   /** Takes the UTF-8 bytes of an event, valid during the call only. */
@@ -224,6 +211,12 @@ public final class EventJson {
    * instance's buffer instead of a new array per event: for an output that copies them at once.
    */
   public synchronized void writeUtf8(TlsEvent e, Extension x, Utf8Out out) throws IOException {
+    generate(e, x);
+    out.accept(utf8.buf, 0, utf8.len); // an output's failure leaves the generator as it is
+  }
+
+  /** The event's JSON into {@link #utf8}. */
+  private void generate(TlsEvent e, Extension x) {
     try {
       if (generator == null) {
         generator = FACTORY.createGenerator(utf8, JsonEncoding.UTF8);
@@ -238,7 +231,6 @@ public final class EventJson {
       generator = null;
       throw ex;
     }
-    out.accept(utf8.buf, 0, utf8.len); // an output's failure leaves the generator as it is
   }
 
   /** The event as one line of JSON: {@link #toJsonUtf8} as a String. */
