@@ -61,6 +61,17 @@ public record ClientFingerprints(
     return MEMO.get().get(ch, transport);
   }
 
+  /**
+   * {@code ch}, holding the content of the hello this thread's memo keeps for the same content
+   * and transport ({@link ClientHello#sharingContentOf}), or {@code ch} itself when the memo has
+   * none. Computes nothing: a pipeline calls it as a hello arrives, so that the flows of a client
+   * seen before hold no arrays of their own while they wait.
+   */
+  public static ClientHello sharedContent(ClientHello ch, char transport) {
+    Memo.Entry e = MEMO.get().kept(ch, transport);
+    return e == null ? ch : ch.sharingContentOf(e.key());
+  }
+
   /** The fingerprints computed, without the memo. */
   static ClientFingerprints compute(ClientHello ch, char transport) {
     String ja3 = Ja3.ja3String(ch);
@@ -90,7 +101,7 @@ public record ClientFingerprints(
   static final class Memo {
     private final Entry[] slots = new Entry[SLOTS];
 
-    private record Entry(ClientHello key, char transport, ClientFingerprints fingerprints) {}
+    record Entry(ClientHello key, char transport, ClientFingerprints fingerprints) {}
 
     private static int slot(ClientHello ch, char transport) {
       int h = ch.contentHash() * 31 + transport;
@@ -110,7 +121,7 @@ public record ClientFingerprints(
     }
 
     /** The entry kept for this content and transport, or null. */
-    private Entry kept(ClientHello ch, char transport) {
+    Entry kept(ClientHello ch, char transport) {
       Entry e = slots[slot(ch, transport)];
       return e != null && e.transport == transport && e.key.sameContent(ch) ? e : null;
     }

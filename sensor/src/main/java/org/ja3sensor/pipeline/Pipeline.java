@@ -7,6 +7,7 @@ import org.ja3sensor.decode.DecodedPacket;
 import org.ja3sensor.decode.PacketDecoder;
 import org.ja3sensor.event.EventListener;
 import org.ja3sensor.event.TlsEvent;
+import org.ja3sensor.fingerprint.ClientFingerprints;
 import org.ja3sensor.fingerprint.Ja4;
 import org.ja3sensor.flow.Flow;
 import org.ja3sensor.flow.FlowKey;
@@ -225,7 +226,8 @@ public final class Pipeline
       return;
     }
     counters.clientHellos++;
-    h.clientHello = hello;
+    // a client seen before: its hello's arrays are shared while the flow waits (FlowMemory)
+    h.clientHello = ClientFingerprints.sharedContent(hello, Ja4.TCP);
     h.clientHelloSeen = true;
     h.clientSide = side;
     h.clientHelloNanos = tsNanos;

@@ -94,8 +94,8 @@ public final class ClientHello {
     this.hasExtensionsBlock = hasExtensionsBlock;
   }
 
-  /** A copy of {@code h} for {@link #contentKey()}: its content, no server name, no lists. */
-  private ClientHello(ClientHello h) {
+  /** {@code h}'s content (its arrays, not copies) with {@code serverName}; no lists yet. */
+  private ClientHello(ClientHello h, String serverName) {
     legacyVersion = h.legacyVersion;
     values = h.values;
     endCiphers = h.endCiphers;
@@ -104,7 +104,7 @@ public final class ClientHello {
     endGroups = h.endGroups;
     endPointFormats = h.endPointFormats;
     endVersions = h.endVersions;
-    serverName = null;
+    this.serverName = serverName;
     alpn = h.alpn;
     hasExtensionsBlock = h.hasExtensionsBlock;
     contentHash = h.contentHash();
@@ -297,7 +297,25 @@ public final class ClientHello {
    * nor the unpacked lists of this hello. Not a hello as seen on the wire: use it only as a key.
    */
   public ClientHello contentKey() {
-    return new ClientHello(this);
+    return new ClientHello(this, null);
+  }
+
+  /**
+   * This hello holding the packed values and ALPN list of {@code same}, a hello of the same
+   * content ({@link #sameContent}), instead of its own: the hellos of one client, kept while their
+   * flows wait, then share one copy of what they have in common and differ only in the server
+   * name. This hello itself when {@code same} has other content or shares already.
+   */
+  public ClientHello sharingContentOf(ClientHello same) {
+    if (same.values == values || !sameContent(same)) {
+      return this;
+    }
+    return new ClientHello(same, serverName);
+  }
+
+  /** Whether this hello holds the very packed values of {@code other} (for tests). */
+  boolean sharesValuesWith(ClientHello other) {
+    return values == other.values;
   }
 
   @Override

@@ -78,6 +78,24 @@ class ClientFingerprintsTest {
     assertSame(ClientFingerprints.of(ch, Ja4.TCP), ClientFingerprints.of(again, Ja4.TCP));
   }
 
+  /** A hello's content shared from the memo: only once the thread has kept that content. */
+  @Test
+  void aHelloSharesTheContentTheMemoKeeps() {
+    int[] ciphers = {0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0x00ff, 0x7a7a}; // this test's own
+    ClientHello first = hello(0x0303, ciphers, new int[] {0, 10, 13, 43}, "one.example",
+        List.of("h2"), new int[] {0x0304}, true);
+    ClientHello later = hello(0x0303, ciphers, new int[] {0, 10, 13, 43}, "two.example",
+        List.of("h2"), new int[] {0x0304}, true);
+    assertSame(later, ClientFingerprints.sharedContent(later, Ja4.TCP)); // not kept yet
+    ClientFingerprints.of(first, Ja4.TCP);
+    ClientHello shared = ClientFingerprints.sharedContent(later, Ja4.TCP);
+    assertNotSame(later, shared);
+    assertEquals(later.toString(), shared.toString());
+    assertEquals("two.example", shared.serverName());
+    assertSame(ClientFingerprints.of(later, Ja4.TCP), ClientFingerprints.of(shared, Ja4.TCP));
+    assertSame(later, ClientFingerprints.sharedContent(later, Ja4.QUIC)); // another key
+  }
+
   @Test
   void helloDifferingOnlyInServerNameShareTheEntry() {
     ClientFingerprints.Memo m = new ClientFingerprints.Memo();

@@ -150,4 +150,27 @@ class ClientHelloContentTest {
     assertEquals(a.legacyVersion(), k.legacyVersion());
     assertEquals(a.hasExtensionsBlock(), k.hasExtensionsBlock());
   }
+
+  /** A later hello of the same content holds the earlier one's arrays and its own server name. */
+  @Test
+  void aHelloOfTheSameContentSharesItsArrays() {
+    Spec spec = new Spec();
+    ClientHello first = spec.build();
+    spec.sni = "b.example";
+    ClientHello later = spec.build();
+    ClientHello shared = later.sharingContentOf(first.contentKey());
+    org.junit.jupiter.api.Assertions.assertNotSame(later, shared);
+    org.junit.jupiter.api.Assertions.assertTrue(shared.sharesValuesWith(first));
+    org.junit.jupiter.api.Assertions.assertFalse(later.sharesValuesWith(first));
+    org.junit.jupiter.api.Assertions.assertEquals("b.example", shared.serverName());
+    org.junit.jupiter.api.Assertions.assertEquals(later.toString(), shared.toString());
+    org.junit.jupiter.api.Assertions.assertTrue(shared.sameContent(later));
+    org.junit.jupiter.api.Assertions.assertEquals(later.contentHash(), shared.contentHash());
+    // sharing already, or other content: the hello itself
+    org.junit.jupiter.api.Assertions.assertSame(shared, shared.sharingContentOf(first));
+    Spec other = spec.copy();
+    other.lists[0] = new int[] {0x1301};
+    ClientHello different = other.build();
+    org.junit.jupiter.api.Assertions.assertSame(different, different.sharingContentOf(first));
+  }
 }
