@@ -94,18 +94,23 @@ public final class IpAddresses {
    * bytes of the IPv6 address.
    */
   public static byte[] toBytes(long hi, long lo, boolean ipv4) {
-    if (ipv4) {
-      byte[] a = new byte[4];
-      for (int i = 0; i < 4; i++) {
-        a[i] = (byte) (lo >>> (24 - 8 * i));
-      }
-      return a;
-    }
-    byte[] a = new byte[16];
-    for (int i = 0; i < 8; i++) {
-      a[i] = (byte) (hi >>> (56 - 8 * i));
-      a[i + 8] = (byte) (lo >>> (56 - 8 * i));
-    }
+    byte[] a = new byte[ipv4 ? 4 : 16];
+    toBytes(hi, lo, ipv4, a);
     return a;
+  }
+
+  /** As {@link #toBytes(long, long, boolean)}, into {@code to[0, 4 or 16)}; returns how many. */
+  public static int toBytes(long hi, long lo, boolean ipv4, byte[] to) {
+    if (ipv4) {
+      for (int i = 0; i < 4; i++) {
+        to[i] = (byte) (lo >>> (24 - 8 * i));
+      }
+      return 4;
+    }
+    for (int i = 0; i < 8; i++) {
+      to[i] = (byte) (hi >>> (56 - 8 * i));
+      to[i + 8] = (byte) (lo >>> (56 - 8 * i));
+    }
+    return 16;
   }
 }

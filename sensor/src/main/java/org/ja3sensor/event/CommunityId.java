@@ -1,9 +1,10 @@
 package org.ja3sensor.event;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.ja3sensor.decode.IpAddresses;
 
 /**
  * Community ID flow hash, version 1 (https://github.com/corelight/community-id-spec): base64 of
@@ -60,18 +61,9 @@ public final class CommunityId {
   public static String v1(int seed, long srcHi, long srcLo, int srcPort, long dstHi, long dstLo,
       int dstPort, boolean ipv4, int proto) {
     Scratch s = SCRATCH.get();
-    int n = ipv4 ? 4 : 16;
-    put(s.a, srcHi, srcLo, n);
-    put(s.b, dstHi, dstLo, n);
+    int n = IpAddresses.toBytes(srcHi, srcLo, ipv4, s.a);
+    IpAddresses.toBytes(dstHi, dstLo, ipv4, s.b);
     return hash(s, seed, s.a, srcPort, s.b, dstPort, n, proto);
-  }
-
-  /** The last {@code n} (4 or 16) bytes of the 16-byte address {@code hi:lo}, big-endian. */
-  private static void put(byte[] to, long hi, long lo, int n) {
-    for (int i = 0; i < n; i++) {
-      int k = 16 - n + i; // byte k of the 16
-      to[i] = (byte) (k < 8 ? hi >>> (56 - 8 * k) : lo >>> (56 - 8 * (k - 8)));
-    }
   }
 
   private static String hash(Scratch s, int seed, byte[] srcIp, int srcPort, byte[] dstIp,

@@ -72,6 +72,31 @@ public final class IdleExpiry {
     return dueBefore != Long.MIN_VALUE && dueBefore - f.lastSeenNanos > 0;
   }
 
+  /**
+   * The flow a packet found, or null when it was due at a pass that had no room for it: then it
+   * is handed to {@code evictIdle} first, gone as of that pass, and the packet starts a new flow.
+   */
+  public <S> Flow<S> unlessOverdue(Flow<S> f, Consumer<Flow<S>> evictIdle) {
+    if (f != null && overdue(f)) {
+      evictIdle.accept(f);
+      return null;
+    }
+    return f;
+  }
+
+  /**
+   * The input ended: empties the table, oldest first, handing a flow due at a pass that had no
+   * room for it to {@code evictIdle} (it ended idle, not cut by the input's end) and every other
+   * to {@code atEnd}.
+   */
+  public <S> void finish(FlowTable<S> table, Consumer<Flow<S>> evictIdle,
+      Consumer<Flow<S>> atEnd) {
+    Flow<S> f;
+    while ((f = table.oldest()) != null) {
+      (overdue(f) ? evictIdle : atEnd).accept(f);
+    }
+  }
+
   /** Whether flows are left due. */
   public boolean backlog() {
     return dueBefore != Long.MIN_VALUE;

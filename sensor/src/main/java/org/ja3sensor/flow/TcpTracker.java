@@ -1,5 +1,6 @@
 package org.ja3sensor.flow;
 
+import java.util.function.Consumer;
 import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
 import org.ja3sensor.decode.DecodedPacket;
@@ -96,6 +97,8 @@ public final class TcpTracker<S> {
   private long buffered;
 
   private final IdleExpiry expiry;
+  /** {@link #evictIdle}, made once: handed to {@link #expiry} for every packet. */
+  private final Consumer<Flow<S>> idleEnd = this::evictIdle;
 
   /**
    * @param maxFlows flows kept in the table
@@ -138,11 +141,7 @@ public final class TcpTracker<S> {
       expire(tsNanos);
     }
     int hash = FlowKey.hash(p);
-    Flow<S> f = table.find(p, hash);
-    if (f != null && expiry.overdue(f)) {
-      evictIdle(f); // due at a pass that had no room for it: gone as of that pass
-      f = null;
-    }
+    Flow<S> f = expiry.unlessOverdue(table.find(p, hash), idleEnd);
     if (f == null) {
       if ((p.payloadLen == 0 && !p.syn()) || p.rst()) {
         return; // a pure ACK, FIN or RST of a flow we do not know teaches nothing
@@ -264,7 +263,7 @@ public final class TcpTracker<S> {
    * Application#evictionRoom} allows (see {@link IdleExpiry}); call now and then.
    */
   public void expire(long nowNanos) {
-    expiry.pass(table, nowNanos, app.evictionRoom(), this::evictIdle);
+    expiry.pass(table, nowNanos, app.evictionRoom(), idleEnd);
   }
 
   private void evictIdle(Flow<S> f) {
@@ -274,14 +273,7 @@ public final class TcpTracker<S> {
 
   /** The input ended: ends every connection and empties the table. */
   public void finish() {
-    Flow<S> f;
-    while ((f = table.oldest()) != null) {
-      if (expiry.overdue(f)) {
-        evictIdle(f); // due at a pass that had no room for it: idle, not cut by the input's end
-      } else {
-        evict(f, End.INPUT_END);
-      }
-    }
+    expiry.finish(table, idleEnd, f -> evict(f, End.INPUT_END));
   }
 
   private void evict(Flow<S> f, End why) {

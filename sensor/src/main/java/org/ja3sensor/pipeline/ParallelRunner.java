@@ -584,7 +584,6 @@ public final class ParallelRunner {
 
   // ------------------------------------------------------------------ emitter
 
-  /** The pipelines' listener (worker threads): hands the event to the emitter. */
   /**
    * The pipelines' listener: the emitter's queue, whose free places pace the eviction of idle
    * flows, so that a burst of them (a second's new flows going idle together) does not hold a

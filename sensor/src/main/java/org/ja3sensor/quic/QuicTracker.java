@@ -1,6 +1,7 @@
 package org.ja3sensor.quic;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
 import org.ja3sensor.decode.DecodedPacket;
@@ -66,6 +67,8 @@ public final class QuicTracker {
   private long buffered;
   private String inputName;
   private final IdleExpiry expiry;
+  /** {@link #evictIdle}, made once: handed to {@link #expiry} for every packet. */
+  private final Consumer<Flow<QuicConnection>> idleEnd = this::evictIdle;
 
   /**
    * @param maxFlows UDP flows kept in the table
@@ -150,11 +153,7 @@ public final class QuicTracker {
     int pos = p.payloadOff;
     int end = pos + p.payloadLen;
     int hash = FlowKey.hash(p);
-    Flow<QuicConnection> f = table.find(p, hash);
-    if (f != null && expiry.overdue(f)) {
-      evictIdle(f); // due at a pass that had no room for it: gone as of that pass
-      f = null;
-    }
+    Flow<QuicConnection> f = expiry.unlessOverdue(table.find(p, hash), idleEnd);
     if (f == null) {
       int r = hdr.parse(b, pos, end);
       if (r == LongHeader.VERSION_NEGOTIATION) {
@@ -335,7 +334,7 @@ public final class QuicTracker {
 
   /** Evicts flows idle since before {@code nowNanos - idleTimeout}; call now and then. */
   public void expire(long nowNanos) {
-    expiry.pass(table, nowNanos, listener.evictionRoom(), this::evictIdle);
+    expiry.pass(table, nowNanos, listener.evictionRoom(), idleEnd);
   }
 
   private void evictIdle(Flow<QuicConnection> f) {
@@ -345,14 +344,7 @@ public final class QuicTracker {
 
   /** The input ended: reports every connection with a hello and empties the table. */
   public void finish() {
-    Flow<QuicConnection> f;
-    while ((f = table.oldest()) != null) {
-      if (expiry.overdue(f)) {
-        evictIdle(f); // due at a pass that had no room for it: idle, not cut by the input's end
-      } else {
-        evict(f, Reason.INPUT_END);
-      }
-    }
+    expiry.finish(table, idleEnd, f -> evict(f, Reason.INPUT_END));
   }
 
   private void evict(Flow<QuicConnection> f, Reason why) {

@@ -72,7 +72,7 @@ public final class RingCaptureSource implements LiveSource {
   private final SourceStats stats = new SourceStats();
   /** The frame handed to the handler: the largest frame plus a re-inserted VLAN tag. */
   private final byte[] buf;
-  private final Rest rest = new Rest();
+  private final Rest frameRest = new Rest();
 
   private volatile AfPacketRing ring;
   private volatile boolean stopRequested;
@@ -265,7 +265,7 @@ public final class RingCaptureSource implements LiveSource {
       b[15] = (byte) tci;
       int rest = Math.min(snap - 12, b.length - 16);
       mem.get(start + 12, b, 16, rest);
-      cap = 16 + rest;
+      cap = Math.min(16 + rest, settings.snaplen());
       len += 4;
     } else {
       cap = Math.min(Math.min(snap, b.length), settings.snaplen());
@@ -274,18 +274,15 @@ public final class RingCaptureSource implements LiveSource {
         // Only the headers and the payload's start now; the rest if the handler asks for it.
         int first = head + PacketHandler.PARTIAL_PEEK;
         mem.get(start, b, 0, first);
-        rest.set(mem, start + first, first, cap - first);
+        frameRest.set(mem, start + first, first, cap - first);
         try {
-          handler.onPartialPacket(LINKTYPE_ETHERNET, tsNanos, b, 0, cap, len, ifIndex, rest);
+          handler.onPartialPacket(LINKTYPE_ETHERNET, tsNanos, b, 0, cap, len, ifIndex, frameRest);
         } finally {
-          rest.len = 0; // the frame's block goes back to the kernel: no copy after the call
+          frameRest.len = 0; // the frame's block goes back to the kernel: no copy after the call
         }
         return cap;
       }
       mem.get(start, b, 0, cap);
-    }
-    if (cap > settings.snaplen()) {
-      cap = settings.snaplen();
     }
     handler.onPacket(LINKTYPE_ETHERNET, tsNanos, b, 0, cap, len, ifIndex);
     return cap;
