@@ -1,9 +1,16 @@
 package org.ja3sensor.event;
 
+import static org.ja3sensor.event.JsonFields.array;
+import static org.ja3sensor.event.JsonFields.bool;
+import static org.ja3sensor.event.JsonFields.number;
+import static org.ja3sensor.event.JsonFields.object;
+import static org.ja3sensor.event.JsonFields.string;
+
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.IOException;
@@ -122,7 +129,7 @@ public final class EventJson {
   /** The event's two timestamps are written from here: no String per timestamp. */
   private final char[] stampChars = new char[TIMESTAMP_CHARS];
 
-  private void writeTimestamp(JsonGenerator g, String name, long epochNanos) throws IOException {
+  private void writeTimestamp(JsonGenerator g, SerializableString name, long epochNanos) throws IOException {
     timestamp(epochNanos, stampChars);
     g.writeFieldName(name);
     g.writeString(stampChars, 0, TIMESTAMP_CHARS);
@@ -166,13 +173,6 @@ public final class EventJson {
   }
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-  /** A 16-bit code point as "0x" and four lower-case hex digits (String.format is slow). */
-  static String hex16(int v) {
-    return new String(new char[] {
-      '0', 'x', HEX[(v >>> 12) & 15], HEX[(v >>> 8) & 15], HEX[(v >>> 4) & 15], HEX[v & 15]
-    });
-  }
 
   /** ECS tls.version_protocol. */
   public static String versionProtocol(int v) {
@@ -392,9 +392,10 @@ public final class EventJson {
    * escaped and encoded character by character again (the long JA3, JA3N and JA4_r strings were
    * most of the generator's string work).
    */
-  private void writeFingerprint(JsonGenerator g, String name, String value) throws IOException {
+  private void writeFingerprint(JsonGenerator g, SerializableString name, String value) throws IOException {
     if (value == null) {
-      g.writeNullField(name);
+      g.writeFieldName(name);
+      g.writeNull();
       return;
     }
     g.writeFieldName(name);
@@ -430,41 +431,135 @@ public final class EventJson {
     }
   }
 
+  // Field names (see JsonFields).
+  private static final SerializedString N_ALPN = new SerializedString("alpn");
+  private static final SerializedString N_CIPHER = new SerializedString("cipher");
+  private static final SerializedString N_CLIENT = new SerializedString("client");
+  private static final SerializedString N_COMMUNITY_ID = new SerializedString("community_id");
+  private static final SerializedString N_CREATED = new SerializedString("created");
+  private static final SerializedString N_DESTINATION = new SerializedString("destination");
+  private static final SerializedString N_ESTABLISHED = new SerializedString("established");
+  private static final SerializedString N_EVENT = new SerializedString("event");
+  private static final SerializedString N_FILE = new SerializedString("file");
+  private static final SerializedString N_HELLO_RETRY_REQUEST = new SerializedString("hello_retry_request");
+  private static final SerializedString N_HOSTS = new SerializedString("hosts");
+  private static final SerializedString N_ID = new SerializedString("id");
+  private static final SerializedString N_IP = new SerializedString("ip");
+  private static final SerializedString N_JA3 = new SerializedString("ja3");
+  private static final SerializedString N_JA3N = new SerializedString("ja3n");
+  private static final SerializedString N_JA3N_STRING = new SerializedString("ja3n_string");
+  private static final SerializedString N_JA3S = new SerializedString("ja3s");
+  private static final SerializedString N_JA3SENSOR = new SerializedString("ja3sensor");
+  private static final SerializedString N_JA3S_STRING = new SerializedString("ja3s_string");
+  private static final SerializedString N_JA3_STRING = new SerializedString("ja3_string");
+  private static final SerializedString N_JA4 = new SerializedString("ja4");
+  private static final SerializedString N_JA4_O = new SerializedString("ja4_o");
+  private static final SerializedString N_JA4_R = new SerializedString("ja4_r");
+  private static final SerializedString N_JA4_RO = new SerializedString("ja4_ro");
+  private static final SerializedString N_KIND = new SerializedString("kind");
+  private static final SerializedString N_LEGACY_VERSION = new SerializedString("legacy_version");
+  private static final SerializedString N_LOG = new SerializedString("log");
+  private static final SerializedString N_NETWORK = new SerializedString("network");
+  private static final SerializedString N_NEXT_PROTOCOL = new SerializedString("next_protocol");
+  private static final SerializedString N_PATH = new SerializedString("path");
+  private static final SerializedString N_PORT = new SerializedString("port");
+  private static final SerializedString N_PROTOCOL = new SerializedString("protocol");
+  private static final SerializedString N_QUIC = new SerializedString("quic");
+  private static final SerializedString N_RELATED = new SerializedString("related");
+  private static final SerializedString N_SERVER = new SerializedString("server");
+  private static final SerializedString N_SERVER_NAME = new SerializedString("server_name");
+  private static final SerializedString N_SOURCE = new SerializedString("source");
+  private static final SerializedString N_SSLV2_HELLO = new SerializedString("sslv2_hello");
+  private static final SerializedString N_SUPPORTED_VERSIONS = new SerializedString("supported_versions");
+  private static final SerializedString N_TIMESTAMP = new SerializedString("@timestamp");
+  private static final SerializedString N_TLS = new SerializedString("tls");
+  private static final SerializedString N_TRANSPORT = new SerializedString("transport");
+  private static final SerializedString N_TRIGGER = new SerializedString("trigger");
+  private static final SerializedString N_TUNNEL_DEPTH = new SerializedString("tunnel_depth");
+  private static final SerializedString N_TYPE = new SerializedString("type");
+  private static final SerializedString N_VERSION = new SerializedString("version");
+  private static final SerializedString N_VERSION_PROTOCOL = new SerializedString("version_protocol");
+
+  // Values from a fixed set, encoded once.
+  private static final SerializedString V_ALERT = new SerializedString("alert");
+  private static final SerializedString V_EVENT = new SerializedString("event");
+  private static final SerializedString V_TCP = new SerializedString("tcp");
+  private static final SerializedString V_UDP = new SerializedString("udp");
+  private static final SerializedString V_IPV4 = new SerializedString("ipv4");
+  private static final SerializedString V_IPV6 = new SerializedString("ipv6");
+  private static final SerializedString V_TLS = new SerializedString("tls");
+  private static final SerializedString V_QUIC = new SerializedString("quic");
+
+  /** ja3sensor.trigger of each {@link TlsEvent.Trigger}, by ordinal: its name in lower case. */
+  private static final SerializedString[] TRIGGERS =
+      java.util.Arrays.stream(TlsEvent.Trigger.values())
+          .map(t -> new SerializedString(t.name().toLowerCase(java.util.Locale.ROOT)))
+          .toArray(SerializedString[]::new);
+
+  /**
+   * A string field whose value is one of a fixed set of String constants (a version, a cipher
+   * suite's name): its JSON form comes from {@link #encoded}, by identity.
+   */
+  private void writeConstant(JsonGenerator g, SerializableString name, String value)
+      throws IOException {
+    g.writeFieldName(name);
+    g.writeString(encoded.get(value, System.identityHashCode(value)));
+  }
+
+  /** Characters of {@link #writeHex16}; reused. */
+  private final char[] hexChars = {'0', 'x', '0', '0', '0', '0'};
+
+  /**
+   * A 16-bit code point as "0x" and four lower-case hex digits, from a reused char array: a field,
+   * or an array element when name is null.
+   */
+  private void writeHex16(JsonGenerator g, SerializableString name, int v) throws IOException {
+    char[] c = hexChars;
+    c[2] = HEX[(v >>> 12) & 15];
+    c[3] = HEX[(v >>> 8) & 15];
+    c[4] = HEX[(v >>> 4) & 15];
+    c[5] = HEX[v & 15];
+    if (name != null) {
+      g.writeFieldName(name);
+    }
+    g.writeString(c, 0, 6);
+  }
+
   public void write(TlsEvent e, Extension x, JsonGenerator g) throws IOException {
     stamp(e);
     g.writeStartObject();
-    writeTimestamp(g, "@timestamp", e.timestampNanos);
+    writeTimestamp(g, N_TIMESTAMP, e.timestampNanos);
     // Raw: @timestamp came first, so the generator puts the comma before the next field itself.
     g.writeRaw(sensorFields(e.observerName, e.ingressInterface));
 
-    g.writeObjectFieldStart("event");
-    g.writeStringField("kind", x != null && x.alert() ? "alert" : "event");
+    object(g, N_EVENT);
+    string(g, N_KIND, x != null && x.alert() ? V_ALERT : V_EVENT);
     g.writeRaw(EVENT_CONSTANTS);
-    g.writeStringField("id", e.eventId);
-    writeTimestamp(g, "created", e.createdNanos);
+    string(g, N_ID, e.eventId);
+    writeTimestamp(g, N_CREATED, e.createdNanos);
     if (x != null) {
       x.writeInto("event", g);
     }
     g.writeEndObject();
 
-    g.writeObjectFieldStart("source");
-    g.writeStringField("ip", e.clientIp);
-    g.writeNumberField("port", e.clientPort);
+    object(g, N_SOURCE);
+    string(g, N_IP, e.clientIp);
+    number(g, N_PORT, e.clientPort);
     g.writeEndObject();
-    g.writeObjectFieldStart("destination");
-    g.writeStringField("ip", e.serverIp);
-    g.writeNumberField("port", e.serverPort);
-    g.writeEndObject();
-
-    g.writeObjectFieldStart("network");
-    g.writeStringField("transport", e.quic ? "udp" : "tcp");
-    g.writeStringField("type", e.ipv6 ? "ipv6" : "ipv4");
-    g.writeStringField("protocol", e.quic ? "quic" : "tls");
-    g.writeStringField("community_id", e.communityId);
+    object(g, N_DESTINATION);
+    string(g, N_IP, e.serverIp);
+    number(g, N_PORT, e.serverPort);
     g.writeEndObject();
 
-    g.writeObjectFieldStart("related");
-    g.writeArrayFieldStart("ip");
+    object(g, N_NETWORK);
+    string(g, N_TRANSPORT, e.quic ? V_UDP : V_TCP);
+    string(g, N_TYPE, e.ipv6 ? V_IPV6 : V_IPV4);
+    string(g, N_PROTOCOL, e.quic ? V_QUIC : V_TLS);
+    string(g, N_COMMUNITY_ID, e.communityId);
+    g.writeEndObject();
+
+    object(g, N_RELATED);
+    array(g, N_IP);
     g.writeString(e.clientIp);
     if (!e.serverIp.equals(e.clientIp)) {
       g.writeString(e.serverIp);
@@ -472,7 +567,7 @@ public final class EventJson {
     g.writeEndArray();
     String sni = e.clientHello != null ? e.clientHello.serverName() : null;
     if (sni != null) {
-      g.writeArrayFieldStart("hosts");
+      array(g, N_HOSTS);
       g.writeString(sni);
       g.writeEndArray();
     }
@@ -481,9 +576,9 @@ public final class EventJson {
     writeTls(e, x, g);
 
     if (e.filePath != null) {
-      g.writeObjectFieldStart("log");
-      g.writeObjectFieldStart("file");
-      g.writeStringField("path", e.filePath);
+      object(g, N_LOG);
+      object(g, N_FILE);
+      string(g, N_PATH, e.filePath);
       g.writeEndObject();
       g.writeEndObject();
     }
@@ -497,22 +592,22 @@ public final class EventJson {
   }
 
   private void writeTls(TlsEvent e, Extension x, JsonGenerator g) throws IOException {
-    g.writeObjectFieldStart("tls");
+    object(g, N_TLS);
     ServerHello sh = e.serverHello;
     ClientHello ch = e.clientHello;
     if (sh != null) {
       int v = sh.negotiatedVersion();
       String vs = versionString(v);
       if (vs != null) {
-        g.writeStringField("version", vs);
-        g.writeStringField("version_protocol", versionProtocol(v));
+        writeConstant(g, N_VERSION, vs);
+        writeConstant(g, N_VERSION_PROTOCOL, versionProtocol(v));
       }
       String cipher = CipherSuites.name(sh.cipherSuite());
       if (cipher != null) {
-        g.writeStringField("cipher", cipher);
+        writeConstant(g, N_CIPHER, cipher);
       }
       if (sh.alpn() != null) {
-        g.writeStringField("next_protocol", sh.alpn());
+        string(g, N_NEXT_PROTOCOL, sh.alpn());
       }
     }
     if (sh == null && !e.quic
@@ -520,23 +615,23 @@ public final class EventJson {
       // Known not established: the connection ended (RST, FIN both ways, or a new connection on
       // its 4-tuple) before the server's hello. Established is never claimed: the sensor stops
       // reading at the hellos (docs/events.md, "tls.established").
-      g.writeBooleanField("established", false);
+      bool(g, N_ESTABLISHED, false);
     }
     if (ch != null) {
-      g.writeObjectFieldStart("client");
-      writeFingerprint(g, "ja3", e.ja3Hash);
-      writeFingerprint(g, "ja3_string", e.ja3String);
+      object(g, N_CLIENT);
+      writeFingerprint(g, N_JA3, e.ja3Hash);
+      writeFingerprint(g, N_JA3_STRING, e.ja3String);
       // JA3N and JA4 (docs/ja4.md), named after ECS's tls.client.ja3.
-      writeFingerprint(g, "ja3n", e.ja3nHash);
-      writeFingerprint(g, "ja3n_string", e.ja3nString);
-      writeFingerprint(g, "ja4", e.ja4);
-      writeFingerprint(g, "ja4_r", e.ja4Raw);
+      writeFingerprint(g, N_JA3N, e.ja3nHash);
+      writeFingerprint(g, N_JA3N_STRING, e.ja3nString);
+      writeFingerprint(g, N_JA4, e.ja4);
+      writeFingerprint(g, N_JA4_R, e.ja4Raw);
       if (e.ja4Original != null) {
-        g.writeStringField("ja4_o", e.ja4Original);
-        g.writeStringField("ja4_ro", e.ja4OriginalRaw);
+        string(g, N_JA4_O, e.ja4Original);
+        string(g, N_JA4_RO, e.ja4OriginalRaw);
       }
       if (ch.serverName() != null) {
-        g.writeStringField("server_name", ch.serverName());
+        string(g, N_SERVER_NAME, ch.serverName());
       }
       if (x != null) {
         x.writeInto("tls.client", g);
@@ -544,9 +639,9 @@ public final class EventJson {
       g.writeEndObject();
     }
     if (sh != null) {
-      g.writeObjectFieldStart("server");
-      g.writeStringField("ja3s", e.ja3sHash);
-      g.writeStringField("ja3s_string", e.ja3sString);
+      object(g, N_SERVER);
+      string(g, N_JA3S, e.ja3sHash);
+      string(g, N_JA3S_STRING, e.ja3sString);
       CertificateJson.writeServerFields(e.serverCertificates, certificateChain, g);
       if (x != null) {
         x.writeInto("tls.server", g);
@@ -565,49 +660,49 @@ public final class EventJson {
    * tls}.
    */
   private void writeOwn(TlsEvent e, Extension x, JsonGenerator g) throws IOException {
-    g.writeObjectFieldStart("ja3sensor");
-    g.writeStringField("trigger", e.trigger.name().toLowerCase(java.util.Locale.ROOT));
+    object(g, N_JA3SENSOR);
+    string(g, N_TRIGGER, TRIGGERS[e.trigger.ordinal()]);
     if (e.tunnelDepth > 0) {
-      g.writeNumberField("tunnel_depth", e.tunnelDepth);
+      number(g, N_TUNNEL_DEPTH, e.tunnelDepth);
     }
     if (e.quic) {
-      g.writeObjectFieldStart("quic");
-      g.writeStringField("version", quicVersion(e.quicVersion));
+      object(g, N_QUIC);
+      string(g, N_VERSION, quicVersion(e.quicVersion));
       g.writeEndObject();
     }
     ServerHello sh = e.serverHello;
     ClientHello ch = e.clientHello;
-    g.writeObjectFieldStart("tls");
+    object(g, N_TLS);
     if (sh != null) {
-      g.writeStringField("cipher", hex16(sh.cipherSuite()));
+      writeHex16(g, N_CIPHER, sh.cipherSuite());
     }
     if (ch != null || e.sslv2ClientHello) {
-      g.writeObjectFieldStart("client");
+      object(g, N_CLIENT);
       if (ch != null) {
         if (!ch.alpn().isEmpty()) {
-          g.writeArrayFieldStart("alpn");
+          array(g, N_ALPN);
           for (String p : ch.alpn()) {
             g.writeString(p);
           }
           g.writeEndArray();
         }
-        g.writeStringField("legacy_version", hex16(ch.legacyVersion()));
+        writeHex16(g, N_LEGACY_VERSION, ch.legacyVersion());
         if (ch.supportedVersions().length > 0) {
-          g.writeArrayFieldStart("supported_versions");
+          array(g, N_SUPPORTED_VERSIONS);
           for (int v : ch.supportedVersions()) {
-            g.writeString(hex16(v));
+            writeHex16(g, null, v);
           }
           g.writeEndArray();
         }
       } else {
-        g.writeBooleanField("sslv2_hello", true);
+        bool(g, N_SSLV2_HELLO, true);
       }
       g.writeEndObject();
     }
     if (sh != null && (sh.helloRetryRequest() || e.serverCertificates != null)) {
-      g.writeObjectFieldStart("server");
+      object(g, N_SERVER);
       if (sh.helloRetryRequest()) {
-        g.writeBooleanField("hello_retry_request", true);
+        bool(g, N_HELLO_RETRY_REQUEST, true);
       }
       CertificateJson.writeProjectServerFields(e.serverCertificates, g);
       g.writeEndObject();
