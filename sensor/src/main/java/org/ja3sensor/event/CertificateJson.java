@@ -1,14 +1,5 @@
 package org.ja3sensor.event;
 
-import static org.ja3sensor.event.JsonFields.array;
-import static org.ja3sensor.event.JsonFields.number;
-import static org.ja3sensor.event.JsonFields.object;
-import static org.ja3sensor.event.JsonFields.string;
-
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
-import java.io.IOException;
 import java.util.List;
 import org.ja3sensor.cert.LeafCertificate;
 import org.ja3sensor.cert.ServerCertificates;
@@ -23,87 +14,91 @@ import org.ja3sensor.cert.ServerCertificates;
 final class CertificateJson {
   private CertificateJson() {}
 
-  // Field names (see JsonFields).
-  private static final SerializedString N_ALTERNATIVE_NAMES = new SerializedString("alternative_names");
-  private static final SerializedString N_CERTIFICATE_CHAIN = new SerializedString("certificate_chain");
-  private static final SerializedString N_CERTIFICATE_CHAIN_LENGTH = new SerializedString("certificate_chain_length");
-  private static final SerializedString N_COMMON_NAME = new SerializedString("common_name");
-  private static final SerializedString N_COUNTRY = new SerializedString("country");
-  private static final SerializedString N_DISTINGUISHED_NAME = new SerializedString("distinguished_name");
-  private static final SerializedString N_HASH = new SerializedString("hash");
-  private static final SerializedString N_ISSUER = new SerializedString("issuer");
-  private static final SerializedString N_LOCALITY = new SerializedString("locality");
-  private static final SerializedString N_MD5 = new SerializedString("md5");
-  private static final SerializedString N_NOT_AFTER = new SerializedString("not_after");
-  private static final SerializedString N_NOT_BEFORE = new SerializedString("not_before");
-  private static final SerializedString N_ORGANIZATION = new SerializedString("organization");
-  private static final SerializedString N_ORGANIZATIONAL_UNIT = new SerializedString("organizational_unit");
-  private static final SerializedString N_PUBLIC_KEY_ALGORITHM = new SerializedString("public_key_algorithm");
-  private static final SerializedString N_PUBLIC_KEY_CURVE = new SerializedString("public_key_curve");
-  private static final SerializedString N_PUBLIC_KEY_EXPONENT = new SerializedString("public_key_exponent");
-  private static final SerializedString N_PUBLIC_KEY_SIZE = new SerializedString("public_key_size");
-  private static final SerializedString N_SERIAL_NUMBER = new SerializedString("serial_number");
-  private static final SerializedString N_SHA1 = new SerializedString("sha1");
-  private static final SerializedString N_SHA256 = new SerializedString("sha256");
-  private static final SerializedString N_SIGNATURE_ALGORITHM = new SerializedString("signature_algorithm");
-  private static final SerializedString N_STATE_OR_PROVINCE = new SerializedString("state_or_province");
-  private static final SerializedString N_SUBJECT = new SerializedString("subject");
-  private static final SerializedString N_VERSION_NUMBER = new SerializedString("version_number");
-  private static final SerializedString N_X509 = new SerializedString("x509");
+  // Field names, encoded once (see JsonWriter).
+  private static final JsonWriter.Text N_ALTERNATIVE_NAMES = JsonWriter.name("alternative_names");
+  private static final JsonWriter.Text N_CERTIFICATE_CHAIN = JsonWriter.name("certificate_chain");
+  private static final JsonWriter.Text N_CERTIFICATE_CHAIN_LENGTH =
+      JsonWriter.name("certificate_chain_length");
+  private static final JsonWriter.Text N_COMMON_NAME = JsonWriter.name("common_name");
+  private static final JsonWriter.Text N_COUNTRY = JsonWriter.name("country");
+  private static final JsonWriter.Text N_DISTINGUISHED_NAME = JsonWriter.name("distinguished_name");
+  private static final JsonWriter.Text N_HASH = JsonWriter.name("hash");
+  private static final JsonWriter.Text N_ISSUER = JsonWriter.name("issuer");
+  private static final JsonWriter.Text N_LOCALITY = JsonWriter.name("locality");
+  private static final JsonWriter.Text N_MD5 = JsonWriter.name("md5");
+  private static final JsonWriter.Text N_NOT_AFTER = JsonWriter.name("not_after");
+  private static final JsonWriter.Text N_NOT_BEFORE = JsonWriter.name("not_before");
+  private static final JsonWriter.Text N_ORGANIZATION = JsonWriter.name("organization");
+  private static final JsonWriter.Text N_ORGANIZATIONAL_UNIT =
+      JsonWriter.name("organizational_unit");
+  private static final JsonWriter.Text N_PUBLIC_KEY_ALGORITHM =
+      JsonWriter.name("public_key_algorithm");
+  private static final JsonWriter.Text N_PUBLIC_KEY_CURVE = JsonWriter.name("public_key_curve");
+  private static final JsonWriter.Text N_PUBLIC_KEY_EXPONENT =
+      JsonWriter.name("public_key_exponent");
+  private static final JsonWriter.Text N_PUBLIC_KEY_SIZE = JsonWriter.name("public_key_size");
+  private static final JsonWriter.Text N_SERIAL_NUMBER = JsonWriter.name("serial_number");
+  private static final JsonWriter.Text N_SHA1 = JsonWriter.name("sha1");
+  private static final JsonWriter.Text N_SHA256 = JsonWriter.name("sha256");
+  private static final JsonWriter.Text N_SIGNATURE_ALGORITHM =
+      JsonWriter.name("signature_algorithm");
+  private static final JsonWriter.Text N_STATE_OR_PROVINCE = JsonWriter.name("state_or_province");
+  private static final JsonWriter.Text N_SUBJECT = JsonWriter.name("subject");
+  private static final JsonWriter.Text N_VERSION_NUMBER = JsonWriter.name("version_number");
+  private static final JsonWriter.Text N_X509 = JsonWriter.name("x509");
 
   /** Fields inside {@code tls.server}; nothing when the event has no certificate. */
-  static void writeServerFields(ServerCertificates chain, boolean pemChain, JsonGenerator g)
-      throws IOException {
+  static void writeServerFields(ServerCertificates chain, boolean pemChain, JsonWriter g) {
     if (chain == null) {
       return;
     }
     LeafCertificate leaf = chain.leaf();
     if (leaf != null) {
-      object(g, N_HASH);
-      string(g, N_MD5, leaf.md5());
-      string(g, N_SHA1, leaf.sha1());
-      string(g, N_SHA256, leaf.sha256());
-      g.writeEndObject();
+      g.object(N_HASH);
+      g.string(N_MD5, leaf.md5());
+      g.string(N_SHA1, leaf.sha1());
+      g.string(N_SHA256, leaf.sha256());
+      g.endObject();
       LeafCertificate.Fields f = leaf.fields();
       if (f != null) {
         String notBefore = f.notBeforeText;
         String notAfter = f.notAfterText;
-        string(g, N_SUBJECT, f.subject.distinguishedName);
-        string(g, N_ISSUER, f.issuer.distinguishedName);
-        string(g, N_NOT_BEFORE, notBefore);
-        string(g, N_NOT_AFTER, notAfter);
-        object(g, N_X509);
+        g.string(N_SUBJECT, f.subject.distinguishedName);
+        g.string(N_ISSUER, f.issuer.distinguishedName);
+        g.string(N_NOT_BEFORE, notBefore);
+        g.string(N_NOT_AFTER, notAfter);
+        g.object(N_X509);
         if (!f.alternativeNames.isEmpty()) {
           strings(g, N_ALTERNATIVE_NAMES, f.alternativeNames);
         }
         name(g, N_ISSUER, f.issuer);
-        string(g, N_NOT_BEFORE, notBefore);
-        string(g, N_NOT_AFTER, notAfter);
+        g.string(N_NOT_BEFORE, notBefore);
+        g.string(N_NOT_AFTER, notAfter);
         if (f.publicKeyAlgorithm != null) {
-          string(g, N_PUBLIC_KEY_ALGORITHM, f.publicKeyAlgorithm);
+          g.string(N_PUBLIC_KEY_ALGORITHM, f.publicKeyAlgorithm);
         }
         if (f.publicKeyCurve != null) {
-          string(g, N_PUBLIC_KEY_CURVE, f.publicKeyCurve);
+          g.string(N_PUBLIC_KEY_CURVE, f.publicKeyCurve);
         }
         if (f.publicKeyExponent > 0) {
-          number(g, N_PUBLIC_KEY_EXPONENT, f.publicKeyExponent);
+          g.number(N_PUBLIC_KEY_EXPONENT, f.publicKeyExponent);
         }
         if (f.publicKeySize > 0) {
-          number(g, N_PUBLIC_KEY_SIZE, f.publicKeySize);
+          g.number(N_PUBLIC_KEY_SIZE, f.publicKeySize);
         }
-        string(g, N_SERIAL_NUMBER, f.serialNumber);
-        string(g, N_SIGNATURE_ALGORITHM, f.signatureAlgorithm);
+        g.string(N_SERIAL_NUMBER, f.serialNumber);
+        g.string(N_SIGNATURE_ALGORITHM, f.signatureAlgorithm);
         name(g, N_SUBJECT, f.subject);
-        string(g, N_VERSION_NUMBER, String.valueOf(f.version));
-        g.writeEndObject();
+        g.string(N_VERSION_NUMBER, String.valueOf(f.version));
+        g.endObject();
       }
     }
     if (pemChain && chain.kept() > 0) {
-      array(g, N_CERTIFICATE_CHAIN);
+      g.array(N_CERTIFICATE_CHAIN);
       for (int i = 0; i < chain.kept(); i++) {
-        g.writeString(chain.pem(i));
+        g.string(chain.pem(i));
       }
-      g.writeEndArray();
+      g.endArray();
     }
   }
 
@@ -111,37 +106,34 @@ final class CertificateJson {
    * Fields inside the open {@code ja3sensor.tls.server} object: {@code
    * certificate_chain_length}.
    */
-  static void writeProjectServerFields(ServerCertificates chain, JsonGenerator g)
-      throws IOException {
+  static void writeProjectServerFields(ServerCertificates chain, JsonWriter g) {
     if (chain == null) {
       return;
     }
-    number(g, N_CERTIFICATE_CHAIN_LENGTH, chain.chainLength());
+    g.number(N_CERTIFICATE_CHAIN_LENGTH, chain.chainLength());
   }
 
-  private static void name(JsonGenerator g, SerializableString field, LeafCertificate.NameParts n)
-      throws IOException {
-    object(g, field);
+  private static void name(JsonWriter g, JsonWriter.Text field, LeafCertificate.NameParts n) {
+    g.object(field);
     strings(g, N_COMMON_NAME, n.commonName);
     strings(g, N_COUNTRY, n.country);
-    string(g, N_DISTINGUISHED_NAME, n.distinguishedName);
+    g.string(N_DISTINGUISHED_NAME, n.distinguishedName);
     strings(g, N_LOCALITY, n.locality);
     strings(g, N_ORGANIZATION, n.organization);
     strings(g, N_ORGANIZATIONAL_UNIT, n.organizationalUnit);
     strings(g, N_STATE_OR_PROVINCE, n.stateOrProvince);
-    g.writeEndObject();
+    g.endObject();
   }
 
   /** An array field; nothing when the list is empty. */
-  private static void strings(JsonGenerator g, SerializableString field, List<String> values)
-      throws IOException {
+  private static void strings(JsonWriter g, JsonWriter.Text field, List<String> values) {
     if (values.isEmpty()) {
       return;
     }
-    array(g, field);
+    g.array(field);
     for (String v : values) {
-      g.writeString(v);
+      g.string(v);
     }
-    g.writeEndArray();
+    g.endArray();
   }
 }

@@ -1,20 +1,11 @@
 package org.ja3sensor.event;
 
-import static org.ja3sensor.event.JsonFields.array;
-import static org.ja3sensor.event.JsonFields.bool;
-import static org.ja3sensor.event.JsonFields.number;
-import static org.ja3sensor.event.JsonFields.object;
-import static org.ja3sensor.event.JsonFields.string;
-
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -42,9 +33,9 @@ public final class EventJson {
   public static final String ECS_VERSION = "9.5.0-dev";
 
   /**
-   * No separator between root values: one generator writes event after event (see toJsonUtf8).
-   * Characters outside the BMP go out as their four UTF-8 bytes (as a character generator and a
-   * UTF-8 encoder write them), not as two escaped surrogates.
+   * Jackson writes the sensor's fields ({@link #writeSensor}, shared with the stats events), once
+   * per sensor name and interface; {@link JsonWriter} writes the rest of each event the same way.
+   * Characters outside the BMP go out as their four UTF-8 bytes, not as two escaped surrogates.
    */
   private static final JsonFactory FACTORY =
       new JsonFactoryBuilder()
@@ -61,14 +52,14 @@ public final class EventJson {
     boolean alert();
 
     /** Writes extra top-level fields, after EventJson's own. */
-    void write(JsonGenerator g) throws IOException;
+    void write(JsonWriter g);
 
     /**
      * Writes extra fields at the end of an object EventJson writes itself: {@code "event"},
      * {@code "tls"}, {@code "tls.client"}, {@code "tls.server"} or {@code "ja3sensor"}. Nothing by
      * default.
      */
-    default void writeInto(String object, JsonGenerator g) throws IOException {}
+    default void writeInto(String object, JsonWriter g) {}
   }
 
   /** Whether tls.server.certificate_chain (PEM) is written; off by default. */
@@ -129,10 +120,10 @@ public final class EventJson {
   /** The event's two timestamps are written from here: no String per timestamp. */
   private final char[] stampChars = new char[TIMESTAMP_CHARS];
 
-  private void writeTimestamp(JsonGenerator g, SerializableString name, long epochNanos) throws IOException {
+  private void writeTimestamp(JsonWriter g, JsonWriter.Text name, long epochNanos) {
     timestamp(epochNanos, stampChars);
-    g.writeFieldName(name);
-    g.writeString(stampChars, 0, TIMESTAMP_CHARS);
+    g.name(name);
+    g.string(stampChars, 0, TIMESTAMP_CHARS);
   }
 
   /** Writes {@code v} (not negative) as exactly {@code n} decimal digits at {@code c[at]}. */
@@ -180,15 +171,11 @@ public final class EventJson {
   }
 
   /** Bytes of the event being written; reused. */
-  private final ByteBuffer utf8 = new ByteBuffer();
-  /** One UTF-8 generator for every event (made on first use, again after a failure). */
-  private JsonGenerator generator;
+  private final JsonWriter out = new JsonWriter();
 
   /**
-   * The event as one line of JSON in UTF-8. One generator and one buffer serve every event of
-   * this instance: making a generator and a StringWriter per event, and going from characters to
-   * a String to bytes, were most of the cost of an event before the JIT had compiled it. Safe to
-   * call from several threads (serialised).
+   * The event as one line of JSON in UTF-8. One writer and its buffer serve every event of this
+   * instance. Safe to call from several threads (serialised).
    */
   public byte[] toJsonUtf8(TlsEvent e) {
     return toJsonUtf8(e, null);
@@ -197,7 +184,7 @@ public final class EventJson {
   /** As {@link #toJsonUtf8(TlsEvent)}, with what travels beside the event (may be null). */
   public synchronized byte[] toJsonUtf8(TlsEvent e, Extension x) {
     generate(e, x);
-    return utf8.toByteArray();
+    return out.toByteArray();
   }
 
   /** Takes the UTF-8 bytes of an event, valid during the call only. */
@@ -207,30 +194,18 @@ public final class EventJson {
   }
 
   /**
-   * As {@link #toJsonUtf8(TlsEvent, Extension)}, handing the bytes to {@code out} from this
+   * As {@link #toJsonUtf8(TlsEvent, Extension)}, handing the bytes to {@code sink} from this
    * instance's buffer instead of a new array per event: for an output that copies them at once.
    */
-  public synchronized void writeUtf8(TlsEvent e, Extension x, Utf8Out out) throws IOException {
+  public synchronized void writeUtf8(TlsEvent e, Extension x, Utf8Out sink) throws IOException {
     generate(e, x);
-    out.accept(utf8.buf, 0, utf8.len); // an output's failure leaves the generator as it is
+    sink.accept(out.buffer(), 0, out.length());
   }
 
-  /** The event's JSON into {@link #utf8}. */
+  /** The event's JSON into {@link #out}; a failure spoils this event only. */
   private void generate(TlsEvent e, Extension x) {
-    try {
-      if (generator == null) {
-        generator = FACTORY.createGenerator(utf8, JsonEncoding.UTF8);
-      }
-      utf8.reset();
-      write(e, x, generator);
-      generator.flush();
-    } catch (IOException ex) {
-      generator = null; // its state is unknown: the next event gets a new one
-      throw new UncheckedIOException(ex);
-    } catch (RuntimeException ex) {
-      generator = null;
-      throw ex;
-    }
+    out.reset();
+    write(e, x, out);
   }
 
   /** The event as one line of JSON: {@link #toJsonUtf8} as a String. */
@@ -241,39 +216,6 @@ public final class EventJson {
   /** As {@link #toJson(TlsEvent)}, with what travels beside the event (may be null). */
   public String toJson(TlsEvent e, Extension x) {
     return new String(toJsonUtf8(e, x), StandardCharsets.UTF_8);
-  }
-
-  /** A growable byte array as an OutputStream, emptied by {@link #reset()}. */
-  private static final class ByteBuffer extends OutputStream {
-    private byte[] buf = new byte[2048];
-    private int len;
-
-    void reset() {
-      len = 0;
-    }
-
-    private void room(int n) {
-      if (len + n > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
-      }
-    }
-
-    @Override
-    public void write(byte[] b, int off, int n) {
-      room(n);
-      System.arraycopy(b, off, buf, len, n);
-      len += n;
-    }
-
-    @Override
-    public void write(int b) {
-      room(1);
-      buf[len++] = (byte) b;
-    }
-
-    byte[] toByteArray() {
-      return Arrays.copyOf(buf, len);
-    }
   }
 
   /** Random per process, so that event ids of different sensors and runs do not collide. */
@@ -341,16 +283,16 @@ public final class EventJson {
    * The fields of {@code event} after {@code kind} that are the same in every TLS event, as the
    * UTF-8 bytes the generator would write (a leading comma: they follow {@code kind}), written raw.
    */
-  private static final SerializedString EVENT_CONSTANTS = new SerializedString(
-      ",\"category\":[\"network\"],\"type\":[\"protocol\"],\"dataset\":\"" + DATASET
-          + "\",\"module\":\"ja3sensor\"");
+  private static final byte[] EVENT_CONSTANTS =
+      (",\"category\":[\"network\"],\"type\":[\"protocol\"],\"dataset\":\"" + DATASET
+          + "\",\"module\":\"ja3sensor\"").getBytes(StandardCharsets.UTF_8);
 
   /** {@link #SENSOR_SLOTS} recent (observer name, interface) pairs and their raw fields. */
   private static final int SENSOR_SLOTS = 8;
 
   private final String[] sensorNames = new String[SENSOR_SLOTS];
   private final String[] sensorInterfaces = new String[SENSOR_SLOTS];
-  private final SerializedString[] sensorFields = new SerializedString[SENSOR_SLOTS];
+  private final byte[][] sensorFields = new byte[SENSOR_SLOTS][];
   private int sensorNext;
 
   /**
@@ -358,8 +300,7 @@ public final class EventJson {
    * for every event of a sensor and interface, so it is generated once per pair (one of the few
    * recent pairs kept), not field by field for each event.
    */
-  private SerializedString sensorFields(String observerName, String ingressInterface)
-      throws IOException {
+  private byte[] sensorFields(String observerName, String ingressInterface) {
     for (int i = 0; i < SENSOR_SLOTS; i++) {
       if (sensorFields[i] != null && java.util.Objects.equals(sensorNames[i], observerName)
           && java.util.Objects.equals(sensorInterfaces[i], ingressInterface)) {
@@ -371,9 +312,12 @@ public final class EventJson {
       s.writeStartObject();
       writeSensor(s, observerName, ingressInterface);
       s.writeEndObject();
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex); // a byte array does not fail
     }
-    String object = b.toString(StandardCharsets.UTF_8); // {"ecs":...,"observer":...}
-    SerializedString f = new SerializedString("," + object.substring(1, object.length() - 1));
+    byte[] object = b.toByteArray(); // {"ecs":...,"observer":...}
+    byte[] f = Arrays.copyOf(object, object.length - 1);
+    f[0] = ',';
     int i = sensorNext;
     sensorNext = (i + 1) % SENSOR_SLOTS;
     sensorNames[i] = observerName;
@@ -392,14 +336,14 @@ public final class EventJson {
    * escaped and encoded character by character again (the long JA3, JA3N and JA4_r strings were
    * most of the generator's string work).
    */
-  private void writeFingerprint(JsonGenerator g, SerializableString name, String value) throws IOException {
+  private void writeFingerprint(JsonWriter g, JsonWriter.Text name, String value) {
     if (value == null) {
-      g.writeFieldName(name);
-      g.writeNull();
+      g.name(name);
+      g.nullValue();
       return;
     }
-    g.writeFieldName(name);
-    g.writeString(encoded.get(value, System.identityHashCode(value)));
+    g.name(name);
+    g.string(encoded.get(value, System.identityHashCode(value)));
   }
 
   /**
@@ -410,100 +354,100 @@ public final class EventJson {
    */
   static final class EncodedStrings {
     private static final int SETS = 128;
-    private final SerializedString[] slots = new SerializedString[2 * SETS];
+    private final JsonWriter.Text[] slots = new JsonWriter.Text[2 * SETS];
 
-    SerializedString get(String value, int hash) {
+    JsonWriter.Text get(String value, int hash) {
       int i = 2 * ((hash ^ (hash >>> 7)) & (SETS - 1));
-      SerializedString s = slots[i];
-      if (s != null && s.getValue() == value) {
+      JsonWriter.Text s = slots[i];
+      if (s != null && s.value == value) {
         return s;
       }
-      SerializedString other = slots[i + 1];
-      if (other != null && other.getValue() == value) {
+      JsonWriter.Text other = slots[i + 1];
+      if (other != null && other.value == value) {
         slots[i + 1] = s; // the most recent first
         slots[i] = other;
         return other;
       }
-      SerializedString made = new SerializedString(value);
+      JsonWriter.Text made = JsonWriter.value(value);
       slots[i + 1] = s;
       slots[i] = made;
       return made;
     }
   }
 
-  // Field names (see JsonFields).
-  private static final SerializedString N_ALPN = new SerializedString("alpn");
-  private static final SerializedString N_CIPHER = new SerializedString("cipher");
-  private static final SerializedString N_CLIENT = new SerializedString("client");
-  private static final SerializedString N_COMMUNITY_ID = new SerializedString("community_id");
-  private static final SerializedString N_CREATED = new SerializedString("created");
-  private static final SerializedString N_DESTINATION = new SerializedString("destination");
-  private static final SerializedString N_ESTABLISHED = new SerializedString("established");
-  private static final SerializedString N_EVENT = new SerializedString("event");
-  private static final SerializedString N_FILE = new SerializedString("file");
-  private static final SerializedString N_HELLO_RETRY_REQUEST = new SerializedString("hello_retry_request");
-  private static final SerializedString N_HOSTS = new SerializedString("hosts");
-  private static final SerializedString N_ID = new SerializedString("id");
-  private static final SerializedString N_IP = new SerializedString("ip");
-  private static final SerializedString N_JA3 = new SerializedString("ja3");
-  private static final SerializedString N_JA3N = new SerializedString("ja3n");
-  private static final SerializedString N_JA3N_STRING = new SerializedString("ja3n_string");
-  private static final SerializedString N_JA3S = new SerializedString("ja3s");
-  private static final SerializedString N_JA3SENSOR = new SerializedString("ja3sensor");
-  private static final SerializedString N_JA3S_STRING = new SerializedString("ja3s_string");
-  private static final SerializedString N_JA3_STRING = new SerializedString("ja3_string");
-  private static final SerializedString N_JA4 = new SerializedString("ja4");
-  private static final SerializedString N_JA4_O = new SerializedString("ja4_o");
-  private static final SerializedString N_JA4_R = new SerializedString("ja4_r");
-  private static final SerializedString N_JA4_RO = new SerializedString("ja4_ro");
-  private static final SerializedString N_KIND = new SerializedString("kind");
-  private static final SerializedString N_LEGACY_VERSION = new SerializedString("legacy_version");
-  private static final SerializedString N_LOG = new SerializedString("log");
-  private static final SerializedString N_NETWORK = new SerializedString("network");
-  private static final SerializedString N_NEXT_PROTOCOL = new SerializedString("next_protocol");
-  private static final SerializedString N_PATH = new SerializedString("path");
-  private static final SerializedString N_PORT = new SerializedString("port");
-  private static final SerializedString N_PROTOCOL = new SerializedString("protocol");
-  private static final SerializedString N_QUIC = new SerializedString("quic");
-  private static final SerializedString N_RELATED = new SerializedString("related");
-  private static final SerializedString N_SERVER = new SerializedString("server");
-  private static final SerializedString N_SERVER_NAME = new SerializedString("server_name");
-  private static final SerializedString N_SOURCE = new SerializedString("source");
-  private static final SerializedString N_SSLV2_HELLO = new SerializedString("sslv2_hello");
-  private static final SerializedString N_SUPPORTED_VERSIONS = new SerializedString("supported_versions");
-  private static final SerializedString N_TIMESTAMP = new SerializedString("@timestamp");
-  private static final SerializedString N_TLS = new SerializedString("tls");
-  private static final SerializedString N_TRANSPORT = new SerializedString("transport");
-  private static final SerializedString N_TRIGGER = new SerializedString("trigger");
-  private static final SerializedString N_TUNNEL_DEPTH = new SerializedString("tunnel_depth");
-  private static final SerializedString N_TYPE = new SerializedString("type");
-  private static final SerializedString N_VERSION = new SerializedString("version");
-  private static final SerializedString N_VERSION_PROTOCOL = new SerializedString("version_protocol");
+  // Field names, encoded once (see JsonWriter).
+  private static final JsonWriter.Text N_ALPN = JsonWriter.name("alpn");
+  private static final JsonWriter.Text N_CIPHER = JsonWriter.name("cipher");
+  private static final JsonWriter.Text N_CLIENT = JsonWriter.name("client");
+  private static final JsonWriter.Text N_COMMUNITY_ID = JsonWriter.name("community_id");
+  private static final JsonWriter.Text N_CREATED = JsonWriter.name("created");
+  private static final JsonWriter.Text N_DESTINATION = JsonWriter.name("destination");
+  private static final JsonWriter.Text N_ESTABLISHED = JsonWriter.name("established");
+  private static final JsonWriter.Text N_EVENT = JsonWriter.name("event");
+  private static final JsonWriter.Text N_FILE = JsonWriter.name("file");
+  private static final JsonWriter.Text N_HELLO_RETRY_REQUEST =
+      JsonWriter.name("hello_retry_request");
+  private static final JsonWriter.Text N_HOSTS = JsonWriter.name("hosts");
+  private static final JsonWriter.Text N_ID = JsonWriter.name("id");
+  private static final JsonWriter.Text N_IP = JsonWriter.name("ip");
+  private static final JsonWriter.Text N_JA3 = JsonWriter.name("ja3");
+  private static final JsonWriter.Text N_JA3N = JsonWriter.name("ja3n");
+  private static final JsonWriter.Text N_JA3N_STRING = JsonWriter.name("ja3n_string");
+  private static final JsonWriter.Text N_JA3S = JsonWriter.name("ja3s");
+  private static final JsonWriter.Text N_JA3SENSOR = JsonWriter.name("ja3sensor");
+  private static final JsonWriter.Text N_JA3S_STRING = JsonWriter.name("ja3s_string");
+  private static final JsonWriter.Text N_JA3_STRING = JsonWriter.name("ja3_string");
+  private static final JsonWriter.Text N_JA4 = JsonWriter.name("ja4");
+  private static final JsonWriter.Text N_JA4_O = JsonWriter.name("ja4_o");
+  private static final JsonWriter.Text N_JA4_R = JsonWriter.name("ja4_r");
+  private static final JsonWriter.Text N_JA4_RO = JsonWriter.name("ja4_ro");
+  private static final JsonWriter.Text N_KIND = JsonWriter.name("kind");
+  private static final JsonWriter.Text N_LEGACY_VERSION = JsonWriter.name("legacy_version");
+  private static final JsonWriter.Text N_LOG = JsonWriter.name("log");
+  private static final JsonWriter.Text N_NETWORK = JsonWriter.name("network");
+  private static final JsonWriter.Text N_NEXT_PROTOCOL = JsonWriter.name("next_protocol");
+  private static final JsonWriter.Text N_PATH = JsonWriter.name("path");
+  private static final JsonWriter.Text N_PORT = JsonWriter.name("port");
+  private static final JsonWriter.Text N_PROTOCOL = JsonWriter.name("protocol");
+  private static final JsonWriter.Text N_QUIC = JsonWriter.name("quic");
+  private static final JsonWriter.Text N_RELATED = JsonWriter.name("related");
+  private static final JsonWriter.Text N_SERVER = JsonWriter.name("server");
+  private static final JsonWriter.Text N_SERVER_NAME = JsonWriter.name("server_name");
+  private static final JsonWriter.Text N_SOURCE = JsonWriter.name("source");
+  private static final JsonWriter.Text N_SSLV2_HELLO = JsonWriter.name("sslv2_hello");
+  private static final JsonWriter.Text N_SUPPORTED_VERSIONS = JsonWriter.name("supported_versions");
+  private static final JsonWriter.Text N_TIMESTAMP = JsonWriter.name("@timestamp");
+  private static final JsonWriter.Text N_TLS = JsonWriter.name("tls");
+  private static final JsonWriter.Text N_TRANSPORT = JsonWriter.name("transport");
+  private static final JsonWriter.Text N_TRIGGER = JsonWriter.name("trigger");
+  private static final JsonWriter.Text N_TUNNEL_DEPTH = JsonWriter.name("tunnel_depth");
+  private static final JsonWriter.Text N_TYPE = JsonWriter.name("type");
+  private static final JsonWriter.Text N_VERSION = JsonWriter.name("version");
+  private static final JsonWriter.Text N_VERSION_PROTOCOL = JsonWriter.name("version_protocol");
 
   // Values from a fixed set, encoded once.
-  private static final SerializedString V_ALERT = new SerializedString("alert");
-  private static final SerializedString V_EVENT = new SerializedString("event");
-  private static final SerializedString V_TCP = new SerializedString("tcp");
-  private static final SerializedString V_UDP = new SerializedString("udp");
-  private static final SerializedString V_IPV4 = new SerializedString("ipv4");
-  private static final SerializedString V_IPV6 = new SerializedString("ipv6");
-  private static final SerializedString V_TLS = new SerializedString("tls");
-  private static final SerializedString V_QUIC = new SerializedString("quic");
+  private static final JsonWriter.Text V_ALERT = JsonWriter.value("alert");
+  private static final JsonWriter.Text V_EVENT = JsonWriter.value("event");
+  private static final JsonWriter.Text V_TCP = JsonWriter.value("tcp");
+  private static final JsonWriter.Text V_UDP = JsonWriter.value("udp");
+  private static final JsonWriter.Text V_IPV4 = JsonWriter.value("ipv4");
+  private static final JsonWriter.Text V_IPV6 = JsonWriter.value("ipv6");
+  private static final JsonWriter.Text V_TLS = JsonWriter.value("tls");
+  private static final JsonWriter.Text V_QUIC = JsonWriter.value("quic");
 
   /** ja3sensor.trigger of each {@link TlsEvent.Trigger}, by ordinal: its name in lower case. */
-  private static final SerializedString[] TRIGGERS =
+  private static final JsonWriter.Text[] TRIGGERS =
       java.util.Arrays.stream(TlsEvent.Trigger.values())
-          .map(t -> new SerializedString(t.name().toLowerCase(java.util.Locale.ROOT)))
-          .toArray(SerializedString[]::new);
+          .map(t -> JsonWriter.value(t.name().toLowerCase(java.util.Locale.ROOT)))
+          .toArray(JsonWriter.Text[]::new);
 
   /**
    * A string field whose value is one of a fixed set of String constants (a version, a cipher
    * suite's name): its JSON form comes from {@link #encoded}, by identity.
    */
-  private void writeConstant(JsonGenerator g, SerializableString name, String value)
-      throws IOException {
-    g.writeFieldName(name);
-    g.writeString(encoded.get(value, System.identityHashCode(value)));
+  private void writeConstant(JsonWriter g, JsonWriter.Text name, String value) {
+    g.name(name);
+    g.string(encoded.get(value, System.identityHashCode(value)));
   }
 
   /** Characters of {@link #writeHex16}; reused. */
@@ -513,74 +457,74 @@ public final class EventJson {
    * A 16-bit code point as "0x" and four lower-case hex digits, from a reused char array: a field,
    * or an array element when name is null.
    */
-  private void writeHex16(JsonGenerator g, SerializableString name, int v) throws IOException {
+  private void writeHex16(JsonWriter g, JsonWriter.Text name, int v) {
     char[] c = hexChars;
     c[2] = HEX[(v >>> 12) & 15];
     c[3] = HEX[(v >>> 8) & 15];
     c[4] = HEX[(v >>> 4) & 15];
     c[5] = HEX[v & 15];
     if (name != null) {
-      g.writeFieldName(name);
+      g.name(name);
     }
-    g.writeString(c, 0, 6);
+    g.string(c, 0, 6);
   }
 
-  public void write(TlsEvent e, Extension x, JsonGenerator g) throws IOException {
+  public void write(TlsEvent e, Extension x, JsonWriter g) {
     stamp(e);
-    g.writeStartObject();
+    g.startObject();
     writeTimestamp(g, N_TIMESTAMP, e.timestampNanos);
     // Raw: @timestamp came first, so the generator puts the comma before the next field itself.
-    g.writeRaw(sensorFields(e.observerName, e.ingressInterface));
+    g.raw(sensorFields(e.observerName, e.ingressInterface));
 
-    object(g, N_EVENT);
-    string(g, N_KIND, x != null && x.alert() ? V_ALERT : V_EVENT);
-    g.writeRaw(EVENT_CONSTANTS);
-    string(g, N_ID, e.eventId);
+    g.object(N_EVENT);
+    g.string(N_KIND, x != null && x.alert() ? V_ALERT : V_EVENT);
+    g.raw(EVENT_CONSTANTS);
+    g.string(N_ID, e.eventId);
     writeTimestamp(g, N_CREATED, e.createdNanos);
     if (x != null) {
       x.writeInto("event", g);
     }
-    g.writeEndObject();
+    g.endObject();
 
-    object(g, N_SOURCE);
-    string(g, N_IP, e.clientIp);
-    number(g, N_PORT, e.clientPort);
-    g.writeEndObject();
-    object(g, N_DESTINATION);
-    string(g, N_IP, e.serverIp);
-    number(g, N_PORT, e.serverPort);
-    g.writeEndObject();
+    g.object(N_SOURCE);
+    g.string(N_IP, e.clientIp);
+    g.number(N_PORT, e.clientPort);
+    g.endObject();
+    g.object(N_DESTINATION);
+    g.string(N_IP, e.serverIp);
+    g.number(N_PORT, e.serverPort);
+    g.endObject();
 
-    object(g, N_NETWORK);
-    string(g, N_TRANSPORT, e.quic ? V_UDP : V_TCP);
-    string(g, N_TYPE, e.ipv6 ? V_IPV6 : V_IPV4);
-    string(g, N_PROTOCOL, e.quic ? V_QUIC : V_TLS);
-    string(g, N_COMMUNITY_ID, e.communityId);
-    g.writeEndObject();
+    g.object(N_NETWORK);
+    g.string(N_TRANSPORT, e.quic ? V_UDP : V_TCP);
+    g.string(N_TYPE, e.ipv6 ? V_IPV6 : V_IPV4);
+    g.string(N_PROTOCOL, e.quic ? V_QUIC : V_TLS);
+    g.string(N_COMMUNITY_ID, e.communityId);
+    g.endObject();
 
-    object(g, N_RELATED);
-    array(g, N_IP);
-    g.writeString(e.clientIp);
+    g.object(N_RELATED);
+    g.array(N_IP);
+    g.string(e.clientIp);
     if (!e.serverIp.equals(e.clientIp)) {
-      g.writeString(e.serverIp);
+      g.string(e.serverIp);
     }
-    g.writeEndArray();
+    g.endArray();
     String sni = e.clientHello != null ? e.clientHello.serverName() : null;
     if (sni != null) {
-      array(g, N_HOSTS);
-      g.writeString(sni);
-      g.writeEndArray();
+      g.array(N_HOSTS);
+      g.string(sni);
+      g.endArray();
     }
-    g.writeEndObject();
+    g.endObject();
 
     writeTls(e, x, g);
 
     if (e.filePath != null) {
-      object(g, N_LOG);
-      object(g, N_FILE);
-      string(g, N_PATH, e.filePath);
-      g.writeEndObject();
-      g.writeEndObject();
+      g.object(N_LOG);
+      g.object(N_FILE);
+      g.string(N_PATH, e.filePath);
+      g.endObject();
+      g.endObject();
     }
 
     writeOwn(e, x, g);
@@ -588,11 +532,11 @@ public final class EventJson {
     if (x != null) {
       x.write(g);
     }
-    g.writeEndObject();
+    g.endObject();
   }
 
-  private void writeTls(TlsEvent e, Extension x, JsonGenerator g) throws IOException {
-    object(g, N_TLS);
+  private void writeTls(TlsEvent e, Extension x, JsonWriter g) {
+    g.object(N_TLS);
     ServerHello sh = e.serverHello;
     ClientHello ch = e.clientHello;
     if (sh != null) {
@@ -607,7 +551,7 @@ public final class EventJson {
         writeConstant(g, N_CIPHER, cipher);
       }
       if (sh.alpn() != null) {
-        string(g, N_NEXT_PROTOCOL, sh.alpn());
+        g.string(N_NEXT_PROTOCOL, sh.alpn());
       }
     }
     if (sh == null && !e.quic
@@ -615,10 +559,10 @@ public final class EventJson {
       // Known not established: the connection ended (RST, FIN both ways, or a new connection on
       // its 4-tuple) before the server's hello. Established is never claimed: the sensor stops
       // reading at the hellos (docs/events.md, "tls.established").
-      bool(g, N_ESTABLISHED, false);
+      g.bool(N_ESTABLISHED, false);
     }
     if (ch != null) {
-      object(g, N_CLIENT);
+      g.object(N_CLIENT);
       writeFingerprint(g, N_JA3, e.ja3Hash);
       writeFingerprint(g, N_JA3_STRING, e.ja3String);
       // JA3N and JA4 (docs/ja4.md), named after ECS's tls.client.ja3.
@@ -627,31 +571,31 @@ public final class EventJson {
       writeFingerprint(g, N_JA4, e.ja4);
       writeFingerprint(g, N_JA4_R, e.ja4Raw);
       if (e.ja4Original != null) {
-        string(g, N_JA4_O, e.ja4Original);
-        string(g, N_JA4_RO, e.ja4OriginalRaw);
+        g.string(N_JA4_O, e.ja4Original);
+        g.string(N_JA4_RO, e.ja4OriginalRaw);
       }
       if (ch.serverName() != null) {
-        string(g, N_SERVER_NAME, ch.serverName());
+        g.string(N_SERVER_NAME, ch.serverName());
       }
       if (x != null) {
         x.writeInto("tls.client", g);
       }
-      g.writeEndObject();
+      g.endObject();
     }
     if (sh != null) {
-      object(g, N_SERVER);
-      string(g, N_JA3S, e.ja3sHash);
-      string(g, N_JA3S_STRING, e.ja3sString);
+      g.object(N_SERVER);
+      g.string(N_JA3S, e.ja3sHash);
+      g.string(N_JA3S_STRING, e.ja3sString);
       CertificateJson.writeServerFields(e.serverCertificates, certificateChain, g);
       if (x != null) {
         x.writeInto("tls.server", g);
       }
-      g.writeEndObject();
+      g.endObject();
     }
     if (x != null) {
       x.writeInto("tls", g);
     }
-    g.writeEndObject();
+    g.endObject();
   }
 
   /**
@@ -659,58 +603,58 @@ public final class EventJson {
    * raw hello values ECS has no field for, under {@code ja3sensor.tls} in the shape of {@code
    * tls}.
    */
-  private void writeOwn(TlsEvent e, Extension x, JsonGenerator g) throws IOException {
-    object(g, N_JA3SENSOR);
-    string(g, N_TRIGGER, TRIGGERS[e.trigger.ordinal()]);
+  private void writeOwn(TlsEvent e, Extension x, JsonWriter g) {
+    g.object(N_JA3SENSOR);
+    g.string(N_TRIGGER, TRIGGERS[e.trigger.ordinal()]);
     if (e.tunnelDepth > 0) {
-      number(g, N_TUNNEL_DEPTH, e.tunnelDepth);
+      g.number(N_TUNNEL_DEPTH, e.tunnelDepth);
     }
     if (e.quic) {
-      object(g, N_QUIC);
-      string(g, N_VERSION, quicVersion(e.quicVersion));
-      g.writeEndObject();
+      g.object(N_QUIC);
+      g.string(N_VERSION, quicVersion(e.quicVersion));
+      g.endObject();
     }
     ServerHello sh = e.serverHello;
     ClientHello ch = e.clientHello;
-    object(g, N_TLS);
+    g.object(N_TLS);
     if (sh != null) {
       writeHex16(g, N_CIPHER, sh.cipherSuite());
     }
     if (ch != null || e.sslv2ClientHello) {
-      object(g, N_CLIENT);
+      g.object(N_CLIENT);
       if (ch != null) {
         if (!ch.alpn().isEmpty()) {
-          array(g, N_ALPN);
+          g.array(N_ALPN);
           for (String p : ch.alpn()) {
-            g.writeString(p);
+            g.string(p);
           }
-          g.writeEndArray();
+          g.endArray();
         }
         writeHex16(g, N_LEGACY_VERSION, ch.legacyVersion());
         if (ch.supportedVersions().length > 0) {
-          array(g, N_SUPPORTED_VERSIONS);
+          g.array(N_SUPPORTED_VERSIONS);
           for (int v : ch.supportedVersions()) {
             writeHex16(g, null, v);
           }
-          g.writeEndArray();
+          g.endArray();
         }
       } else {
-        bool(g, N_SSLV2_HELLO, true);
+        g.bool(N_SSLV2_HELLO, true);
       }
-      g.writeEndObject();
+      g.endObject();
     }
     if (sh != null && (sh.helloRetryRequest() || e.serverCertificates != null)) {
-      object(g, N_SERVER);
+      g.object(N_SERVER);
       if (sh.helloRetryRequest()) {
-        bool(g, N_HELLO_RETRY_REQUEST, true);
+        g.bool(N_HELLO_RETRY_REQUEST, true);
       }
       CertificateJson.writeProjectServerFields(e.serverCertificates, g);
-      g.writeEndObject();
+      g.endObject();
     }
-    g.writeEndObject();
+    g.endObject();
     if (x != null) {
       x.writeInto("ja3sensor", g);
     }
-    g.writeEndObject();
+    g.endObject();
   }
 }

@@ -1,11 +1,11 @@
 package org.ja3sensor.match;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.ja3sensor.db.PolicyFlag;
 import org.ja3sensor.event.EventJson;
+import org.ja3sensor.event.JsonWriter;
 
 /**
  * What the {@link Matcher} found for one event: it travels beside the {@link
@@ -32,12 +32,12 @@ public final class MatchResult implements EventJson.Extension {
   }
 
   @Override
-  public void write(JsonGenerator g) throws IOException {
+  public void write(JsonWriter g) {
     MatchJson.write(this, g);
   }
 
   @Override
-  public void writeInto(String object, JsonGenerator g) throws IOException {
+  public void writeInto(String object, JsonWriter g) {
     MatchJson.writeInto(object, this, g);
   }
 }

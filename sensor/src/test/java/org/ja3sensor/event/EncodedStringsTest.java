@@ -45,12 +45,7 @@ class EncodedStringsTest {
     assertNotSame(sb, cache.get(b, 1));
   }
 
-  private static byte[] quoted(com.fasterxml.jackson.core.io.SerializedString s) {
-    byte[] inner = s.asQuotedUTF8();
-    byte[] out = new byte[inner.length + 2];
-    out[0] = '"';
-    System.arraycopy(inner, 0, out, 1, inner.length);
-    out[out.length - 1] = '"';
-    return out;
+  private static byte[] quoted(JsonWriter.Text s) {
+    return s.quoted;
   }
 }
