@@ -252,7 +252,7 @@ public final class ReadCommand implements Callable<Integer> {
             EmitterThread.DEFAULT_CAPACITY);
     Pipeline pipeline = new Pipeline(config, counters, emitter);
     pipeline.setContext(null, output.sensorName(), null); // each file's path: startFile below
-    pipeline.setDeferDerivedFields(true);
+    pipeline.setDerive(Pipeline.Derive.NONE);
 
     // SIGINT/SIGTERM: stop reading, emit the pending events, flush, summary, exit 0. A second
     // signal exits at once. Where signals cannot be trapped (or inside tests), a shutdown hook

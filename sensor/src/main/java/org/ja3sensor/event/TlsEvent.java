@@ -110,6 +110,8 @@ public final class TlsEvent {
 
   /** Set once {@link #deriveFields()} has run. */
   private boolean derived;
+  /** Set once {@link #deriveClientFingerprints()} has run. */
+  private boolean fingerprinted;
 
   /**
    * Fills the fields that are pure functions of the raw ones: the address strings and Community ID
@@ -117,13 +119,14 @@ public final class TlsEvent {
    * JA3N and JA4/JA4_r (from the hellos; those of the ClientHello through the per-thread memo of
    * {@link ClientFingerprints}, since most hellos repeat one seen moments before). Idempotent. The
    * pipeline may leave this to the thread that publishes the event, so that its own thread only
-   * handles packets.
+   * handles packets, or do only {@link #deriveClientFingerprints()} itself.
    */
   public void deriveFields() {
     if (derived) {
       return;
     }
     derived = true;
+    deriveClientFingerprints();
     // IPv4 when the packets were IPv4 (the pipeline sets ipv6 from the flow) and both addresses
     // are IPv4-mapped; an IPv6 packet between IPv4-mapped addresses stays IPv6.
     boolean v4 =
@@ -136,6 +139,24 @@ public final class TlsEvent {
     communityId =
         CommunityId.v1(0, clientHi, clientLo, clientPort, serverHi, serverLo, serverPort, v4,
             quic ? CommunityId.UDP : CommunityId.TCP);
+    if (serverHello != null) {
+      ja3sString = Ja3.ja3sString(serverHello);
+      ja3sHash = Ja3.md5Hex(ja3sString);
+    }
+  }
+
+  /**
+   * Fills JA3, JA3N, JA4 and JA4_r of the ClientHello, if any, through this thread's memo of
+   * {@link ClientFingerprints}: part of {@link #deriveFields()}, which a pipeline on a capture
+   * thread runs alone, leaving the address strings, the Community ID and JA3S to the emitter. The
+   * memo it fills is the one the thread's parser asks for the arrays a repeated hello can share
+   * ({@link ClientFingerprints#sharedContent}). Idempotent.
+   */
+  public void deriveClientFingerprints() {
+    if (fingerprinted) {
+      return;
+    }
+    fingerprinted = true;
     if (clientHello != null) {
       ClientFingerprints f = ClientFingerprints.of(clientHello, ja4Transport);
       ja3String = f.ja3String();
@@ -144,10 +165,6 @@ public final class TlsEvent {
       ja3nHash = f.ja3nHash();
       ja4 = f.ja4();
       ja4Raw = f.ja4Raw();
-    }
-    if (serverHello != null) {
-      ja3sString = Ja3.ja3sString(serverHello);
-      ja3sHash = Ja3.md5Hex(ja3sString);
     }
   }
 

@@ -203,6 +203,7 @@ public final class ParallelRunner {
       Counters counters = new Counters();
       Pipeline p = new Pipeline(config, counters, toEmitter);
       p.setContext(null, observerName, interfaceNames);
+      p.setDerive(Pipeline.Derive.CLIENT_FINGERPRINTS); // the rest on the emitter
       c.local = p;
       c.localCounters = counters;
     }

@@ -47,8 +47,8 @@ public final class Pipeline
   private String observerName;
   private String[] interfaceNames;
 
-  /** See {@link #setDeferDerivedFields}. */
-  private boolean deferDerivedFields;
+  /** See {@link #setDerive}. */
+  private Derive derive = Derive.ALL;
 
   /** The file {@link #startFile} announced, until its first packet; else null. */
   private String nextFile;
@@ -100,12 +100,27 @@ public final class Pipeline
   }
 
   /**
-   * When true, events reach the listener with only their raw fields set: the listener must call
-   * {@link TlsEvent#deriveFields()} (address strings, Community ID, JA3/JA3S), typically on another
-   * thread, so that this one spends its time on packets. Default false: events arrive complete.
+   * Which of an event's derived fields ({@link TlsEvent#deriveFields()}) the pipeline's thread
+   * fills before its listener gets the event; the listener derives the rest.
    */
-  public void setDeferDerivedFields(boolean defer) {
-    this.deferDerivedFields = defer;
+  public enum Derive {
+    /** All of them: events arrive complete (the default). */
+    ALL,
+    /**
+     * The ClientHello's fingerprints only ({@link TlsEvent#deriveClientFingerprints()}), through
+     * this thread's memo, which its parser also asks for the arrays a repeated hello can share;
+     * the address strings, the Community ID and JA3S are left to the listener. For a pipeline on
+     * a capture thread, which must keep pace with the kernel's buffer while the emitter's queue
+     * can wait.
+     */
+    CLIENT_FINGERPRINTS,
+    /** None: events reach the listener with only their raw fields set (read). */
+    NONE
+  }
+
+  /** See {@link Derive}. */
+  public void setDerive(Derive derive) {
+    this.derive = derive;
   }
 
   public Counters counters() {
@@ -338,9 +353,7 @@ public final class Pipeline
     e.timestampNanos = c.clientHello != null ? c.clientHelloNanos : c.serverHelloNanos;
     e.clientHello = c.clientHello;
     e.serverHello = c.serverHello;
-    if (!deferDerivedFields) {
-      e.deriveFields();
-    }
+    derive(e);
     e.filePath = c.inputName != null ? c.inputName : filePath;
     e.observerName = observerName;
     if (interfaceNames != null && f.ifIndex >= 0 && f.ifIndex < interfaceNames.length) {
@@ -348,6 +361,14 @@ public final class Pipeline
     }
     counters.events++;
     listener.onEvent(e);
+  }
+
+  private void derive(TlsEvent e) {
+    if (derive == Derive.ALL) {
+      e.deriveFields();
+    } else if (derive == Derive.CLIENT_FINGERPRINTS) {
+      e.deriveClientFingerprints();
+    }
   }
 
   private void emit(Flow<TlsSession> f, TlsEvent.Trigger trigger) {
@@ -378,9 +399,7 @@ public final class Pipeline
     e.serverHello = h.serverHello;
     e.serverCertificates = h.serverCertificates;
     h.emitted();
-    if (!deferDerivedFields) {
-      e.deriveFields();
-    }
+    derive(e);
     e.filePath = h.inputName != null ? h.inputName : filePath;
     e.observerName = observerName;
     if (interfaceNames != null && f.ifIndex >= 0 && f.ifIndex < interfaceNames.length) {

@@ -90,6 +90,59 @@ class PipelineTest {
   }
 
   @Test
+  void aPipelineLeavesToItsListenerWhatItsDeriveSettingSays() {
+    byte[] ch = Hellos.clientHelloRecord("derive.example", 10);
+    handshake(40010, 1000, 5000, 10 * SEC, ch); // ALL, the default
+    TlsEvent all = events.get(0);
+    assertEquals("10.0.0.1", all.clientIp);
+
+    // A pipeline on a capture thread: the ClientHello's fingerprints (through this thread's
+    // memo), not the address strings, Community ID or JA3S, which the emitter fills.
+    pipeline.setDerive(Pipeline.Derive.CLIENT_FINGERPRINTS);
+    handshake(40011, 1000, 5000, 10 * SEC, ch);
+    TlsEvent some = events.get(1);
+    assertEquals(Hellos.CLIENT_JA3, some.ja3String);
+    assertNotNull(some.ja4);
+    assertNull(some.clientIp);
+    assertNull(some.communityId);
+    assertNull(some.ja3sString);
+
+    pipeline.setDerive(Pipeline.Derive.NONE); // read: all on the emitter
+    handshake(40012, 1000, 5000, 10 * SEC, ch);
+    TlsEvent none = events.get(2);
+    assertNull(none.ja3String);
+    assertNull(none.clientIp);
+
+    // Derived later, on another thread, each is what the pipeline would have given.
+    for (TlsEvent e : List.of(some, none)) {
+      Thread t = new Thread(e::deriveFields);
+      t.start();
+      assertTrue(joined(t));
+      assertEquals(all.clientIp, e.clientIp);
+      assertEquals(all.serverIp, e.serverIp);
+      assertEquals(Hellos.CLIENT_JA3, e.ja3String);
+      assertEquals(all.ja3Hash, e.ja3Hash);
+      assertEquals(all.ja3nString, e.ja3nString);
+      assertEquals(all.ja4, e.ja4);
+      assertEquals(all.ja4Raw, e.ja4Raw);
+      assertEquals(Hellos.SERVER_JA3S, e.ja3sString);
+      assertEquals(all.ja3sHash, e.ja3sHash);
+      assertNotNull(e.communityId);
+    }
+    assertEquals(org.ja3sensor.event.CommunityId.v1(0, new byte[] {10, 0, 0, 1}, 40011,
+        new byte[] {10, 0, 0, 2}, 443, 6), some.communityId);
+  }
+
+  private static boolean joined(Thread t) {
+    try {
+      t.join(10_000);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    }
+    return !t.isAlive();
+  }
+
+  @Test
   void ipv6PacketsBetweenIpv4MappedAddressesStayIpv6() {
     // The table keys IPv4 as IPv4-mapped IPv6; an IPv6 packet whose addresses are themselves
     // IPv4-mapped must still be reported as IPv6, as Wireshark shows it (RFC 5952 section 5).
