@@ -2,6 +2,7 @@ package org.ja3sensor.tls;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -471,6 +472,12 @@ public final class HelloParser {
           + ", expected " + (l - 2));
       return List.of();
     }
+    for (int i = 0; i < COMMON_ALPN_WIRE.length; i++) {
+      byte[] w = COMMON_ALPN_WIRE[i];
+      if (w.length == l - 2 && Arrays.equals(b, d + 2, d + l, w, 0, w.length)) {
+        return COMMON_ALPN_LISTS.get(i); // nothing to build
+      }
+    }
     int p = d + 2;
     int end = d + l;
     List<String> names = new ArrayList<>(4);
@@ -514,6 +521,21 @@ public final class HelloParser {
           List.of("http/1.1", "h2"),
           List.of("h2", "http/1.1", "http/1.0"),
           List.of("http/1.0", "http/1.1"));
+
+  /**
+   * {@link #COMMON_ALPN_LISTS} as they travel (the protocol_name_list's contents, without its
+   * length), compared with the hello's bytes before anything is built.
+   */
+  private static final byte[][] COMMON_ALPN_WIRE = COMMON_ALPN_LISTS.stream()
+      .map(list -> {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        for (String name : list) {
+          o.write(name.length());
+          o.writeBytes(name.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return o.toByteArray();
+      })
+      .toArray(byte[][]::new);
 
   private static String alpnName(byte[] b, int p, int nl) {
     for (String known : COMMON_ALPN_NAMES) {
