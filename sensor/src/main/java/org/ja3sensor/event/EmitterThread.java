@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -46,11 +45,6 @@ public final class EmitterThread implements EventListener, AutoCloseable {
   private final Consumer<String> warnings;
   private final Runnable flush;
   private final long flushIntervalNanos;
-
-  /** See {@link #yieldTo}; null: never. */
-  private volatile BooleanSupplier captureBehind;
-  /** Naps taken for {@link #yieldTo}; written by the emitter thread only. */
-  private volatile long yields;
 
   private volatile Throwable failure;
   private volatile boolean finished;
@@ -121,27 +115,6 @@ public final class EmitterThread implements EventListener, AutoCloseable {
 
   static final int NAPS = 20;
 
-  /**
-   * Makes this emitter give way to the capture threads: while {@code behind} says that one is
-   * behind its kernel buffer and the queue is less than three quarters full, the emitter naps
-   * ({@link #NAP_NANOS} at a time, at most {@link #YIELDS_IN_A_ROW} in a row) instead of taking
-   * the next event. Where the threads share less than a core each (a container's CPU quota, one
-   * processor), the packets, which the kernel drops once its buffer is full, then get the
-   * processor before the events, which wait in the queue; with a core to spare nothing changes
-   * but when events go out. Any thread; {@code behind} is called on the emitter thread.
-   */
-  public void yieldTo(BooleanSupplier behind) {
-    captureBehind = behind;
-  }
-
-  /** Naps taken so far because a capture thread was behind ({@link #yieldTo}). */
-  public long yields() {
-    return yields;
-  }
-
-  /** At most this many naps in a row for {@link #yieldTo}, then an event is taken regardless. */
-  static final int YIELDS_IN_A_ROW = 100;
-
   private void run() {
     try {
       EventListener downstream = setup.call();
@@ -149,18 +122,7 @@ public final class EmitterThread implements EventListener, AutoCloseable {
       boolean dirty = false;
       boolean sinceIdle = false; // events handed downstream since it was last told of idleness
       int naps = NAPS; // as if idle: the first event is waited for on the queue
-      int yieldsInARow = 0;
-      int yieldBelow = (queue.remainingCapacity() + queue.size()) * 3 / 4;
       while (true) {
-        BooleanSupplier behind = captureBehind;
-        if (behind != null && yieldsInARow < YIELDS_IN_A_ROW && behind.getAsBoolean()
-            && queue.size() < yieldBelow) {
-          yieldsInARow++;
-          yields++;
-          LockSupport.parkNanos(NAP_NANOS);
-          continue;
-        }
-        yieldsInARow = 0;
         TlsEvent e = queue.poll();
         if (e == null && naps < NAPS) {
           // Events were flowing: nap, rather than wait on the queue. A thread waiting on the

@@ -228,7 +228,6 @@ public final class ParallelRunner {
             settings.flushIntervalMillis() * 1_000_000L,
             warnings,
             settings.eventQueue());
-    emitter.yieldTo(this::anyCaptureBehind);
     for (int i = 0; i < workers.length; i++) {
       workerThreads.add(start("ja3sensor-worker-" + i, workers[i]));
     }
@@ -310,16 +309,6 @@ public final class ParallelRunner {
   // ------------------------------------------------------------------ capture side
 
   /** One capture thread: runs its source, decodes, routes each segment to its worker's ring. */
-  /** Whether a capture thread is behind its kernel buffer ({@link LiveSource#behind()}). */
-  private boolean anyCaptureBehind() {
-    for (Capture c : captures) {
-      if (c.source instanceof LiveSource l && l.behind()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private final class Capture implements Runnable, PacketHandler {
     final PacketSource source;
     final SegmentRing[] rings;

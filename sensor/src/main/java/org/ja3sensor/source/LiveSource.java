@@ -42,15 +42,6 @@ public interface LiveSource extends PacketSource {
    */
   void wake();
 
-  /**
-   * True while the reading thread is behind the kernel: more of the kernel's buffer is filled and
-   * waiting than the block it reads (the ring reader: two blocks or more ready beyond it). Any
-   * thread; false where the reader cannot tell (libpcap) and once {@link #run} has returned.
-   */
-  default boolean behind() {
-    return false;
-  }
-
   /** Reads the kernel's counters (drops) into {@link #stats()}; any thread while running. */
   void refreshStats();
 

@@ -77,8 +77,6 @@ public final class RingCaptureSource implements LiveSource {
   private volatile AfPacketRing ring;
   private volatile boolean stopRequested;
   private volatile boolean wakeRequested;
-  /** See {@link #behind()}; written by the capture thread only. */
-  private volatile boolean behind;
   /** The next block to read (capture thread). */
   private int block;
 
@@ -161,20 +159,7 @@ public final class RingCaptureSource implements LiveSource {
   }
 
   @Override
-  public boolean behind() {
-    return behind;
-  }
-
-  @Override
   public void run(PacketHandler handler) throws IOException {
-    try {
-      runUntilStopped(handler);
-    } finally {
-      behind = false;
-    }
-  }
-
-  private void runUntilStopped(PacketHandler handler) throws IOException {
     if (ring == null && !stopRequested) {
       open();
     }
@@ -211,26 +196,10 @@ public final class RingCaptureSource implements LiveSource {
         deliverBlock(mem, base, blockSize, loopback, handler);
         INT.setRelease(mem, base + BLOCK_STATUS, TP_STATUS_KERNEL);
         block = block + 1 == blocks ? 0 : block + 1;
-        // Behind: the next two blocks are ready too (the kernel filled them while this one was
-        // read). A volatile write only when it changes.
-        int after = block + 1 == blocks ? 0 : block + 1;
-        boolean b = ready(mem, block * blockSize) && ready(mem, after * blockSize);
-        if (b != behind) {
-          behind = b;
-        }
-      } else {
-        if (behind) {
-          behind = false;
-        }
-        if (!r.poll(timeout)) {
-          handler.onIdle(); // nothing within the read timeout
-        }
+      } else if (!r.poll(timeout)) {
+        handler.onIdle(); // nothing within the read timeout
       }
     }
-  }
-
-  private static boolean ready(ByteBuffer mem, int base) {
-    return ((int) INT.getAcquire(mem, base + BLOCK_STATUS) & TP_STATUS_USER) != 0;
   }
 
   /**

@@ -276,57 +276,6 @@ class LiveCaptureSourceTest {
   }
 
   /**
-   * The ring reader says it is behind while two blocks or more wait beyond the one it reads (what
-   * the emitter yields to, EmitterThread.yieldTo): 2,000 frames of 1,454 bytes (about six 512 KiB
-   * blocks of a 4 MiB ring) arrive before it starts reading; once it has read them and found the
-   * ring empty it is no longer behind, nor after it stopped.
-   */
-  @Test
-  void theRingReaderSaysWhenItIsBehind() throws Exception {
-    NetNs.assumeRootAnd("ip", "tcpreplay");
-    int frames = 2000;
-    java.nio.file.Path pcap = java.nio.file.Files.createTempFile("j3behind", ".pcap");
-    try (NetNs net = NetNs.hostToNamespace()) {
-      writeTcpFrames(pcap, frames, 1400);
-      LiveSource src = source("ring", net.hostIf, 0,
-          new LiveCaptureSource.Settings(65_535, 4 << 20, false, "tcp", 100), m -> {});
-      src.open();
-      net.exec("tcpreplay", "-i", net.nsIf, "--pps=20000", pcap.toString());
-      java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.atomic.AtomicInteger seenBehind =
-          new java.util.concurrent.atomic.AtomicInteger();
-      Thread t = new Thread(() -> {
-        try {
-          src.run((lt, ts, buf, off, cap, orig, ifx) -> {
-            seen.incrementAndGet();
-            if (src.behind()) {
-              seenBehind.incrementAndGet();
-            }
-          });
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
-      t.start();
-      long until = System.nanoTime() + 10_000_000_000L;
-      while (seen.get() < frames && System.nanoTime() < until) {
-        Thread.sleep(5);
-      }
-      assertEquals(frames, seen.get(), "every frame read (the 4 MiB ring holds them)");
-      assertTrue(seenBehind.get() > 0, "behind while the kept blocks were read");
-      assertTrue(seenBehind.get() < frames, "not behind in the last blocks: " + seenBehind.get());
-      Thread.sleep(300); // the reader finds the ring empty and polls
-      assertEquals(false, src.behind(), "caught up");
-      src.stop();
-      t.join(5000);
-      src.close();
-      assertEquals(false, src.behind(), "stopped");
-    } finally {
-      java.nio.file.Files.deleteIfExists(pcap);
-    }
-  }
-
-  /**
    * A classic pcap file of {@code n} Ethernet/IPv4/TCP frames with {@code payload} bytes each, to
    * a MAC address nobody has (the receiving stack drops them after the packet sockets saw them).
    */

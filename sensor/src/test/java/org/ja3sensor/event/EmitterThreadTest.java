@@ -61,49 +61,6 @@ class EmitterThreadTest {
   }
 
   @Test
-  void whileACaptureThreadIsBehindTheEmitterWaitsUnlessItsQueueFillsUp() throws Exception {
-    java.util.concurrent.atomic.AtomicBoolean behind =
-        new java.util.concurrent.atomic.AtomicBoolean(true);
-    AtomicInteger got = new AtomicInteger();
-    EmitterThread em = EmitterThread.tolerant(e -> got.incrementAndGet(), null, 1, m -> {}, 16);
-    em.yieldTo(behind::get);
-    for (int i = 0; i < 5; i++) {
-      em.onEvent(event(2000 + i));
-    }
-    Thread.sleep(30); // fewer naps than YIELDS_IN_A_ROW
-    assertEquals(0, got.get(), "events wait while the capture is behind");
-    assertTrue(em.yields() > 0);
-    // A queue three quarters full (12 of 16) is drained down to below that, behind or not.
-    for (int i = 0; i < 10; i++) {
-      em.onEvent(event(3000 + i));
-    }
-    long until = System.nanoTime() + 10_000_000_000L;
-    while (got.get() < 4 && System.nanoTime() < until) {
-      Thread.sleep(1);
-    }
-    assertTrue(got.get() >= 4, "taken with the queue at 3/4: " + got.get());
-    behind.set(false);
-    until = System.nanoTime() + 10_000_000_000L;
-    while (got.get() < 15 && System.nanoTime() < until) {
-      Thread.sleep(1);
-    }
-    assertEquals(15, got.get(), "all once the capture caught up");
-    em.close();
-  }
-
-  @Test
-  void aCaptureThatStaysBehindStillLetsEventsThrough() throws Exception {
-    AtomicInteger got = new AtomicInteger();
-    EmitterThread em = EmitterThread.tolerant(e -> got.incrementAndGet(), null, 1, m -> {}, 64);
-    em.yieldTo(() -> true); // never catches up (or a flag left set)
-    em.onEvent(event(4000));
-    em.onEvent(event(4001));
-    em.close(); // the end waits for both: one event per YIELDS_IN_A_ROW naps at worst
-    assertEquals(2, got.get());
-    assertTrue(em.yields() >= EmitterThread.YIELDS_IN_A_ROW, "" + em.yields());
-  }
-
-  @Test
   void deriveFieldsMatchesWhatThePipelineComputedInline() {
     TlsEvent e = event(51000);
     e.serverHello = new ServerHello(0x0303, 0x1301, 0, new int[] {43, 51}, 0x0304, null, false);
