@@ -209,6 +209,11 @@ public final class ParallelRunner {
     }
   }
 
+  /** The pipeline of capture thread {@code i} ({@link #useLocalPipelines}), or null; for tests. */
+  Pipeline localPipeline(int i) {
+    return captures[i].local;
+  }
+
   /**
    * Starts every thread and returns when the capture has been stopped ({@link #stop()}, the count
    * limit, or every source ended) and everything captured has gone through: rings drained, every

@@ -123,6 +123,11 @@ public final class Pipeline
     this.derive = derive;
   }
 
+  /** See {@link Derive}. */
+  public Derive derive() {
+    return derive;
+  }
+
   public Counters counters() {
     return counters;
   }

@@ -57,6 +57,20 @@ class SingleLocalPipelineTest {
   }
 
   @Test
+  void aCaptureThreadsPipelineLeavesTheAddressesAndCommunityIdToTheEmitter() throws Exception {
+    List<TlsEvent> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    ParallelRunner r = runner(0, got::add);
+    r.useSingleLocalPipeline(PipelineConfig.defaults());
+    assertEquals(Pipeline.Derive.CLIENT_FINGERPRINTS, r.localPipeline(0).derive());
+    r.run();
+    // and the emitter filled the rest before the downstream got the events
+    assertEquals(QueueFullTest.FLOWS, got.size());
+    for (TlsEvent e : got) {
+      assertTrue(e.clientIp != null && e.communityId != null && e.ja3sHash != null, e.clientIp);
+    }
+  }
+
+  @Test
   void noWorkerNeedsTheSingleLocalPipeline() {
     ParallelRunner r = runner(0, e -> {});
     IllegalStateException e = assertThrows(IllegalStateException.class, r::run);
