@@ -326,17 +326,18 @@ public final class EventJson {
     return f;
   }
 
-  /** Fingerprint strings lately written, with their JSON form. */
+  /** Recurring strings lately written (fingerprints, versions, cipher names), as JSON. */
   private final EncodedStrings encoded = new EncodedStrings();
 
   /**
-   * Writes a ClientHello fingerprint field. The strings of a repeated hello are the same String
-   * objects from event to event (the memo of {@code fingerprint.ClientFingerprints}), so the
-   * quoted UTF-8 form of the last few is kept, by identity, and copied out instead of being
-   * escaped and encoded character by character again (the long JA3, JA3N and JA4_r strings were
-   * most of the generator's string work).
+   * Writes a string field whose value recurs as the same String object: a ClientHello
+   * fingerprint (the strings of a repeated hello are the same objects from event to event, the
+   * memo of {@code fingerprint.ClientFingerprints}), a version or a cipher suite's name (String
+   * constants). The quoted UTF-8 form of the last few is kept, by identity, and copied out instead
+   * of being escaped and encoded character by character again (the long JA3, JA3N and JA4_r
+   * strings were most of the generator's string work). A null value writes null.
    */
-  private void writeFingerprint(JsonWriter g, JsonWriter.Text name, String value) {
+  private void writeRecurring(JsonWriter g, JsonWriter.Text name, String value) {
     if (value == null) {
       g.name(name);
       g.nullValue();
@@ -441,15 +442,6 @@ public final class EventJson {
           .map(t -> JsonWriter.value(t.name().toLowerCase(java.util.Locale.ROOT)))
           .toArray(JsonWriter.Text[]::new);
 
-  /**
-   * A string field whose value is one of a fixed set of String constants (a version, a cipher
-   * suite's name): its JSON form comes from {@link #encoded}, by identity.
-   */
-  private void writeConstant(JsonWriter g, JsonWriter.Text name, String value) {
-    g.name(name);
-    g.string(encoded.get(value, System.identityHashCode(value)));
-  }
-
   /** Characters of {@link #writeHex16}; reused. */
   private final char[] hexChars = {'0', 'x', '0', '0', '0', '0'};
 
@@ -543,12 +535,12 @@ public final class EventJson {
       int v = sh.negotiatedVersion();
       String vs = versionString(v);
       if (vs != null) {
-        writeConstant(g, N_VERSION, vs);
-        writeConstant(g, N_VERSION_PROTOCOL, versionProtocol(v));
+        writeRecurring(g, N_VERSION, vs);
+        writeRecurring(g, N_VERSION_PROTOCOL, versionProtocol(v));
       }
       String cipher = CipherSuites.name(sh.cipherSuite());
       if (cipher != null) {
-        writeConstant(g, N_CIPHER, cipher);
+        writeRecurring(g, N_CIPHER, cipher);
       }
       if (sh.alpn() != null) {
         g.string(N_NEXT_PROTOCOL, sh.alpn());
@@ -563,13 +555,13 @@ public final class EventJson {
     }
     if (ch != null) {
       g.object(N_CLIENT);
-      writeFingerprint(g, N_JA3, e.ja3Hash);
-      writeFingerprint(g, N_JA3_STRING, e.ja3String);
+      writeRecurring(g, N_JA3, e.ja3Hash);
+      writeRecurring(g, N_JA3_STRING, e.ja3String);
       // JA3N and JA4 (docs/ja4.md), named after ECS's tls.client.ja3.
-      writeFingerprint(g, N_JA3N, e.ja3nHash);
-      writeFingerprint(g, N_JA3N_STRING, e.ja3nString);
-      writeFingerprint(g, N_JA4, e.ja4);
-      writeFingerprint(g, N_JA4_R, e.ja4Raw);
+      writeRecurring(g, N_JA3N, e.ja3nHash);
+      writeRecurring(g, N_JA3N_STRING, e.ja3nString);
+      writeRecurring(g, N_JA4, e.ja4);
+      writeRecurring(g, N_JA4_R, e.ja4Raw);
       if (e.ja4Original != null) {
         g.string(N_JA4_O, e.ja4Original);
         g.string(N_JA4_RO, e.ja4OriginalRaw);

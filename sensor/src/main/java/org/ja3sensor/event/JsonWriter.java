@@ -337,29 +337,12 @@ public final class JsonWriter {
 
   /**
    * Bytes written as they are, with no comma before them: whole fields after an earlier field of
-   * the open object, each with its leading comma (see {@link #fields}).
+   * the open object, each with its leading comma.
    */
   public void raw(byte[] utf8) {
     room(utf8.length);
     System.arraycopy(utf8, 0, buf, len, utf8.length);
     len += utf8.length;
-  }
-
-  /**
-   * {@code ,"a":1,"b":2} for fields written by {@code w} into an object of their own: what {@link
-   * #raw} takes after the first field of an object.
-   */
-  public static byte[] fields(java.util.function.Consumer<JsonWriter> w) {
-    JsonWriter j = new JsonWriter(256);
-    j.startObject();
-    w.accept(j);
-    j.endObject();
-    if (j.len <= 2) {
-      return new byte[0];
-    }
-    byte[] b = Arrays.copyOfRange(j.buf, 0, j.len - 1); // {...  without the }
-    b[0] = ',';
-    return b;
   }
 
   // Fields: a name and its value.

@@ -494,12 +494,7 @@ public final class HelloParser {
       names.add(alpnName(b, p, nl));
       p += nl;
     }
-    for (List<String> common : COMMON_ALPN_LISTS) {
-      if (common.equals(names)) {
-        return common;
-      }
-    }
-    return List.copyOf(names);
+    return List.copyOf(names); // not a common list: those were found from their bytes above
   }
 
   /**
