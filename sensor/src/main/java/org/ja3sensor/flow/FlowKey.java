@@ -6,9 +6,10 @@ import org.ja3sensor.decode.DecodedPacket;
  * What the {@link FlowTable} hashes and compares: the two endpoints of a TCP connection, ordered so
  * that both directions give the same key (endpoint A is the lower (address, port) pair), and the
  * direction-independent hash. Addresses are two longs each, IPv4 mapped into IPv6 (see {@link
- * org.ja3sensor.decode.IpAddresses}). Immutable; made once per flow.
+ * org.ja3sensor.decode.IpAddresses}). Immutable. A {@link Flow} is its own key (one object less
+ * per flow for a young collection to copy); the class is open to it alone.
  */
-public final class FlowKey {
+public class FlowKey {
   final long aHi;
   final long aLo;
   final long bHi;

@@ -70,7 +70,7 @@ public final class FlowTable<S> {
     int i = hash & mask;
     Flow<S> f;
     while ((f = slots[i]) != null) {
-      if (f.key.hash == hash && f.key.matches(p)) {
+      if (f.hash == hash && f.matches(p)) {
         return f;
       }
       i = (i + 1) & mask;
@@ -86,7 +86,7 @@ public final class FlowTable<S> {
       throw new IllegalStateException("flow table full");
     }
     growIfHalfFull();
-    Flow<S> f = new Flow<>(new FlowKey(p, hash), p.tunnelDepth);
+    Flow<S> f = new Flow<>(p, hash);
     f.lastSeenNanos = nowNanos;
     place(f);
     size++;
@@ -96,7 +96,7 @@ public final class FlowTable<S> {
 
   /** Puts a flow in the first free slot of its probe chain. */
   private void place(Flow<S> f) {
-    int i = f.key.hash & mask;
+    int i = f.hash & mask;
     while (slots[i] != null) {
       i = (i + 1) & mask;
     }
@@ -116,7 +116,7 @@ public final class FlowTable<S> {
 
   /** Removes a flow from the table. */
   public void remove(Flow<S> f) {
-    int i = f.key.hash & mask;
+    int i = f.hash & mask;
     while (slots[i] != f) {
       if (slots[i] == null) {
         return; // not in the table
@@ -132,7 +132,7 @@ public final class FlowTable<S> {
       if (g == null) {
         break;
       }
-      int home = g.key.hash & mask;
+      int home = g.hash & mask;
       // g may move into the hole if its home is not cyclically within (hole, j].
       boolean homeInRange = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
       if (!homeInRange) {

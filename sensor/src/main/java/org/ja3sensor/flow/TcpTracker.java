@@ -158,7 +158,7 @@ public final class TcpTracker<S> {
     } else {
       table.touch(f, tsNanos);
     }
-    int side = f.key.sideOf(p);
+    int side = f.sideOf(p);
     TcpStream s = f.stream(side);
 
     if (p.syn()) {
@@ -178,11 +178,12 @@ public final class TcpTracker<S> {
       payload(f, side, s, p, tsNanos);
     }
     if (p.rst()) {
-      end(f, s, f.stream(1 - side));
+      end(f, s, f.stream(1 - side)); // made if need be: DONE, it tells a reuse from a retransmission
     } else if (p.fin()) {
       s.finSeen = true;
-      if (f.stream(1 - side).finSeen) {
-        end(f, s, f.stream(1 - side));
+      TcpStream other = f.streamIfAny(1 - side);
+      if (other != null && other.finSeen) {
+        end(f, s, other);
       } else {
         release(s); // half-closed: the other side can still answer
       }
@@ -238,11 +239,17 @@ public final class TcpTracker<S> {
   /** The 4-tuple carries a new connection: end the old one, start afresh. */
   private void reuse(Flow<S> f) {
     app.onEnd(f, End.REUSED);
-    release(f.fromA);
-    release(f.fromB);
+    releaseIfAny(f.streamIfAny(0));
+    releaseIfAny(f.streamIfAny(1));
     f.resetConnection();
     f.session = app.newSession();
     counters.flows++; // a new connection, though the same table entry
+  }
+
+  private void releaseIfAny(TcpStream s) {
+    if (s != null) {
+      release(s);
+    }
   }
 
   private void release(TcpStream s) {
@@ -278,8 +285,8 @@ public final class TcpTracker<S> {
 
   private void evict(Flow<S> f, End why) {
     app.onEnd(f, why);
-    release(f.fromA);
-    release(f.fromB);
+    releaseIfAny(f.streamIfAny(0));
+    releaseIfAny(f.streamIfAny(1));
     table.remove(f);
     counters.flowsActive = table.size();
   }

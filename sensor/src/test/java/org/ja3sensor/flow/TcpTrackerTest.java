@@ -1,7 +1,10 @@
 package org.ja3sensor.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,8 @@ class TcpTrackerTest {
 
   final Counters counters = new Counters();
   final List<Session> sessions = new ArrayList<>();
+  /** The flow of the last stream opened. */
+  Flow<Session> lastFlow;
   /** Bytes a consumer claims to hold (to exercise the memory cap). */
   int holds;
 
@@ -40,6 +45,7 @@ class TcpTrackerTest {
 
         @Override
         public StreamConsumer openStream(Flow<Session> flow, int side) {
+          lastFlow = flow;
           Session s = flow.session;
           return new StreamConsumer() {
             @Override
@@ -111,6 +117,34 @@ class TcpTrackerTest {
     assertEquals(List.of(TcpTracker.End.CLOSED), s.ends);
     tracker.finish();
     assertEquals(List.of(TcpTracker.End.CLOSED, TcpTracker.End.INPUT_END), s.ends);
+  }
+
+  @Test
+  void aDirectionHasAStreamOnlyOnceItSends() {
+    send(true, 100, ACK, "hello", SEC);
+    Flow<Session> f = lastFlow;
+    int client = sideOfClient(40000);
+    assertSame(f, f.key, "the flow is its own key");
+    assertNotNull(f.streamIfAny(client));
+    assertNull(f.streamIfAny(1 - client), "the server has not sent: no stream");
+    send(true, 105, ACK | DecodedPacket.FIN, "", SEC);
+    assertNull(f.streamIfAny(1 - client), "a FIN of one side makes none for the other");
+    send(false, 500, ACK, "answer.", SEC);
+    assertEquals("answer.", sessions.get(0).bytes[1].toString());
+    assertNotNull(f.streamIfAny(1 - client));
+  }
+
+  @Test
+  void aRstEndsTheSideThatNeverSentToo() {
+    send(true, 100, ACK, "part", SEC);
+    Flow<Session> f = lastFlow;
+    int client = sideOfClient(40000);
+    send(true, 104, DecodedPacket.RST, "", SEC);
+    assertEquals(List.of(TcpTracker.End.CLOSED), sessions.get(0).ends);
+    assertEquals(TcpStream.DONE, f.streamIfAny(1 - client).state);
+    send(false, 500, ACK, "late answer.", SEC);
+    assertEquals("", sessions.get(0).bytes[1].toString(), "nothing read after the RST");
+    assertEquals(1, sessions.size());
   }
 
   @Test

@@ -173,4 +173,23 @@ class ClientHelloContentTest {
     ClientHello different = other.build();
     org.junit.jupiter.api.Assertions.assertSame(different, different.sharingContentOf(first));
   }
+
+  /** Hellos that share one key's content share its unpacked lists: unpacked once, not per hello. */
+  @Test
+  void hellosOfOneKeyShareItsUnpackedLists() {
+    Spec spec = new Spec();
+    ClientHello key = spec.build().contentKey();
+    spec.sni = "b.example";
+    ClientHello one = spec.build().sharingContentOf(key);
+    spec.sni = "c.example";
+    ClientHello two = spec.build().sharingContentOf(key);
+    assertTrue(one.sharesListsWith(key));
+    assertTrue(two.sharesListsWith(key));
+    assertTrue(one.cipherSuites() == two.cipherSuites(), "one array for both");
+    assertTrue(one.supportedVersions() == key.supportedVersions());
+    ClientHello alone = spec.build();
+    assertArrayEquals(alone.cipherSuites(), one.cipherSuites());
+    assertArrayEquals(alone.signatureAlgorithms(), two.signatureAlgorithms());
+    assertTrue(!alone.sharesListsWith(key), "a hello that does not share unpacks its own");
+  }
 }
