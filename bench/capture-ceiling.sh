@@ -10,7 +10,7 @@
 #
 # Usage: bench/capture-ceiling.sh [-s] [-r "RATE ..."] [-d SECONDS] [-T FLOWS] [-C "CONFIG ..."]
 #                                 [-g CPU] [-c CPUS] [-q PERCENT] [-j JAR] [-x JAVA_OPTS] [-H SAMPLE]
-#                                 [-w SECONDS] [-o DIR]
+#                                 [-w SECONDS] [-E null|file] [-o DIR]
 #   -s  smoke mode: about a minute in all (one rate and top speed, 1 s each, four set-ups)
 #   -r  offered rates, packets/s, and "top" for trafgen's top speed
 #       (default "150000 300000 450000 600000 750000 top"). One trafgen process in its rate-limited
@@ -52,6 +52,11 @@
 #   -X  further `capture` options for every sensor set-up (e.g. "--queue-size 256m")
 #   -w  warm-up length: 100,000 x SECONDS frames before the first step (default 3); under -q
 #       sent at the share's rate (see below), so -w 3 lasts 12 s at 10 %, -w 15 a minute
+#   -E  where a sensor set-up's events go (its stdout): null (default: /dev/null, as tcpdump writes
+#       its packets to /dev/null; the handshakes are counted from the stats line) or file
+#       (OUT/LABEL.events on the output directory's file system: what writing them costs is then
+#       in the figures, about a fifth of the emitter's CPU on ext4 here). db-kafka sends its
+#       events to the broker either way
 #   -o  output directory (default bench/out/capture-ceiling)
 #
 # Each ja3sensor set-up is one process for all rates: started, warmed up (100,000 packets/s for
@@ -82,7 +87,8 @@ WARM_SECONDS=3
 FLOW_FRAMES=10
 QUOTA=""
 SENSOR_EXTRA=""
-while getopts "sr:p:d:T:C:g:c:q:j:x:X:H:o:F:w:h" opt; do
+EVENTS=null
+while getopts "sr:p:d:T:C:g:c:q:j:x:X:H:o:F:w:E:h" opt; do
   case "$opt" in
     s) RATES="200000 top"; STEP_SECONDS=1; TOP_FLOWS=50000
        CONFIGS="tcpdump direct ring ring-fanout2"; WARM_SECONDS=1 ;;
@@ -101,9 +107,14 @@ while getopts "sr:p:d:T:C:g:c:q:j:x:X:H:o:F:w:h" opt; do
     H) SAMPLE="$OPTARG" ;;
     o) OUT="$OPTARG" ;;
     w) WARM_SECONDS="$OPTARG" ;;
-    *) sed -n '2,61p' "$0"; exit 2 ;;
+    E) EVENTS="$OPTARG" ;;
+    *) sed -n '2,69p' "$0"; exit 2 ;;
   esac
 done
+case "$EVENTS" in
+  null|file) ;;
+  *) echo "capture-ceiling: -E takes null or file, not '$EVENTS'" >&2; exit 2 ;;
+esac
 [ "$(id -u)" = 0 ] || { echo "capture-ceiling: needs root (network namespaces)" >&2; exit 1; }
 for t in ip trafgen tshark taskset tcpdump java python3; do
   command -v "$t" >/dev/null || { echo "capture-ceiling: missing tool '$t'" >&2; exit 1; }
@@ -287,7 +298,7 @@ start_broker() {
 
 echo "traffic: new IPv4 flow per ClientHello ($HELLO_BYTES bytes, from $(basename "$SAMPLE")) + $((FLOW_FRAMES - 1)) x 1400-byte frames; $FLOW_BYTES bytes/flow on the wire (no FCS)"
 echo "generator: trafgen -P 1 on CPU $GEN_CPU (a rate above $SLOW_MAX pps: several such processes); sensor/tcpdump on CPU(s) $SENSOR_CPUS; $NCPU cores; $(java -version 2>&1 | head -1)"
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); steps of ${STEP_SECONDS} s, top speed $TOP_FLOWS flows"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); steps of ${STEP_SECONDS} s, top speed $TOP_FLOWS flows; sensor events to $([ "$EVENTS" = file ] && echo "files in $OUT" || echo /dev/null)"
 [ -n "$QUOTA" ] && echo "CPU quota of the capturing side: $QUOTA % of one core ($CG, 10 ms period)"
 echo
 echo "| set-up | offered pps | offered Gbit/s | received | backlog dropped | kernel dropped | queue dropped | handshakes / sent | lossless | CPU % of a core: capture threads, workers, whole process |"
@@ -328,11 +339,12 @@ run_tcpdump() {
 
 run_sensor() {  # run_sensor LABEL ARGS...
   local label="$1" err="$OUT/$1.err" rate flows bl0 frames secs
-  local p0 k0 q0 e0 p1 k1 q1 e1 c0 w0 a0 c w a ok received
+  local p0 k0 q0 e0 p1 k1 q1 e1 c0 w0 a0 c w a ok received events=/dev/null
   shift
+  [ "$EVENTS" = file ] && events="$OUT/$label.events"
   "${IN_QUOTA[@]}" ip netns exec "$NS_CAP" taskset -c "$SENSOR_CPUS" \
     env JA3SENSOR_JAR="$JAR" JAVA_OPTS="$JAVA_OPTS" "$ROOT/bin/ja3sensor" capture -i "$IF_CAP" \
-    --stats-interval 1s --idle-timeout 1 "$@" $SENSOR_EXTRA >"$OUT/$label.events" 2>"$err" &
+    --stats-interval 1s --idle-timeout 1 "$@" $SENSOR_EXTRA >"$events" 2>"$err" &
   CAP_PID=$!
   # 30 s to start; under a quota, as much more as the quota is short of a whole core (the JVM's
   # start-up and the touching of its heap, about 3 s of CPU for 1 GiB here, take 35 s at 10 %).
