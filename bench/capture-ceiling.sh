@@ -10,7 +10,7 @@
 #
 # Usage: bench/capture-ceiling.sh [-s] [-r "RATE ..."] [-d SECONDS] [-T FLOWS] [-C "CONFIG ..."]
 #                                 [-g CPU] [-c CPUS] [-q PERCENT] [-j JAR] [-x JAVA_OPTS] [-H SAMPLE]
-#                                 [-w SECONDS] [-E null|file] [-o DIR]
+#                                 [-w SECONDS] [-P PASSES] [-E null|file] [-o DIR]
 #   -s  smoke mode: about a minute in all (one rate and top speed, 1 s each, four set-ups)
 #   -r  offered rates, packets/s, and "top" for trafgen's top speed
 #       (default "150000 300000 450000 600000 750000 top"). One trafgen process in its rate-limited
@@ -52,6 +52,10 @@
 #   -X  further `capture` options for every sensor set-up (e.g. "--queue-size 256m")
 #   -w  warm-up length: 100,000 x SECONDS frames before the first step (default 3); under -q
 #       sent at the share's rate (see below), so -w 3 lasts 12 s at 10 %, -w 15 a minute
+#   -P  send the rate steps this many times (default 1), one after the other in the same process:
+#       the first pass is the ceiling right after start, later ones the steady state (under -q the
+#       JIT compiles and deoptimizes parts of the capture path the first time a rate is reached;
+#       performance.md). Rows of pass 2 and later say "(pass N)"
 #   -E  where a sensor set-up's events go (its stdout): null (default: /dev/null, as tcpdump writes
 #       its packets to /dev/null; the handshakes are counted from the stats line) or file
 #       (OUT/LABEL.events on the output directory's file system: what writing them costs is then
@@ -88,7 +92,8 @@ FLOW_FRAMES=10
 QUOTA=""
 SENSOR_EXTRA=""
 EVENTS=null
-while getopts "sr:p:d:T:C:g:c:q:j:x:X:H:o:F:w:E:h" opt; do
+PASSES=1
+while getopts "sr:p:d:T:C:g:c:q:j:x:X:H:o:F:w:E:P:h" opt; do
   case "$opt" in
     s) RATES="200000 top"; STEP_SECONDS=1; TOP_FLOWS=50000
        CONFIGS="tcpdump direct ring ring-fanout2"; WARM_SECONDS=1 ;;
@@ -108,9 +113,13 @@ while getopts "sr:p:d:T:C:g:c:q:j:x:X:H:o:F:w:E:h" opt; do
     o) OUT="$OPTARG" ;;
     w) WARM_SECONDS="$OPTARG" ;;
     E) EVENTS="$OPTARG" ;;
-    *) sed -n '2,69p' "$0"; exit 2 ;;
+    P) PASSES="$OPTARG" ;;
+    *) sed -n '2,73p' "$0"; exit 2 ;;
   esac
 done
+case "$PASSES" in
+  ''|*[!0-9]*|0) echo "capture-ceiling: -P takes a number of passes, 1 or more, not '$PASSES'" >&2; exit 2 ;;
+esac
 case "$EVENTS" in
   null|file) ;;
   *) echo "capture-ceiling: -E takes null or file, not '$EVENTS'" >&2; exit 2 ;;
@@ -315,9 +324,22 @@ flows_for() {  # flows_for RATE
   if [ "$1" = top ]; then echo "$TOP_FLOWS"; else echo $(($1 * STEP_SECONDS / FLOW_FRAMES)); fi
 }
 
+steps() {  # the rate steps of every pass, as RATE/PASS
+  local pass rate
+  for pass in $(seq "$PASSES"); do
+    for rate in $RATES; do echo "$rate/$pass"; done
+  done
+}
+
+pass_label() {  # pass_label RATE/PASS: "" for the first pass, " (pass N)" for later ones
+  local pass=${1#*/}
+  [ "$pass" = 1 ] || echo " (pass $pass)"
+}
+
 run_tcpdump() {
-  local rate flows bl0 frames secs received kdrop ok c0 c
-  for rate in $RATES; do
+  local step rate flows bl0 frames secs received kdrop ok c0 c
+  for step in $(steps); do
+    rate=${step%/*}
     flows=$(flows_for "$rate")
     "${IN_QUOTA[@]}" ip netns exec "$NS_CAP" taskset -c "$SENSOR_CPUS" tcpdump -i "$IF_CAP" -n -s 0 -B 65536 \
       -w /dev/null 2>"$OUT/tcpdump-$rate.err" &
@@ -332,13 +354,13 @@ run_tcpdump() {
     received=$(awk '/packets captured/ {print $1}' "$OUT/tcpdump-$rate.err")
     kdrop=$(awk '/dropped by kernel/ {print $1}' "$OUT/tcpdump-$rate.err")
     ok=no; [ "$kdrop" = 0 ] && [ "$received" = "$frames" ] && ok=yes
-    row "tcpdump @$rate" "$frames" "$secs" "$received" $(( $(backlog_drops) - bl0 )) "$kdrop" - - "$flows" "$ok" \
+    row "tcpdump @$rate$(pass_label "$step")" "$frames" "$secs" "$received" $(( $(backlog_drops) - bl0 )) "$kdrop" - - "$flows" "$ok" \
       "$(pct $((c - c0)) "$secs"), -, $(pct $((c - c0)) "$secs")"
   done
 }
 
 run_sensor() {  # run_sensor LABEL ARGS...
-  local label="$1" err="$OUT/$1.err" rate flows bl0 frames secs
+  local label="$1" err="$OUT/$1.err" step rate flows bl0 frames secs
   local p0 k0 q0 e0 p1 k1 q1 e1 c0 w0 a0 c w a ok received events=/dev/null
   shift
   [ "$EVENTS" = file ] && events="$OUT/$label.events"
@@ -370,7 +392,8 @@ run_sensor() {  # run_sensor LABEL ARGS...
   [ -n "$QUOTA" ] && [ $((WARM_PPS * QUOTA / 40)) -lt "$WARM_PPS" ] && warm=$((WARM_PPS * QUOTA / 40))
   gen $((WARM_PPS * WARM_SECONDS / FLOW_FRAMES)) "$warm" >/dev/null
   settle "$err" 3
-  for rate in $RATES; do
+  for step in $(steps); do
+    rate=${step%/*}
     flows=$(flows_for "$rate")
     p0=$(stat_of "$err" packets); k0=$(stat_of "$err" kernel_dropped)
     q0=$(stat_of "$err" queue_dropped); e0=$(stat_of "$err" events)
@@ -384,7 +407,7 @@ run_sensor() {  # run_sensor LABEL ARGS...
     received=$((p1 - p0))
     ok=no
     [ $((k1 - k0)) = 0 ] && [ $((q1 - q0)) = 0 ] && [ "$received" = "$frames" ] && [ $((e1 - e0)) = "$flows" ] && ok=yes
-    row "$label @$rate" "$frames" "$secs" "$received" $(( $(backlog_drops) - bl0 )) $((k1 - k0)) $((q1 - q0)) \
+    row "$label @$rate$(pass_label "$step")" "$frames" "$secs" "$received" $(( $(backlog_drops) - bl0 )) $((k1 - k0)) $((q1 - q0)) \
       $((e1 - e0)) "$flows" "$ok" "$(pct $((c - c0)) "$secs"), $(pct $((w - w0)) "$secs"), $(pct $((a - a0)) "$secs")"
   done
   kill -TERM "$CAP_PID"; wait "$CAP_PID" || true; CAP_PID=""
