@@ -149,8 +149,8 @@ public final class TlsEvent {
    * Fills JA3, JA3N, JA4 and JA4_r of the ClientHello, if any, through this thread's memo of
    * {@link ClientFingerprints}: part of {@link #deriveFields()}, which a pipeline on a capture
    * thread runs alone, leaving the address strings, the Community ID and JA3S to the emitter. The
-   * memo it fills is the one the thread's parser asks for the arrays a repeated hello can share
-   * ({@link ClientFingerprints#sharedContent}). Idempotent.
+   * memo it fills is the one the thread's pipeline asks for the key of a repeated hello's content
+   * ({@link ClientFingerprints#keptContent}). Idempotent.
    */
   public void deriveClientFingerprints() {
     if (fingerprinted) {

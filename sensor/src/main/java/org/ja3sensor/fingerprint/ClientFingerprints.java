@@ -62,14 +62,14 @@ public record ClientFingerprints(
   }
 
   /**
-   * {@code ch}, holding the content of the hello this thread's memo keeps for the same content
-   * and transport ({@link ClientHello#sharingContentOf}), or {@code ch} itself when the memo has
-   * none. Computes nothing: a pipeline calls it as a hello arrives, so that the flows of a client
-   * seen before hold no arrays of their own while they wait.
+   * The hello this thread's memo keeps as the key of {@code ch}'s content and transport (no server
+   * name: {@link ClientHello#contentKey}), or null when it keeps none. A pipeline keeps it and
+   * the server name instead of the hello while the flow waits, and makes the hello again with
+   * {@link ClientHello#withServerName} when the event goes out: one object less per waiting flow.
    */
-  public static ClientHello sharedContent(ClientHello ch, char transport) {
+  public static ClientHello keptContent(ClientHello ch, char transport) {
     Memo.Entry e = MEMO.get().kept(ch, transport);
-    return e == null ? ch : ch.sharingContentOf(e.key());
+    return e == null ? null : e.key();
   }
 
   /** The fingerprints computed, without the memo. */

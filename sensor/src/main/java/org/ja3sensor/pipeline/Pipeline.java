@@ -246,8 +246,15 @@ public final class Pipeline
       return;
     }
     counters.clientHellos++;
-    // a client seen before: its hello's arrays are shared while the flow waits (FlowMemory)
-    h.clientHello = ClientFingerprints.sharedContent(hello, Ja4.TCP);
+    // a client seen before: the flow keeps the memo's key of its content and the server name,
+    // not a hello of its own, while it waits (FlowMemory)
+    ClientHello key = ClientFingerprints.keptContent(hello, Ja4.TCP);
+    if (key != null) {
+      h.clientHello = key;
+      h.clientServerName = hello.serverName();
+    } else {
+      h.clientHello = hello;
+    }
     h.clientHelloSeen = true;
     h.clientSide = side;
     h.clientHelloNanos = tsNanos;
@@ -400,7 +407,7 @@ public final class Pipeline
     e.tunnelDepth = f.tunnelDepth;
     e.timestampNanos = h.hasClientHello() ? h.clientHelloNanos : h.serverHelloNanos;
     e.sslv2ClientHello = h.sslv2ClientHello;
-    e.clientHello = h.clientHello;
+    e.clientHello = h.clientHello();
     e.serverHello = h.serverHello;
     e.serverCertificates = h.serverCertificates;
     h.emitted();

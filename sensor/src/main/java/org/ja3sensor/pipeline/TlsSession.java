@@ -13,8 +13,15 @@ final class TlsSession {
   /** 0 when A is the client, 1 when B is, -1 while unknown. */
   int clientSide = -1;
 
-  /** The ClientHello, until the event is emitted (then null: {@link #clientHelloSeen} stays). */
+  /**
+   * The ClientHello, until the event is emitted (then null: {@link #clientHelloSeen} stays); or,
+   * for a content the thread's fingerprint memo keeps (a client seen before), the memo's key,
+   * which has no server name: {@link #clientServerName} holds it. The flow then holds no hello
+   * of its own while it waits (see {@link #clientHello()}).
+   */
   ClientHello clientHello;
+  /** The server name of the hello whose content {@link #clientHello} (a memo's key) holds. */
+  String clientServerName;
   boolean clientHelloSeen;
   long clientHelloNanos;
   boolean sslv2ClientHello;
@@ -34,6 +41,12 @@ final class TlsSession {
   /** Input the first hello was seen in (read), or null. */
   String inputName;
 
+  /** The ClientHello as seen (its content and its server name), or null. */
+  ClientHello clientHello() {
+    ClientHello h = clientHello;
+    return h == null || clientServerName == null ? h : h.withServerName(clientServerName);
+  }
+
   /** True when something was seen that deserves an event not yet emitted. */
   boolean hasPendingEvent() {
     return !emitted && (clientHelloSeen || serverHelloSeen || sslv2ClientHello);
@@ -51,6 +64,7 @@ final class TlsSession {
   void emitted() {
     emitted = true;
     clientHello = null;
+    clientServerName = null;
     serverHello = null;
     serverCertificates = null;
   }

@@ -10,8 +10,8 @@ import java.util.List;
  *
  * <p>The seven value lists are held packed, one {@code char} per value in a single array, until
  * the first accessor call unpacks them (once; on the emitter's thread, when the event is
- * written, or once per content for the hellos that share a memo's content, {@link
- * #sharingContentOf}): a hello waits in its flow until the server answers or the flow ends (about a second
+ * written, or once per content for the hellos made from a memo's key, {@link
+ * #withServerName}): a hello waits in its flow until the server answers or the flow ends (about a second
  * for the ClientHello-only flows of a flood, minutes for a long connection), and the young
  * collections copy whatever waits. One array instead of seven, of 2-byte values instead of 4,
  * makes that copy about half as large (docs/performance.md, "Less for a collection to copy").
@@ -302,21 +302,16 @@ public final class ClientHello {
   }
 
   /**
-   * This hello holding the packed values and ALPN list of {@code same}, a hello of the same
-   * content ({@link #sameContent}), instead of its own: the hellos of one client, kept while their
-   * flows wait, then share one copy of what they have in common and differ only in the server
-   * name. They share the lists unpacked too: {@code same} unpacks them once (it is the memo's key,
-   * kept for as long as its content is) and every hello that shares its content uses them, so
-   * that the emitter does not unpack seven arrays again for every event of a repeated hello (the
-   * policy checks and the event's own fields read them). This hello itself when {@code same} has
-   * other content or shares already.
+   * A hello of this one's content (its packed values, ALPN list and unpacked lists, not copies)
+   * with {@code serverName}: what a flow that kept only a memo's key ({@link #contentKey}) and the
+   * server name while it waited gives its event. The hellos of one client then share one copy of
+   * what they have in common, the lists unpacked too: the key unpacks them once (it is kept for
+   * as long as the memo keeps its content) and the emitter does not unpack seven arrays again for
+   * every event of a repeated hello (the policy checks and the event's own fields read them).
    */
-  public ClientHello sharingContentOf(ClientHello same) {
-    if (same.values == values || !sameContent(same)) {
-      return this;
-    }
-    ClientHello shared = new ClientHello(same, serverName);
-    shared.lists = same.lists();
+  public ClientHello withServerName(String serverName) {
+    ClientHello shared = new ClientHello(this, serverName);
+    shared.lists = lists();
     return shared;
   }
 

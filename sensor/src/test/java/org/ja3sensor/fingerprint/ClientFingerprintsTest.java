@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,7 +79,7 @@ class ClientFingerprintsTest {
     assertSame(ClientFingerprints.of(ch, Ja4.TCP), ClientFingerprints.of(again, Ja4.TCP));
   }
 
-  /** A hello's content shared from the memo: only once the thread has kept that content. */
+  /** The memo's key of a hello's content: only once the thread has kept that content. */
   @Test
   void aHelloSharesTheContentTheMemoKeeps() {
     int[] ciphers = {0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0x00ff, 0x7a7a}; // this test's own
@@ -86,14 +87,18 @@ class ClientFingerprintsTest {
         List.of("h2"), new int[] {0x0304}, true);
     ClientHello later = hello(0x0303, ciphers, new int[] {0, 10, 13, 43}, "two.example",
         List.of("h2"), new int[] {0x0304}, true);
-    assertSame(later, ClientFingerprints.sharedContent(later, Ja4.TCP)); // not kept yet
+    assertNull(ClientFingerprints.keptContent(later, Ja4.TCP)); // not kept yet
     ClientFingerprints.of(first, Ja4.TCP);
-    ClientHello shared = ClientFingerprints.sharedContent(later, Ja4.TCP);
-    assertNotSame(later, shared);
-    assertEquals(later.toString(), shared.toString());
-    assertEquals("two.example", shared.serverName());
-    assertSame(ClientFingerprints.of(later, Ja4.TCP), ClientFingerprints.of(shared, Ja4.TCP));
-    assertSame(later, ClientFingerprints.sharedContent(later, Ja4.QUIC)); // another key
+    ClientHello key = ClientFingerprints.keptContent(later, Ja4.TCP);
+    assertNotNull(key);
+    assertNull(key.serverName(), "a key holds no server name");
+    assertTrue(key.sameContent(later));
+    ClientHello again = key.withServerName(later.serverName());
+    assertNotSame(later, again);
+    assertEquals(later.toString(), again.toString());
+    assertEquals("two.example", again.serverName());
+    assertSame(ClientFingerprints.of(later, Ja4.TCP), ClientFingerprints.of(again, Ja4.TCP));
+    assertNull(ClientFingerprints.keptContent(later, Ja4.QUIC)); // another key
   }
 
   @Test

@@ -5,6 +5,8 @@ import org.ja3sensor.core.Anomaly;
 import org.ja3sensor.core.Counters;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -177,6 +179,44 @@ class PipelineTest {
     assertEquals("10.0.0.1", v4.clientIp);
     assertEquals(org.ja3sensor.event.CommunityId.v1(0, new byte[] {10, 0, 0, 1}, 40101,
         new byte[] {10, 0, 0, 2}, 443, 6), v4.communityId);
+  }
+
+  /**
+   * On a capture thread's pipeline (which fills the memo), a later flow of a content seen before
+   * waits with the memo's key and its server name, not a hello of its own; its event's hello is
+   * the one on the wire all the same, server name included, and flows of other names keep theirs.
+   */
+  @Test
+  void aRepeatedHelloWaitsAsTheMemosKeyAndComesOutWithItsOwnServerName() {
+    pipeline.setDerive(Pipeline.Derive.CLIENT_FINGERPRINTS);
+    String[] names = {"first.example", "second.example", "third.example"};
+    for (int i = 0; i < names.length; i++) {
+      handshake(40100 + i, 1000, 5000, 10 * SEC, Hellos.clientHelloRecord(names[i], 10));
+    }
+    // and two that wait together, answered after both hellos came
+    int c = 40200;
+    for (int i = 0; i < 2; i++) {
+      send(true, c + i, 1000, DecodedPacket.SYN, null, 0, 0, 11 * SEC);
+      sendAll(true, c + i, 1001, Hellos.clientHelloRecord("waiting" + i + ".example", 10), 11 * SEC);
+    }
+    for (int i = 0; i < 2; i++) {
+      sendAll(false, c + i, 5001, Hellos.serverHelloRecord(), 11 * SEC + 1000);
+    }
+    assertEquals(5, events.size());
+    TlsEvent first = events.get(0);
+    List<String> got = new ArrayList<>();
+    for (TlsEvent e : events) {
+      got.add(e.clientHello.serverName());
+      assertEquals(Hellos.CLIENT_JA3, e.ja3String);
+      assertEquals(first.ja4, e.ja4);
+      assertEquals(first.clientHello.toString().replace("first.example", e.clientHello.serverName()),
+          e.clientHello.toString());
+    }
+    assertEquals(List.of("first.example", "second.example", "third.example", "waiting0.example",
+        "waiting1.example"), got);
+    // the later hellos are made from one key: one copy of their lists for all of them
+    assertSame(events.get(1).clientHello.cipherSuites(), events.get(4).clientHello.cipherSuites());
+    assertNotSame(events.get(1).clientHello, events.get(2).clientHello);
   }
 
   @Test
