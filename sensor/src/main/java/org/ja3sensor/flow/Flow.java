@@ -18,9 +18,6 @@ import org.ja3sensor.decode.DecodedPacket;
  * @param <S> the session type of the layer above
  */
 public final class Flow<S> extends FlowKey {
-  /** This flow, as its key. */
-  public final FlowKey key = this;
-
   // --- table bookkeeping ---
   Flow<S> lruPrev;
   Flow<S> lruNext;

@@ -178,7 +178,8 @@ public final class TcpTracker<S> {
       payload(f, side, s, p, tsNanos);
     }
     if (p.rst()) {
-      end(f, s, f.stream(1 - side)); // made if need be: DONE, it tells a reuse from a retransmission
+      // the other side's stream is made if need be: DONE, it tells a reuse from a retransmission
+      end(f, s, f.stream(1 - side));
     } else if (p.fin()) {
       s.finSeen = true;
       TcpStream other = f.streamIfAny(1 - side);
@@ -239,16 +240,19 @@ public final class TcpTracker<S> {
   /** The 4-tuple carries a new connection: end the old one, start afresh. */
   private void reuse(Flow<S> f) {
     app.onEnd(f, End.REUSED);
-    releaseIfAny(f.streamIfAny(0));
-    releaseIfAny(f.streamIfAny(1));
+    releaseStreams(f);
     f.resetConnection();
     f.session = app.newSession();
     counters.flows++; // a new connection, though the same table entry
   }
 
-  private void releaseIfAny(TcpStream s) {
-    if (s != null) {
-      release(s);
+  /** Releases the streams the flow has (a side that never sent has none). */
+  private void releaseStreams(Flow<S> f) {
+    for (int side = 0; side < 2; side++) {
+      TcpStream s = f.streamIfAny(side);
+      if (s != null) {
+        release(s);
+      }
     }
   }
 
@@ -285,8 +289,7 @@ public final class TcpTracker<S> {
 
   private void evict(Flow<S> f, End why) {
     app.onEnd(f, why);
-    releaseIfAny(f.streamIfAny(0));
-    releaseIfAny(f.streamIfAny(1));
+    releaseStreams(f);
     table.remove(f);
     counters.flowsActive = table.size();
   }

@@ -343,7 +343,7 @@ public final class Pipeline
   public void onHandshake(Flow<QuicConnection> f, QuicTracker.Reason why) {
     QuicConnection c = f.session;
     boolean aIsClient = c.clientSide != 1;
-    FlowKey k = f.key;
+    FlowKey k = f;
     TlsEvent e = new TlsEvent();
     e.trigger =
         switch (why) {
@@ -387,7 +387,7 @@ public final class Pipeline
     TlsSession h = f.session;
     int client = h.clientSide >= 0 ? h.clientSide : Math.max(f.initiatorSide, 0);
     boolean aIsClient = client == 0;
-    FlowKey k = f.key;
+    FlowKey k = f;
     long cHi = aIsClient ? k.aHi() : k.bHi();
     long cLo = aIsClient ? k.aLo() : k.bLo();
     int cPort = aIsClient ? k.aPort() : k.bPort();

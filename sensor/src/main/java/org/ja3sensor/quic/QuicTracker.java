@@ -182,7 +182,7 @@ public final class QuicTracker {
     if (c.emitted) {
       return; // both hellos out: nothing more to learn from this connection
     }
-    int side = f.key.sideOf(p);
+    int side = f.sideOf(p);
     while (end - pos > 0 && (b[pos] & 0x80) != 0) { // short headers and padding end the walk
       int r = hdr.parse(b, pos, end);
       if (r == LongHeader.INVALID) {

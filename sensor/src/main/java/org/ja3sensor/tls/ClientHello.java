@@ -10,8 +10,8 @@ import java.util.List;
  *
  * <p>The seven value lists are held packed, one {@code char} per value in a single array, until
  * the first accessor call unpacks them (once; on the emitter's thread, when the event is
- * written, or once per content for the hellos made from a memo's key, {@link
- * #withServerName}): a hello waits in its flow until the server answers or the flow ends (about a second
+ * written, or once per content for the hellos made from a memo's key, {@link #withServerName}):
+ * a hello waits in its flow until the server answers or the flow ends (about a second
  * for the ClientHello-only flows of a flood, minutes for a long connection), and the young
  * collections copy whatever waits. One array instead of seven, of 2-byte values instead of 4,
  * makes that copy about half as large (docs/performance.md, "Less for a collection to copy").

@@ -34,7 +34,7 @@ class FlowTableTest {
     Flow<Object> f = t.insert(c2s, 7, 1);
     assertSame(f, t.find(c2s, 7));
     assertSame(f, t.find(reverse(c2s), 7));
-    assertEquals(1 - f.key.sideOf(c2s), f.key.sideOf(reverse(c2s)));
+    assertEquals(1 - f.sideOf(c2s), f.sideOf(reverse(c2s)));
     assertNull(t.find(seg(0x0a000001, 40001, 0x0a000002, 443), 7));
   }
 
@@ -59,7 +59,7 @@ class FlowTableTest {
         flows.remove(victim);
         pkts.remove(victim);
         for (int i = 0; i < flows.size(); i++) {
-          assertSame(flows.get(i), t.find(pkts.get(i), flows.get(i).key.hash()), "round " + round);
+          assertSame(flows.get(i), t.find(pkts.get(i), flows.get(i).hash()), "round " + round);
         }
       }
       assertEquals(flows.size(), t.size());
@@ -88,8 +88,8 @@ class FlowTableTest {
     assertTrue(FlowTable.INITIAL_SLOTS * 4 < flows.size() * 2, "the table had to grow");
     assertEquals(flows.size(), t.size());
     for (int i = 0; i < flows.size(); i++) {
-      assertSame(flows.get(i), t.find(pkts.get(i), flows.get(i).key.hash()), "flow " + i);
-      assertSame(flows.get(i), t.find(reverse(pkts.get(i)), flows.get(i).key.hash()), "flow " + i);
+      assertSame(flows.get(i), t.find(pkts.get(i), flows.get(i).hash()), "flow " + i);
+      assertSame(flows.get(i), t.find(reverse(pkts.get(i)), flows.get(i).hash()), "flow " + i);
     }
     for (Flow<Object> f : flows) {
       t.remove(f);

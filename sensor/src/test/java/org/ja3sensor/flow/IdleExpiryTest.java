@@ -57,7 +57,7 @@ class IdleExpiryTest {
 
       @Override
       public void onEnd(Flow<int[]> flow, TcpTracker.End why) {
-        ends.add(Math.max(flow.key.aPort(), flow.key.bPort()) + " " + why);
+        ends.add(Math.max(flow.aPort(), flow.bPort()) + " " + why);
         room--;
       }
 

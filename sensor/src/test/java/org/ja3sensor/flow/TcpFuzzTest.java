@@ -103,8 +103,8 @@ class TcpFuzzTest {
       if (!flows.contains(flow)) {
         flows.add(flow);
       }
-      boolean aIsClient = flow.key.aPort() == CLIENT_PORT;
-      int id = (aIsClient ? flow.key.bPort() : flow.key.aPort()) - SERVER_PORT;
+      boolean aIsClient = flow.aPort() == CLIENT_PORT;
+      int id = (aIsClient ? flow.bPort() : flow.aPort()) - SERVER_PORT;
       // The key's side 0 is endpoint A; the script's side 0 is the server.
       int scriptSide = aIsClient ? 1 - side : side;
       Sink s = new Sink(id, scriptSide, flow.session);
